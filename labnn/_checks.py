@@ -1,0 +1,93 @@
+"""Input validation shared by the library: every bad input raises a ValueError that names
+the argument and says what was expected. Only called at API boundaries, never per epoch."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_dtype(dtype, name: str = "dtype") -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise ValueError(f"{name}: expected float32 or float64, got {dtype!r}") from exc
+    if dt not in FLOAT_DTYPES:
+        raise ValueError(f"{name}: expected float32 or float64, got {dt}")
+    return dt
+
+
+def check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name}: expected a positive integer, got {value}")
+    return int(value)
+
+
+def check_nonneg_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"{name}: expected a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def check_positive_float(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: expected a positive finite number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name}: expected a positive finite number, got {value!r}")
+    return v
+
+
+def check_float_in(value, name: str, lo: float, hi: float, *, lo_open=False, hi_open=False):
+    """A real number in [lo, hi] (ends optionally open)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: expected a number in {_interval(lo, hi, lo_open, hi_open)}, "
+                         f"got {value!r}")
+    v = float(value)
+    bad = (not np.isfinite(v) or v < lo or v > hi or (lo_open and v == lo)
+           or (hi_open and v == hi))
+    if bad:
+        raise ValueError(f"{name}: expected a number in {_interval(lo, hi, lo_open, hi_open)}, "
+                         f"got {value!r}")
+    return v
+
+
+def _interval(lo, hi, lo_open, hi_open):
+    return f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+
+
+def check_seed(seed, name: str = "seed"):
+    """None (fresh entropy) or a non-negative integer."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"{name}: expected None or a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def check_array(a, name: str, *, ndim: int | None = None, dtype=None, allow_empty=False):
+    """A real-valued, finite NumPy array; cast to `dtype` when given (ints and floats only)."""
+    if isinstance(a, np.ndarray):
+        arr = a
+    else:
+        try:
+            arr = np.asarray(a)
+        except Exception as exc:  # ragged lists and the like
+            raise ValueError(f"{name}: expected a numeric array, got {type(a).__name__}") from exc
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name}: expected a real numeric array (int or float), got dtype "
+                         f"{arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name}: expected a non-empty array, got shape {arr.shape}")
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{name}: expected finite values, found NaN or inf")
+    return arr

@@ -1,0 +1,125 @@
+"""Activation functions and their derivatives, under ONE convention.
+
+Every activation is a pair ``value(z) -> a`` and ``derivative(z, a) -> da/dz``, where ``z`` is the
+pre-activation (the layer's ``X @ W + b``) and ``a = value(z)`` is passed along only so that an
+implementation may reuse it (sigmoid' = a (1 - a), tanh' = 1 - a**2). The derivative is always
+the derivative *with respect to z, evaluated at z*. The original report mixed conventions: its
+sigmoid derivative received the output ``a`` as if it were ``z`` and so computed
+sigma(a) (1 - sigma(a)), which is wrong (see ``labnn.seed_errors``).
+
+Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)), numerically stable: no overflow warning, and exactly 0.0 and 1.0 in
+    the limits (exp(-z) overflowing to inf gives 1 / inf = 0 exactly)."""
+    with np.errstate(over="ignore"):
+        out = np.negative(z)
+        np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
+
+
+def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return a * (1.0 - a)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def tanh_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return 1.0 - a * a
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    # At z == 0 we take the sub-gradient 0, as PyTorch does.
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def leaky_relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype, copy=False)
+
+
+def linear(z: np.ndarray) -> np.ndarray:
+    return z
+
+
+def linear_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.ones_like(z)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring)."""
+
+    name: str
+    value: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.value(z)
+
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray) -> np.ndarray:
+        """dL/dz = dL/da * da/dz."""
+        if self.name == "linear":
+            return da
+        return da * self.derivative(z, a)
+
+
+REGISTRY: dict[str, Activation] = {}
+ALIASES = {"none": "linear", "identity": "linear"}
+
+
+def register(activation: Activation, *, overwrite: bool = False) -> Activation:
+    """Add an activation to the registry so layers can name it."""
+    if not isinstance(activation, Activation):
+        raise ValueError(f"activation: expected an Activation, got {type(activation).__name__}")
+    if activation.name in REGISTRY and not overwrite:
+        raise ValueError(f"activation: the name {activation.name!r} is already registered")
+    REGISTRY[activation.name] = activation
+    return activation
+
+
+for _act in (
+    Activation("sigmoid", sigmoid, sigmoid_derivative),
+    Activation("tanh", tanh, tanh_derivative),
+    Activation("relu", relu, relu_derivative),
+    Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
+    Activation("linear", linear, linear_derivative),
+):
+    register(_act)
+
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+
+
+def get(name) -> Activation:
+    """Look an activation up by name (`none` and `identity` are aliases of `linear`)."""
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise ValueError(f"activation: expected a name such as {', '.join(NAMES)}; "
+                         f"got {name!r}")
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY) + sorted(ALIASES))
+        raise ValueError(f"activation: unknown name {name!r}; expected one of {known}")
+    return REGISTRY[key]

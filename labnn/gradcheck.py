@@ -1,0 +1,104 @@
+"""Numerical gradient checks: centred finite differences in float64 and relative error.
+
+    rel_error(a, n) = max_i |a_i - n_i| / (max_i |a_i| + max_i |n_i|)
+
+per parameter array. A correct back-propagation in float64 gives about 1e-10; a wrong
+derivative gives 1e-3 .. 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import losses as _losses
+
+
+def relative_error(analytic, numeric, elementwise: bool = False) -> float:
+    """Relative error of two gradient arrays in the max norm:
+    max |a - n| / (max |a| + max |n|), 0 when both are 0. With ``elementwise=True``, the
+    largest per-element |a_i - n_i| / (|a_i| + |n_i|) instead (stricter, but dominated by
+    round-off on elements whose gradient is tiny)."""
+    a = np.asarray(analytic, dtype=np.float64)
+    n = np.asarray(numeric, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"numeric: expected shape {a.shape}, got {n.shape}")
+    if a.size == 0:
+        return 0.0
+    if elementwise:
+        num = np.abs(a - n)
+        den = np.abs(a) + np.abs(n)
+        safe = np.where(den > 0, den, 1.0)
+        return float(np.where(den > 0, num / safe, 0.0).max())
+    den = float(np.abs(a).max() + np.abs(n).max())
+    return float(np.abs(a - n).max()) / den if den > 0 else 0.0
+
+
+def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """d f / d x by centred differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), changing
+    ``x`` in place one element at a time (and restoring it). ``f()`` takes no argument and
+    returns a float."""
+    if x.dtype != np.float64:
+        raise ValueError(f"x: expected a float64 array for a gradient check, got {x.dtype}")
+    grad = np.zeros_like(x)
+    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    if not np.shares_memory(flat, x):
+        raise ValueError("x: expected a contiguous array (it is changed in place)")
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        plus = f()
+        flat[i] = old - eps
+        minus = f()
+        flat[i] = old
+        gflat[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, float]:
+    """Relative error between back-propagation and centred differences for every parameter
+    of ``net`` (names W1, b1, W2, b2, ... by layer position; other layers' params as
+    P<i>_<j>) and for the input X. The network must be float64."""
+    if net.dtype != np.float64:
+        raise ValueError("net: expected a float64 network for a gradient check")
+    checked, _ = _losses.get(loss)
+    X = np.array(net._check_X(X), dtype=np.float64)  # own copy, perturbed in place
+    y = net._check_y(y, X.shape[0])
+
+    def objective():
+        return checked(net._forward(X), y)[0]
+
+    _, dout = checked(net._forward(X), y)
+    dX = net._backward(dout)
+    analytic = [g.copy() for g in net.grads]
+
+    errors = {}
+    k = 0
+    for li, layer in enumerate(net.layers):
+        for j, p in enumerate(layer.params):
+            name = (("W", "b")[j] + str(li + 1)) if len(layer.params) == 2 else f"P{li + 1}_{j}"
+            errors[name] = relative_error(analytic[k], numerical_gradient(objective, p, eps))
+            k += 1
+    errors["X"] = relative_error(dX, numerical_gradient(objective, X, eps))
+    return errors
+
+
+def check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float:
+    """Relative error of an activation's derivative(z, value(z)) against centred differences
+    of its value, element-wise."""
+    from .activations import get
+
+    act = get(activation)
+    z = np.asarray(z, dtype=np.float64)
+    analytic = act.derivative(z, act.value(z))
+    numeric = (act.value(z + eps) - act.value(z - eps)) / (2 * eps)
+    return relative_error(analytic, numeric)
+
+
+def check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> float:
+    """Relative error of a loss's dL/dy_hat against centred differences."""
+    checked, _ = _losses.get(loss)
+    y_hat = np.array(y_hat, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    analytic = checked(y_hat, y)[1]
+    numeric = numerical_gradient(lambda: checked(y_hat, y)[0], y_hat, eps)
+    return relative_error(analytic, numeric)

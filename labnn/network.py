@@ -1,0 +1,450 @@
+"""The network: a stack of layers, trained by hand-written back-propagation.
+
+    net = Network(2, seed=0).add_layer(4, "sigmoid").add_layer(4, "sigmoid").add_layer(1, "sigmoid")
+    history = net.fit(X, y, epochs=5000, lr=1.0)
+
+One training step is: forward through every layer, the loss and dL/dy_hat, backward through
+every layer (each fills its gradients, none changes a parameter), then ONE optimizer step over
+all parameters. Updating a layer's W before propagating the gradient through it (as the
+original report did) is not gradient descent; ``labnn.seed_errors`` reproduces that mistake.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import activations as _act
+from . import init as _init
+from . import losses as _losses
+from . import optim as _optim
+from ._checks import (
+    check_array,
+    check_dtype,
+    check_nonneg_int,
+    check_positive_int,
+    check_seed,
+)
+from .layers import LAYER_TYPES, Dense, Layer
+from .metrics import accuracy, format_test_report
+
+DEFAULT_LR = 1.0
+"""The documented default learning rate of ``fit`` (plain full-batch SGD)."""
+
+DEFAULT_EPOCHS = 5000
+"""The lab setup used across the report: 5000 full-batch epochs of SGD at lr 1.0."""
+
+SAVE_FORMAT = 1
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a NaN or infinite loss. ``history`` holds the epochs before it."""
+
+    def __init__(self, message: str, history: History):
+        super().__init__(message)
+        self.history = history
+
+
+@dataclass
+class History:
+    """Per-epoch ``loss`` and ``accuracy`` of a fit, measured on the forward passes made during
+    each epoch (before that epoch's updates; for full batch, exactly the loss at the start of
+    the step)."""
+
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+    @property
+    def final_loss(self) -> float:
+        return self.loss[-1] if self.loss else math.nan
+
+    @property
+    def final_accuracy(self) -> float:
+        return self.accuracy[-1] if self.accuracy else math.nan
+
+    def epochs_to(self, accuracy: float = 1.0) -> int | None:
+        """First epoch (1-based) whose accuracy reached ``accuracy``, or None if never."""
+        for i, a in enumerate(self.accuracy):
+            if a >= accuracy:
+                return i + 1
+        return None
+
+    def extend(self, other: History) -> History:
+        self.loss.extend(other.loss)
+        self.accuracy.extend(other.accuracy)
+        self.stopped_early = other.stopped_early
+        return self
+
+
+class Network:
+    """A feed-forward network.
+
+    Args:
+        in_features: number of input features D (or a per-sample shape tuple such as
+            (C, H, W) for convolutional nets).
+        seed: seed of the network's own generator (initialisation); None for fresh entropy.
+        dtype: float32 or float64; parameters, activations and gradients use it.
+        init: default initialisation scheme for layers (see ``labnn.init``).
+    """
+
+    def __init__(self, in_features, seed=None, dtype=np.float64, init: str = "default"):
+        if isinstance(in_features, tuple):
+            if not in_features:
+                raise ValueError("in_features: expected a positive integer or a non-empty shape")
+            shape = tuple(check_positive_int(d, "in_features") for d in in_features)
+        else:
+            shape = (check_positive_int(in_features, "in_features"),)
+        self.input_shape = shape
+        self.in_features = shape[0] if len(shape) == 1 else shape
+        self.seed = check_seed(seed)
+        self.dtype = check_dtype(dtype)
+        self.init = _init.check_scheme(init)
+        self.rng = np.random.default_rng(self.seed)
+        self.layers: list[Layer] = []
+        self._out_shape = shape
+
+    # ------------------------------------------------------------------ building
+    def add(self, layer: Layer) -> Network:
+        """Append any layer (Dense, Activation, Conv2D, ...); returns the network."""
+        if not isinstance(layer, Layer):
+            raise ValueError(f"layer: expected a labnn Layer, got {type(layer).__name__}")
+        if any(layer is existing for existing in self.layers):
+            raise ValueError("layer: this layer object is already in the network")
+        self._out_shape = tuple(layer.build(self._out_shape, self.rng, self.dtype, self.init))
+        self.layers.append(layer)
+        return self
+
+    def add_layer(self, units: int, activation="sigmoid", init: str | None = None) -> Network:
+        """Append a dense transformation plus its activation; returns the network."""
+        return self.add(Dense(units, activation, init))
+
+    @property
+    def out_features(self):
+        s = self._out_shape
+        return s[0] if len(s) == 1 else s
+
+    @property
+    def params(self) -> list:
+        """[W1, b1, W2, b2, ...]: the live arrays (optimizers update them in place)."""
+        return [p for layer in self.layers for p in layer.params]
+
+    @property
+    def grads(self) -> list:
+        """[dW1, db1, ...], filled by ``backward``, in the order of ``params``."""
+        return [g for layer in self.layers for g in layer.grads]
+
+    @property
+    def num_params(self) -> int:
+        return sum(layer.num_params for layer in self.layers)
+
+    # ------------------------------------------------------------------ passes
+    def _check_X(self, X, name="X"):
+        self._require_layers()
+        X = check_array(X, name, dtype=self.dtype)
+        if X.ndim != 1 + len(self.input_shape) or X.shape[1:] != self.input_shape:
+            raise ValueError(f"{name}: expected shape (N, {', '.join(map(str, self.input_shape))})"
+                             f", got {X.shape}")
+        return X
+
+    def _check_y(self, y, n, name="y"):
+        y = check_array(y, name, dtype=self.dtype)
+        expected = (n, *self._out_shape)
+        if y.shape != expected:
+            raise ValueError(f"{name}: expected shape {expected} (one row per sample of X), "
+                             f"got {y.shape}")
+        return y
+
+    def _require_layers(self):
+        if not self.layers:
+            raise ValueError("network: it has no layers yet; call add_layer first")
+
+    def _forward(self, X):
+        with np.errstate(over="ignore"):
+            for layer in self.layers:
+                X = layer.forward(X)
+        return X
+
+    def _backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def forward(self, X) -> np.ndarray:
+        """Outputs (N, out) for inputs X (N, in_features); caches what backward needs."""
+        return self._forward(self._check_X(X))
+
+    def backward(self, dout) -> np.ndarray:
+        """Back-propagate dL/d(output) (N, out): fills ``grads`` and returns dL/dX (N, D).
+        Never changes a parameter."""
+        self._require_layers()
+        dout = check_array(dout, "dout", dtype=self.dtype)
+        cache = getattr(self.layers[-1], "_cache", None)
+        if cache is not None and dout.shape != cache[-1].shape:
+            raise ValueError(f"dout: expected the shape of the last forward output "
+                             f"{cache[-1].shape}, got {dout.shape}")
+        return self._backward(dout)
+
+    def predict(self, X) -> np.ndarray:
+        """Network outputs for X (probabilities with a sigmoid output)."""
+        return self.forward(X)
+
+    def loss(self, X, y, loss: str = "mse") -> float:
+        checked, _ = _losses.get(loss)
+        X = self._check_X(X)
+        return checked(self._forward(X), self._check_y(y, X.shape[0]))[0]
+
+    # ------------------------------------------------------------------ training
+    def fit(self, X, y, epochs: int = DEFAULT_EPOCHS, lr: float | None = None, optimizer=None,
+            loss: str = "mse", batch_size: int | None = None, shuffle: bool = True,
+            seed: int | None = None, log_every: int = 0,
+            callback: Callable[[int, History], bool | None] | None = None,
+            file=None) -> History:
+        """Train with back-propagation.
+
+        Args:
+            X: (N, in_features) inputs; y: (N, out) targets.
+            epochs: number of full passes over the data.
+            lr: learning rate. With ``optimizer=None`` it builds plain SGD (default
+                ``DEFAULT_LR`` = 1.0); with an optimizer name it is that optimizer's lr
+                (default: the torch default); with an Optimizer instance it must be None.
+            optimizer: None (SGD), a name (sgd, momentum, adagrad, rmsprop, adam) or an
+                ``labnn.optim.Optimizer`` (whose state carries over between fit calls).
+            loss: "mse" or "bce".
+            batch_size: None for full batch, else mini-batches of that size (the last one may be
+                smaller), reshuffled every epoch when ``shuffle``.
+            seed: seed of the shuffling generator (None: fresh entropy).
+            log_every: k > 0 prints ``epoch 5000 loss : 0.16231`` every k epochs.
+            callback: ``callback(epoch, history)`` after every epoch; return True to stop.
+            file: where log lines go (default: stdout).
+
+        Returns a History; raises DivergenceError if the loss becomes NaN or inf.
+        """
+        X = self._check_X(X)
+        n = X.shape[0]
+        y = self._check_y(y, n)
+        epochs = check_positive_int(epochs, "epochs")
+        log_every = check_nonneg_int(log_every, "log_every")
+        if callback is not None and not callable(callback):
+            raise ValueError(f"callback: expected a callable or None, got {callback!r}")
+        if batch_size is not None:
+            batch_size = check_positive_int(batch_size, "batch_size")
+        _, loss_fn = _losses.get(loss)
+        if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
+            raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+        opt = self._make_optimizer(optimizer, lr)
+        params, grads = self.params, self.grads
+        opt.check(params, grads)
+        rng = np.random.default_rng(check_seed(seed))
+        full = batch_size is None or batch_size >= n
+        multi = len(self._out_shape) == 1 and self._out_shape[0] > 1
+        y_cls = y.argmax(axis=1) if multi else y > 0.5
+
+        history = History()
+        hist_loss, hist_acc = history.loss, history.accuracy
+        layers = self.layers
+        rev_layers = layers[::-1]
+        step = opt._step
+        isfinite = math.isfinite
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(1, epochs + 1):
+                if full:
+                    out = X
+                    for layer in layers:
+                        out = layer.forward(out)
+                    ep_loss, dout = loss_fn(out, y)
+                    if not isfinite(ep_loss):
+                        self._diverged(history, epoch, ep_loss, opt)
+                    if multi:
+                        correct = np.count_nonzero(out.argmax(axis=1) == y_cls)
+                    else:
+                        correct = np.count_nonzero((out > 0.5) == y_cls)
+                    for layer in rev_layers:
+                        dout = layer.backward(dout)
+                    step(params, grads)
+                    ep_acc = correct / y_cls.size
+                else:
+                    order = rng.permutation(n) if shuffle else np.arange(n)
+                    total_loss = 0.0
+                    correct = 0
+                    for start in range(0, n, batch_size):
+                        idx = order[start:start + batch_size]
+                        out = X[idx]
+                        for layer in layers:
+                            out = layer.forward(out)
+                        b_loss, dout = loss_fn(out, y[idx])
+                        if not isfinite(b_loss):
+                            self._diverged(history, epoch, b_loss, opt)
+                        total_loss += b_loss * len(idx)
+                        if multi:
+                            correct += np.count_nonzero(out.argmax(axis=1) == y_cls[idx])
+                        else:
+                            correct += np.count_nonzero((out > 0.5) == y_cls[idx])
+                        for layer in rev_layers:
+                            dout = layer.backward(dout)
+                        step(params, grads)
+                    ep_loss = total_loss / n
+                    ep_acc = correct / y_cls.size
+                hist_loss.append(ep_loss)
+                hist_acc.append(ep_acc)
+                if log_every and epoch % log_every == 0:
+                    print(f"epoch {epoch} loss : {ep_loss:.5f}", file=file)
+                if callback is not None and callback(epoch, history):
+                    history.stopped_early = True
+                    break
+        return history
+
+    def _make_optimizer(self, optimizer, lr):
+        if optimizer is None:
+            return _optim.SGD(lr=DEFAULT_LR if lr is None else lr)
+        if isinstance(optimizer, str):
+            return _optim.make(optimizer, lr)
+        if isinstance(optimizer, _optim.Optimizer):
+            if lr is not None:
+                raise ValueError("lr: give the learning rate to the optimizer instance, not to "
+                                 "fit (got both)")
+            return optimizer
+        raise ValueError(f"optimizer: expected None, a name ({', '.join(_optim.NAMES)}) or an "
+                         f"Optimizer, got {type(optimizer).__name__}")
+
+    @staticmethod
+    def _diverged(history, epoch, value, opt):
+        raise DivergenceError(
+            f"training diverged: the loss became {value} at epoch {epoch} "
+            f"({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate", history)
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(self, X, y, loss: str = "mse") -> tuple[float, float]:
+        """(loss, accuracy) on X, y."""
+        checked, _ = _losses.get(loss)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        y_hat = self._forward(X)
+        return checked(y_hat, y)[0], accuracy(y, y_hat)
+
+    def test(self, X, y, loss: str = "mse", file=None) -> tuple[float, float]:
+        """Print the lab's test print-out (one ``Iter3 |  Ground truth: 1.0 |  prediction:
+        0.99943 |`` line per sample, then ``loss=0.03844 accuracy=100.00%``) and return
+        (loss, accuracy)."""
+        checked, _ = _losses.get(loss)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        y_hat = self._forward(X)
+        value = checked(y_hat, y)[0]
+        acc = accuracy(y, y_hat)
+        print(format_test_report(y, y_hat, value, acc), file=file)
+        return value, acc
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path) -> None:
+        """Write the architecture and parameters to ``path`` (.npz, no pickles). The file is
+        written to a temporary name and moved into place, so it is never half-written."""
+        self._require_layers()
+        arrays = {
+            "format": np.array(SAVE_FORMAT),
+            "input_shape": np.array(self.input_shape, dtype=np.int64),
+            "dtype": np.array(str(self.dtype)),
+            "init": np.array(self.init),
+            "layer_types": np.array([type(layer).__name__ for layer in self.layers]),
+        }
+        for i, layer in enumerate(self.layers):
+            arrays[f"layer{i}_config"] = np.array(json.dumps(layer.config()))
+            for j, p in enumerate(layer.params):
+                arrays[f"layer{i}_param{j}"] = p
+        path = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=".labnn-", suffix=".npz.tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def load(cls, path) -> Network:
+        """Read a network written by ``save`` (``allow_pickle=False``)."""
+        path = os.fspath(path)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise ValueError(f"path: cannot read {path!r}: {exc.strerror}") from exc
+        try:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except ValueError as exc:
+            raise ValueError(f"path: {path!r} holds object arrays (pickles), which labnn "
+                             f"never loads") from exc
+        except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+            raise ValueError(f"path: {path!r} is not a labnn .npz file") from exc
+        try:
+            return cls._from_arrays(arrays)
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"path: {path!r} is not a labnn network file "
+                             f"(missing or malformed {exc})") from exc
+
+    @classmethod
+    def _from_arrays(cls, arrays) -> Network:
+        if "format" not in arrays or int(arrays["format"]) != SAVE_FORMAT:
+            raise ValueError("path: not a labnn network file (format marker missing or unknown)")
+        shape = tuple(int(d) for d in arrays["input_shape"])
+        net = cls(shape if len(shape) > 1 else shape[0], dtype=str(arrays["dtype"]),
+                  init=str(arrays["init"]))
+        for i, type_name in enumerate(arrays["layer_types"]):
+            type_name = str(type_name)
+            if type_name not in LAYER_TYPES:
+                raise ValueError(f"path: unknown layer type {type_name!r} in the file")
+            config = json.loads(str(arrays[f"layer{i}_config"]))
+            layer = LAYER_TYPES[type_name].from_config(config)
+            net.add(layer)
+            for j, p in enumerate(layer.params):
+                stored = arrays[f"layer{i}_param{j}"]
+                if stored.shape != p.shape or stored.dtype.kind != "f":
+                    raise ValueError(f"path: layer {i} parameter {j} has shape {stored.shape}, "
+                                     f"expected {p.shape}")
+                p[...] = stored
+        return net
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        lines = [f"Network(in_features={self.in_features}, dtype={self.dtype}, "
+                 f"seed={self.seed}, init={self.init!r})"]
+        for i, layer in enumerate(self.layers):
+            shapes = "  ".join(f"{name} {p.shape}" for name, p in zip(("W", "b"), layer.params))
+            lines.append(f"  ({i}) {layer.describe():<32} {shapes:<22} "
+                         f"{layer.num_params:>6} params")
+        lines.append(f"  total: {self.num_params} parameters")
+        return "\n".join(lines)
+
+
+def lab_network(hidden: int = 4, activation: str = "sigmoid", seed=None, dtype=np.float64,
+                init: str = "default", hidden_layers: int = 2, in_features: int = 2) -> Network:
+    """The lab's network: ``hidden_layers`` hidden layers of ``hidden`` units and one output
+    unit, every layer a Dense transformation plus ``activation`` (the output sigmoid unless the
+    activation is linear, for the no-activation experiment)."""
+    check_positive_int(hidden_layers, "hidden_layers")
+    act = _act.get(activation)
+    net = Network(in_features, seed=seed, dtype=dtype, init=init)
+    for _ in range(hidden_layers):
+        net.add_layer(hidden, act)
+    net.add_layer(1, "linear" if act.name == "linear" else "sigmoid")
+    return net
+
+
+__all__ = ["Network", "History", "DivergenceError", "lab_network", "DEFAULT_LR",
+           "DEFAULT_EPOCHS"]

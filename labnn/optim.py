@@ -1,0 +1,267 @@
+"""Optimizers with the update rules and default hyper-parameters of the ``torch.optim`` classes
+of the same name (``Momentum`` is ``torch.optim.SGD(momentum=0.9)``).
+
+``opt.step(params, grads)`` updates every array in ``params`` in place from the matching array
+in ``grads``. State (momentum buffers, running averages, step counts) is kept per parameter, by
+position; calling ``step`` with a different number or shapes of parameters raises ValueError
+(use ``reset()`` or a new optimizer for a new network). ``lr`` may be changed between steps
+(the explorer does this live).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._checks import check_float_in, check_positive_float
+
+
+class Optimizer:
+    name = "optimizer"
+
+    def __init__(self, lr: float, weight_decay: float = 0.0):
+        self.lr = check_positive_float(lr, "lr")
+        self.weight_decay = check_float_in(weight_decay, "weight_decay", 0.0, math.inf)
+        self.state: list[dict] | None = None
+        self._shapes: tuple | None = None
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value) -> None:
+        self._lr = check_positive_float(value, "lr")
+
+    def reset(self) -> None:
+        """Forget all per-parameter state (step counts, buffers)."""
+        self.state = None
+        self._shapes = None
+
+    def _init_state(self, params) -> None:
+        self.state = [{"step": 0} for _ in params]
+        self._shapes = tuple(p.shape for p in params)
+
+    def check(self, params, grads) -> None:
+        """Validate the lists once (fit calls this before its loop, then `_step`)."""
+        if len(params) != len(grads):
+            raise ValueError(f"grads: expected {len(params)} arrays (one per parameter), "
+                             f"got {len(grads)}")
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
+                raise ValueError(f"params/grads: item {i} is not a NumPy array")
+            if p.shape != g.shape:
+                raise ValueError(f"grads: item {i} has shape {g.shape}, expected {p.shape}")
+        if self._shapes is not None and tuple(p.shape for p in params) != self._shapes:
+            raise ValueError("params: these are not the parameters this optimizer has state "
+                             "for; call reset() or make a new optimizer")
+
+    def step(self, params, grads) -> None:
+        """One update of every parameter, in place."""
+        self.check(params, grads)
+        self._step(params, grads)
+
+    def _step(self, params, grads) -> None:
+        if self.state is None:
+            self._init_state(params)
+        wd = self.weight_decay
+        for p, g, st in zip(params, grads, self.state):
+            st["step"] += 1
+            if wd:
+                g = g + wd * p
+            self._update(p, g, st)
+
+    def _update(self, p, g, st) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({hp})"
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+
+class SGD(Optimizer):
+    """torch.optim.SGD: p -= lr * g, or with momentum mu and dampening d
+    buf = g (first step) then buf = mu * buf + (1 - d) g; g' = g + mu buf (nesterov) or buf."""
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False):
+        super().__init__(lr, weight_decay)
+        self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
+        self.dampening = check_float_in(dampening, "dampening", 0.0, 1.0)
+        if nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("nesterov: expected momentum > 0 and dampening = 0 with nesterov")
+        self.nesterov = bool(nesterov)
+
+    def _step(self, params, grads) -> None:
+        if self.momentum == 0.0 and self.weight_decay == 0.0:
+            # Plain gradient descent: the hot path of the lab, no state needed.
+            if self.state is None:
+                self._init_state(params)
+            lr = self.lr
+            for p, g in zip(params, grads):
+                p -= lr * g
+            return
+        super()._step(params, grads)
+
+    def _update(self, p, g, st) -> None:
+        if self.momentum:
+            buf = st.get("momentum_buffer")
+            if buf is None:
+                buf = st["momentum_buffer"] = g.copy()
+            else:
+                buf *= self.momentum
+                buf += (1.0 - self.dampening) * g
+            g = g + self.momentum * buf if self.nesterov else buf
+        p -= self.lr * g
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
+                "weight_decay": self.weight_decay, "nesterov": self.nesterov}
+
+
+class Momentum(SGD):
+    """SGD with momentum 0.9 (torch.optim.SGD(lr, momentum=0.9))."""
+
+    name = "momentum"
+
+    def __init__(self, lr: float = 1e-3, momentum: float = 0.9, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False):
+        if isinstance(momentum, (int, float)) and not isinstance(momentum, bool) and momentum <= 0:
+            raise ValueError(f"momentum: expected a positive number, got {momentum!r}")
+        super().__init__(lr, momentum, dampening, weight_decay, nesterov)
+
+
+class Adagrad(Optimizer):
+    """torch.optim.Adagrad: clr = lr / (1 + (t - 1) lr_decay); sum += g^2;
+    p -= clr * g / (sqrt(sum) + eps)."""
+
+    name = "adagrad"
+
+    def __init__(self, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0, eps: float = 1e-10):
+        super().__init__(lr, weight_decay)
+        self.lr_decay = check_float_in(lr_decay, "lr_decay", 0.0, math.inf)
+        self.initial_accumulator_value = check_float_in(
+            initial_accumulator_value, "initial_accumulator_value", 0.0, math.inf)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+
+    def _update(self, p, g, st) -> None:
+        acc = st.get("sum")
+        if acc is None:
+            acc = st["sum"] = np.full_like(p, self.initial_accumulator_value)
+        clr = self.lr / (1.0 + (st["step"] - 1) * self.lr_decay)
+        acc += g * g
+        p -= clr * g / (np.sqrt(acc) + self.eps)
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
+                "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps}
+
+
+class RMSprop(Optimizer):
+    """torch.optim.RMSprop: v = alpha v + (1 - alpha) g^2; avg = sqrt(v) + eps (centered:
+    sqrt(v - mean_g^2) + eps); p -= lr g / avg, or with momentum buf = mu buf + g / avg,
+    p -= lr buf."""
+
+    name = "rmsprop"
+
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
+        super().__init__(lr, weight_decay)
+        self.alpha = check_float_in(alpha, "alpha", 0.0, 1.0)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+        self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
+        self.centered = bool(centered)
+
+    def _update(self, p, g, st) -> None:
+        if "square_avg" not in st:
+            st["square_avg"] = np.zeros_like(p)
+            if self.centered:
+                st["grad_avg"] = np.zeros_like(p)
+            if self.momentum > 0:
+                st["momentum_buffer"] = np.zeros_like(p)
+        a = self.alpha
+        sq = st["square_avg"]
+        sq *= a
+        sq += (1.0 - a) * g * g
+        if self.centered:
+            ga = st["grad_avg"]
+            ga *= a
+            ga += (1.0 - a) * g
+            avg = np.sqrt(sq - ga * ga) + self.eps
+        else:
+            avg = np.sqrt(sq) + self.eps
+        if self.momentum > 0:
+            buf = st["momentum_buffer"]
+            buf *= self.momentum
+            buf += g / avg
+            p -= self.lr * buf
+        else:
+            p -= self.lr * g / avg
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps,
+                "weight_decay": self.weight_decay, "momentum": self.momentum,
+                "centered": self.centered}
+
+
+class Adam(Optimizer):
+    """torch.optim.Adam: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+    p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps) (amsgrad: max of v so far)."""
+
+    name = "adam"
+
+    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False):
+        super().__init__(lr, weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas: expected a pair (beta1, beta2), got {betas!r}")
+        b1 = check_float_in(betas[0], "betas[0]", 0.0, 1.0, hi_open=True)
+        b2 = check_float_in(betas[1], "betas[1]", 0.0, 1.0, hi_open=True)
+        self.betas = (b1, b2)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+        self.amsgrad = bool(amsgrad)
+
+    def _update(self, p, g, st) -> None:
+        if "exp_avg" not in st:
+            st["exp_avg"] = np.zeros_like(p)
+            st["exp_avg_sq"] = np.zeros_like(p)
+            if self.amsgrad:
+                st["max_exp_avg_sq"] = np.zeros_like(p)
+        b1, b2 = self.betas
+        t = st["step"]
+        m, v = st["exp_avg"], st["exp_avg_sq"]
+        m *= b1
+        m += (1.0 - b1) * g
+        v *= b2
+        v += (1.0 - b2) * g * g
+        if self.amsgrad:
+            vmax = st["max_exp_avg_sq"]
+            np.maximum(vmax, v, out=vmax)
+            v = vmax
+        bc1 = 1.0 - b1**t
+        bc2 = 1.0 - b2**t
+        denom = np.sqrt(v) / math.sqrt(bc2) + self.eps
+        p -= (self.lr / bc1) * m / denom
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
+                "weight_decay": self.weight_decay, "amsgrad": self.amsgrad}
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adagrad, RMSprop, Adam)}
+NAMES = tuple(OPTIMIZERS)
+
+
+def make(name: str, lr: float | None = None, **kwargs) -> Optimizer:
+    """Build an optimizer by name (sgd, momentum, adagrad, rmsprop, adam)."""
+    if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {', '.join(NAMES)}, got {name!r}")
+    cls = OPTIMIZERS[name.lower()]
+    return cls(**kwargs) if lr is None else cls(lr=lr, **kwargs)
