@@ -8,7 +8,19 @@
     net.test(X, y)
 """
 
-from . import activations, data, gradcheck, init, layers, losses, metrics, optim
+from . import (
+    activations,
+    conv,
+    data,
+    gradcheck,
+    images,
+    init,
+    layers,
+    losses,
+    metrics,
+    optim,
+)
+from .conv import Conv2D, Flatten, MaxPool2D
 from .layers import Activation, Dense, Layer, register_layer
 from .metrics import accuracy
 from .network import (
@@ -23,7 +35,8 @@ from .network import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "DEFAULT_EPOCHS", "DEFAULT_LR", "Dense", "DivergenceError", "History", "Layer",
-    "Network", "accuracy", "activations", "data", "gradcheck", "init", "lab_network", "layers",
-    "losses", "metrics", "optim", "register_layer",
+    "Activation", "Conv2D", "DEFAULT_EPOCHS", "DEFAULT_LR", "Dense", "DivergenceError", "Flatten",
+    "History", "Layer", "MaxPool2D", "Network", "accuracy", "activations", "conv", "data",
+    "gradcheck", "images", "init", "lab_network", "layers", "losses", "metrics", "optim",
+    "register_layer",
 ]

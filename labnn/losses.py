@@ -4,6 +4,11 @@
 - ``bce``: mean binary cross-entropy over all elements, on probabilities. ``y_hat`` is clipped to
   [eps, 1 - eps] (eps = 1e-12 in float64, 1e-7 in float32) so log(0) never happens; the gradient
   uses the clipped value.
+- ``softmax_ce`` (alias ``cross_entropy``): softmax cross-entropy for several classes, on LOGITS
+  z (N, C) (the last layer is linear) and one-hot (or probability-row) targets y (N, C):
+  L = -(1/N) sum_n sum_k y_nk log softmax(z_n)_k, computed with the log-sum-exp shift
+  log softmax(z)_k = (z_k - m) - log sum_j exp(z_j - m), m = max_j z_j, so no exp overflows;
+  dL/dz = (softmax(z) * sum_k y_nk - y) / N, which is (softmax(z) - y) / N for one-hot rows.
 """
 
 from __future__ import annotations
@@ -56,8 +61,44 @@ def bce(y_hat, y):
     return _bce(y_hat, y)
 
 
+def softmax(z):
+    """Row-wise softmax of logits z (N, C), shifted by the row maximum (no overflow)."""
+    z = check_array(z, "z", ndim=2)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_ce(z, y):
+    shifted = z - z.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=1, keepdims=True)
+    log_p = shifted - np.log(s)
+    n = z.shape[0]
+    loss = -float(np.vdot(y, log_p)) / n
+    grad = e / s
+    grad *= y.sum(axis=1, keepdims=True)
+    grad -= y
+    grad /= n
+    return loss, grad
+
+
+def softmax_cross_entropy(z, y):
+    """Mean softmax cross-entropy of logits z (N, C) against one-hot targets y (N, C) (rows of
+    non-negative numbers summing to 1). Returns (loss: float, dL/dz (N, C))."""
+    z, y = _check_pair(z, y)
+    if z.ndim != 2 or z.shape[1] < 2:
+        raise ValueError(f"y_hat: softmax_ce expects logits of shape (N, C) with C >= 2 "
+                         f"classes, got {z.shape}")
+    if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0, rtol=0.0, atol=1e-6):
+        raise ValueError("y: expected one-hot rows (non-negative, each summing to 1) for "
+                         "softmax_ce")
+    return _softmax_ce(z, y)
+
+
 # name -> (checked function, unchecked function used inside fit)
-LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce)}
+LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce),
+          "softmax_ce": (softmax_cross_entropy, _softmax_ce),
+          "cross_entropy": (softmax_cross_entropy, _softmax_ce)}
 
 
 def get(name):
