@@ -1,0 +1,367 @@
+"""The Playground explorer: ipywidgets controls and a matplotlib view over ``labnn.playground``.
+
+    import labnn.widgets
+    labnn.widgets.explorer()                           # every control, Play / Pause / Step / Reset
+    labnn.widgets.mini_explorer("lr", dataset="xor")   # one control plus the two views
+
+This module is only the view: every number comes from ``labnn.playground.Session`` (the pure
+core that ``train(config)`` also uses). Each redraw renders one matplotlib figure (the decision
+boundary with the data, and the loss and accuracy curves) into an ``Image`` widget; the text
+line under it gives the epoch, the final loss and accuracy. A run that diverges shows a message,
+never a traceback. Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every
+tick trains one chunk of epochs and redraws, so the kernel stays free to take a Pause click or a
+learning-rate change between chunks.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import time
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullLocator
+
+from . import playground as pg
+from ._checks import check_positive_int
+from .plots import BOUNDARY_CMAP, CLASS_COLORS
+
+CONTROLS = ("dataset", "noise", "lr", "units", "layers", "activation", "optimizer", "loss",
+            "epochs", "batch_size", "seed")
+"""Training controls of the full explorer, in display order (each is a PlaygroundConfig field)."""
+
+MINI_CONTROLS = ("lr", "units", "activation")
+TOGGLES = ("show_data", "discretize", "log_loss")
+"""Display toggles: they only redraw, they never retrain."""
+
+BATCH_OPTIONS = (("full", 0), ("1", 1), ("2", 2), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
+                 ("64", 64))
+MAX_PLOT_POINTS = 600
+
+
+def _control(name: str, value):
+    """The widget for one PlaygroundConfig field; its bounds are the config's bounds, so the
+    front end clamps what a reader types or drags."""
+    style = {"description_width": "80px"}
+    lay = W.Layout(width="320px")
+    if name == "lr":
+        lo, hi = pg.LR_RANGE
+        return W.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
+                                step=0.1, description="lr", readout_format=".3g",
+                                continuous_update=False, style=style, layout=lay)
+    if name == "units":
+        return W.IntSlider(value=value, min=1, max=pg.MAX_UNITS, description="units",
+                           continuous_update=False, style=style, layout=lay)
+    if name == "layers":
+        return W.IntSlider(value=value, min=1, max=pg.MAX_LAYERS, description="layers",
+                           continuous_update=False, style=style, layout=lay)
+    if name == "noise":
+        return W.FloatSlider(value=value, min=0.0, max=pg.MAX_NOISE, step=0.01,
+                             description="noise", continuous_update=False, style=style,
+                             layout=lay)
+    if name == "epochs":
+        return W.IntSlider(value=value, min=10, max=5000, step=10, description="epochs",
+                           continuous_update=False, style=style, layout=lay)
+    if name == "seed":
+        return W.BoundedIntText(value=value, min=0, max=9999, description="seed", style=style,
+                                layout=lay)
+    if name == "batch_size":
+        return W.Dropdown(options=BATCH_OPTIONS, value=value or 0, description="batch size",
+                          style=style, layout=lay)
+    options = {"dataset": pg.DATASETS, "activation": pg.ACTIVATIONS,
+               "optimizer": pg.OPTIMIZERS, "loss": pg.LOSSES}
+    if name in options:
+        return W.Dropdown(options=options[name], value=value, description=name, style=style,
+                          layout=lay)
+    raise ValueError(f"control: expected one of {', '.join(CONTROLS)}, got {name!r}")
+
+
+class View:
+    """The matplotlib figure: decision boundary + data (left), loss and accuracy (right).
+    Artists are made once and updated in place; ``render`` returns PNG bytes."""
+
+    def __init__(self, width: float = 8.4, height: float = 3.5, dpi: int = 72,
+                 resolution: int = 50):
+        self.resolution = resolution
+        self.figure = Figure(figsize=(width, height), dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        gs = self.figure.add_gridspec(1, 2, width_ratios=(1, 1.35), wspace=0.35)
+        self.ax_boundary = self.figure.add_subplot(gs[0])
+        self.ax_loss = self.figure.add_subplot(gs[1])
+        self.ax_acc = self.ax_loss.twinx()
+        ax = self.ax_boundary
+        self.heatmap = ax.imshow(np.full((2, 2), 0.5), origin="lower", cmap=BOUNDARY_CMAP,
+                                 vmin=0.0, vmax=1.0, interpolation="bilinear", aspect="auto")
+        self.points = [ax.scatter([], [], s=20, c=color, edgecolors="white", linewidths=0.4,
+                                  zorder=3) for color in CLASS_COLORS]
+        self.contour = None
+        ax.set_xlabel("x0")
+        ax.set_ylabel("x1")
+        self.loss_line, = self.ax_loss.plot([], [], color="black", lw=1.3, label="loss")
+        self.acc_line, = self.ax_acc.plot([], [], color="tab:green", lw=1.1, label="accuracy")
+        self.ax_loss.set_xlabel("epoch")
+        self.ax_loss.set_ylabel("loss")
+        self.ax_acc.set_ylabel("accuracy", color="tab:green")
+        self.ax_acc.set_ylim(-0.02, 1.02)
+        self.ax_loss.grid(alpha=0.3)
+        # Tick labels are most of the drawing time: keep them few (and no minor ticks).
+        ax.xaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        ax.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        self.ax_acc.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        self.figure.subplots_adjust(left=0.07, right=0.92, bottom=0.15, top=0.88)
+
+    def draw(self, session: pg.Session, *, show_data: bool = True, discretize: bool = False,
+             log_loss: bool = True) -> None:
+        extent, p = session.predict_grid(self.resolution)
+        self.heatmap.set_data((p > 0.5).astype(float) if discretize else p)
+        self.heatmap.set_extent(extent)
+        ax = self.ax_boundary
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+        if self.contour is not None:
+            self.contour.remove()
+            self.contour = None
+        if p.min() < 0.5 < p.max():
+            xs = np.linspace(extent[0], extent[1], p.shape[1])
+            ys = np.linspace(extent[2], extent[3], p.shape[0])
+            self.contour = ax.contour(xs, ys, p, levels=[0.5], colors="k", linewidths=0.8)
+        labels = session.y[:, 0] > 0.5
+        for cls, pts in enumerate(self.points):
+            pts.set_offsets(session.X[labels == bool(cls)])
+            pts.set_visible(show_data)
+        cfg = session.config
+        ax.set_title(f"{cfg.dataset}: {cfg.layers} x {cfg.units} {cfg.activation}", fontsize=10)
+
+        h = session.history
+        n = h.epochs
+        k = max(1, -(-n // MAX_PLOT_POINTS))
+        epochs = np.arange(1, n + 1)[::k]
+        loss = np.asarray(h.loss, dtype=float)[::k]
+        acc = np.asarray(h.accuracy, dtype=float)[::k]
+        self.loss_line.set_data(epochs, loss)
+        self.acc_line.set_data(epochs, acc)
+        if log_loss:
+            self.ax_loss.set_yscale("log")
+            self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=4))
+        else:
+            self.ax_loss.set_yscale("linear")
+            self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())
+        xmax = max(n, 1)
+        self.ax_loss.set_xlim(0, xmax * 1.02 + 1)
+        finite = loss[np.isfinite(loss) & (loss > 0)] if log_loss else loss[np.isfinite(loss)]
+        if finite.size:
+            lo, hi = float(finite.min()), float(finite.max())
+            if log_loss:
+                self.ax_loss.set_ylim(lo / 1.5, hi * 1.5)
+            else:
+                pad = 0.05 * (hi - lo) + 1e-12
+                self.ax_loss.set_ylim(min(0.0, lo - pad), hi + pad)
+        title = f"{cfg.optimizer} lr={cfg.lr:.3g}, {cfg.loss}"
+        if n:
+            title += f": loss {h.final_loss:.3g}, accuracy {h.final_accuracy:.0%}"
+        self.ax_loss.set_title(title, fontsize=10)
+
+    def render(self) -> bytes:
+        buf = io.BytesIO()
+        self.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+
+def figure(config=None, *, show_data: bool = True, discretize: bool = False,
+           log_loss: bool = True, **changes) -> Figure:
+    """The explorer's figure for a configuration trained for ``config.epochs`` (what the
+    interactive explorer first shows); a static, checkable stand-in for notebooks."""
+    session = pg.Session(config, **changes)
+    session.advance(session.config.epochs)
+    view = View()
+    view.draw(session, show_data=show_data, discretize=discretize, log_loss=log_loss)
+    return view.figure
+
+
+class Explorer(W.VBox):
+    """Controls, Play / Pause / Step / Reset, the figure and a status line, over one
+    ``playground.Session``.
+
+    Args:
+        controls: names of the training controls to show (see CONTROLS).
+        buttons: show Play / Pause / Step / Reset (with the hidden ticker).
+        toggles: show the display toggles (see TOGGLES).
+        chunk: epochs trained per Play tick or Step click.
+        interval: milliseconds between Play ticks.
+        **config: the starting configuration (PlaygroundConfig fields).
+    """
+
+    def __init__(self, controls=CONTROLS, *, buttons: bool = True, toggles: bool = True,
+                 chunk: int = 50, interval: int = 200, **config):
+        controls = tuple(controls)
+        for name in controls:
+            if name not in CONTROLS:
+                raise ValueError(f"controls: expected names from {', '.join(CONTROLS)}, "
+                                 f"got {name!r}")
+        self.chunk = check_positive_int(chunk, "chunk")
+        self.session = pg.Session(**config)
+        self.view = View()
+        self.redraws = 0
+        self.render_seconds: list[float] = []
+        self._last_tick_end = 0.0
+
+        cfg = self.session.config
+        self.controls = {name: _control(name, getattr(cfg, name)) for name in controls}
+        for name, widget in self.controls.items():
+            widget.observe(self._make_handler(name), names="value")
+        self.toggles = {}
+        if toggles:
+            self.toggles = {
+                "show_data": W.Checkbox(value=True, description="show data", indent=False),
+                "discretize": W.Checkbox(value=False, description="discretize", indent=False),
+                "log_loss": W.Checkbox(value=True, description="log loss", indent=False),
+            }
+            for widget in self.toggles.values():
+                widget.observe(lambda change: self._guard(self.redraw), names="value")
+
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.image.add_class("labnn-view")
+        self.status = W.HTML()
+        self.status.add_class("labnn-status")
+        self.message = W.HTML()
+        self.message.add_class("labnn-message")
+
+        self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval),
+                             layout=W.Layout(display="none"))
+        self.ticker.observe(lambda change: self._guard(self._tick), names="value")
+        self.buttons = {}
+        rows = []
+        if buttons:
+            specs = (("play", "Play", "play", self.play), ("pause", "Pause", "pause", self.pause),
+                     ("step", "Step", "step-forward", self.step),
+                     ("reset", "Reset", "undo", self.reset))
+            for key, label, icon, action in specs:
+                b = W.Button(description=label, icon=icon, layout=W.Layout(width="90px"))
+                b.add_class(f"labnn-{key}")
+                b.on_click(lambda _b, action=action: self._guard(action))
+                self.buttons[key] = b
+            rows.append(W.HBox([*self.buttons.values(), self.ticker]))
+        widgets = list(self.controls.values())
+        if len(widgets) > 3:
+            half = (len(widgets) + 1) // 2
+            rows.append(W.HBox([W.VBox(widgets[:half]), W.VBox(widgets[half:])]))
+        else:
+            rows.extend(widgets)
+        if self.toggles:
+            rows.append(W.HBox(list(self.toggles.values())))
+        rows += [self.image, self.status, self.message]
+        super().__init__(rows)
+        self.add_class("labnn-explorer")
+        self.session.advance(self.session.config.epochs)
+        self.redraw()
+
+    # ------------------------------------------------------------------ handlers
+    def _guard(self, action, *args):
+        """Run a handler; any error becomes a message in the view, never a traceback."""
+        try:
+            action(*args)
+        except Exception as exc:  # the view must survive anything a reader can do
+            self.pause()
+            self.message.value = (f"<span style='color:#b00'>error: "
+                                  f"{html.escape(str(exc))}</span>")
+
+    def _make_handler(self, name):
+        def handler(change):
+            value = change["new"]
+            if name == "batch_size":
+                value = value or None
+            self._guard(self.set, name, value)
+        return handler
+
+    def set(self, name: str, value) -> str:
+        """Change one training setting (as its control would) under the Playground's rules;
+        returns "none", "live" or "rebuild" (see ``Session.update``)."""
+        outcome = self.session.update(**{name: value})
+        if outcome == "rebuild":
+            self.redraw()
+        return outcome
+
+    @property
+    def playing(self) -> bool:
+        return bool(self.ticker.playing)
+
+    def play(self) -> None:
+        """Start training in chunks (the front end ticks; each tick trains and redraws)."""
+        if self.session.diverged:
+            return
+        self.session.in_progress = True
+        self.ticker.playing = True
+
+    def pause(self) -> None:
+        self.ticker.playing = False
+
+    def step(self) -> None:
+        """Pause and train one chunk."""
+        self.pause()
+        self.session.step(self.chunk)
+        self.redraw()
+
+    def reset(self) -> None:
+        """Pause and start again from a fresh, untrained network (epoch 0)."""
+        self.pause()
+        self.session.reset()
+        self.redraw()
+
+    def _tick(self) -> None:
+        if not self.playing:
+            return
+        # Ticks queued while the kernel was busy arrive back to back: skip them, so that a
+        # slow machine drops frames instead of lagging behind a Pause click.
+        if time.monotonic() - self._last_tick_end < 0.02:
+            return
+        self.session.step(self.chunk)
+        self.redraw()
+        if self.session.diverged:
+            self.pause()
+        self._last_tick_end = time.monotonic()
+
+    # ------------------------------------------------------------------ view
+    def redraw(self) -> None:
+        """Redraw the figure and the text from the session (never trains)."""
+        t0 = time.perf_counter()
+        opts = {name: w.value for name, w in self.toggles.items()}
+        self.view.draw(self.session, **opts)
+        self.image.value = self.view.render()
+        self.status.value = f"<code>{html.escape(self.session.status())}</code>"
+        if self.session.error is not None:
+            self.message.value = ("<span style='color:#b00'><b>diverged</b>: "
+                                  f"{html.escape(self.session.error)}. Lower the learning rate "
+                                  "or press Reset.</span>")
+        else:
+            self.message.value = ""
+        self.redraws += 1
+        self.render_seconds.append(time.perf_counter() - t0)
+
+    @property
+    def text(self) -> str:
+        """The status line as plain text."""
+        return self.session.status()
+
+
+def explorer(**config) -> Explorer:
+    """The full Playground explorer: every control, Play / Pause / Step / Reset, the display
+    toggles, the decision boundary, the loss and accuracy curves and a status line."""
+    return Explorer(CONTROLS, **config)
+
+
+def mini_explorer(control: str, **config) -> Explorer:
+    """A small explorer with ONE control ("lr", "units" or "activation") plus the boundary and
+    curve views; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change retrains the
+    configuration from scratch for ``epochs`` epochs and redraws."""
+    if control not in MINI_CONTROLS:
+        raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
+    return Explorer((control,), buttons=False, toggles=False, **config)
+
+
+__all__ = ["CONTROLS", "Explorer", "MINI_CONTROLS", "TOGGLES", "View", "explorer", "figure",
+           "mini_explorer"]
