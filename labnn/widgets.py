@@ -209,6 +209,9 @@ class Explorer(W.VBox):
         self.redraws = 0
         self.render_seconds: list[float] = []
         self._last_tick_end = 0.0
+        self.min_tick_gap = 0.02
+        """Seconds: a tick arriving sooner after the last one finished was queued while the
+        kernel was busy and is dropped."""
 
         cfg = self.session.config
         self.controls = {name: _control(name, getattr(cfg, name)) for name in controls}
@@ -317,7 +320,7 @@ class Explorer(W.VBox):
             return
         # Ticks queued while the kernel was busy arrive back to back: skip them, so that a
         # slow machine drops frames instead of lagging behind a Pause click.
-        if time.monotonic() - self._last_tick_end < 0.02:
+        if time.monotonic() - self._last_tick_end < self.min_tick_gap:
             return
         self.session.step(self.chunk)
         self.redraw()
