@@ -20,14 +20,20 @@ import numpy as np
 LEAKY_SLOPE = 0.01
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # exp(-z) overflows to inf for z < -709 (float64) and 1 / (1 + inf) = 0.0 exactly. Callers
+    # in the network run under np.errstate(over="ignore"), set once per pass, not per call.
+    out = np.negative(z)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)), numerically stable: no overflow warning, and exactly 0.0 and 1.0 in
-    the limits (exp(-z) overflowing to inf gives 1 / inf = 0 exactly)."""
+    """1 / (1 + exp(-z)), numerically stable: no overflow warning, full relative precision, and
+    exactly 0.0 and 1.0 in the limits (|z| up to 1e4 and beyond)."""
     with np.errstate(over="ignore"):
-        out = np.negative(z)
-        np.exp(out, out=out)
-        out += 1.0
-        return np.reciprocal(out, out=out)
+        return _sigmoid(np.asarray(z))
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -76,7 +82,8 @@ class Activation:
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
-        return self.value(z)
+        with np.errstate(over="ignore"):
+            return self.value(z)
 
     def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray) -> np.ndarray:
         """dL/dz = dL/da * da/dz."""
@@ -100,7 +107,7 @@ def register(activation: Activation, *, overwrite: bool = False) -> Activation:
 
 
 for _act in (
-    Activation("sigmoid", sigmoid, sigmoid_derivative),
+    Activation("sigmoid", _sigmoid, sigmoid_derivative),
     Activation("tanh", tanh, tanh_derivative),
     Activation("relu", relu, relu_derivative),
     Activation("leaky_relu", leaky_relu, leaky_relu_derivative),

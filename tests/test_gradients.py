@@ -1,0 +1,117 @@
+"""Back-propagation against centred finite differences (float64, relative error)."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import labnn
+from labnn.gradcheck import check_loss, check_network, numerical_gradient, relative_error
+from labnn.seed_errors import SEED_SIGMOID
+
+TOL = 1e-7
+
+
+def _min_abs_preactivation(net, X):
+    out, smallest = X, np.inf
+    for layer in net.layers:
+        z = out @ layer.W + layer.b
+        smallest = min(smallest, float(np.abs(z).min()))
+        out = layer.activation.value(z)
+    return smallest
+
+
+@given(
+    hidden=st.lists(st.integers(1, 6), min_size=1, max_size=3),
+    activation=st.sampled_from(labnn.activations.NAMES),
+    loss=st.sampled_from(["mse", "bce"]),
+    out=st.integers(1, 3),
+    n=st.integers(1, 8),
+    d=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_backprop_matches_numerical_gradient(hidden, activation, loss, out, n, d, seed):
+    rng = np.random.default_rng(seed)
+    net = labnn.Network(d, seed=seed)
+    for units in hidden:
+        net.add_layer(units, activation)
+    # bce needs probabilities, so its output layer is a sigmoid
+    net.add_layer(out, "sigmoid" if loss == "bce" else activation)
+    X = rng.normal(size=(n, d))
+    y = (rng.uniform(size=(n, out)) > 0.5).astype(float)
+    if activation in ("relu", "leaky_relu"):
+        assume(_min_abs_preactivation(net, X) > 1e-3)  # keep finite differences off the kinks
+    if loss == "bce":
+        # bce works on probabilities: log(1 - p) of a saturated p carries a round-off of
+        # 1e-16 / (1 - p), which finite differences amplify; keep outputs unsaturated.
+        p = net.forward(X)
+        assume(0.01 < p.min() and p.max() < 0.99)
+    errors = check_network(net, X, y, loss=loss)
+    assert max(errors.values()) < TOL, errors
+
+
+@pytest.mark.parametrize("activation", labnn.activations.NAMES)
+def test_lab_network_gradients_per_activation(activation):
+    X, y = labnn.data.generate_xor_easy()
+    net = labnn.lab_network(activation=activation, seed=3)
+    rng = np.random.default_rng(1)
+    for b in net.params[1::2]:  # non-zero biases: the point (0, 0) must not sit on a kink
+        b[:] = rng.uniform(0.05, 0.3, size=b.shape)
+    if activation in ("relu", "leaky_relu"):
+        assert _min_abs_preactivation(net, X) > 1e-4
+    errors = check_network(net, X, y)
+    assert set(errors) == {"W1", "b1", "W2", "b2", "W3", "b3", "X"}
+    assert max(errors.values()) < TOL, errors
+
+
+def test_check_fails_on_the_seed_reports_sigmoid_derivative():
+    """The negative test: the original report's sigmoid derivative (applied to the output a
+    second time) must fail the very check the correct one passes."""
+    X, y = labnn.data.generate_xor_easy()
+    net = labnn.Network(2, seed=0)
+    for units in (4, 4, 1):
+        net.add_layer(units, SEED_SIGMOID)
+    errors = check_network(net, X, y)
+    assert min(errors.values()) > 1e-2, errors
+
+
+def test_check_fails_on_a_wrong_loss_gradient(monkeypatch):
+    X, y = labnn.data.generate_xor_easy()
+    net = labnn.lab_network(seed=0)
+    good = labnn.losses.LOSSES["mse"]
+
+    def half_gradient(y_hat, y):
+        loss, grad = good[0](y_hat, y)
+        return loss, 0.5 * grad
+
+    monkeypatch.setitem(labnn.losses.LOSSES, "mse", (half_gradient, good[1]))
+    assert max(check_network(net, X, y).values()) > 0.1
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_loss_gradients(loss):
+    rng = np.random.default_rng(0)
+    y_hat = rng.uniform(0.05, 0.95, size=(7, 3))
+    y = (rng.uniform(size=(7, 3)) > 0.5).astype(float)
+    assert check_loss(loss, y_hat, y) < TOL
+
+
+def test_relative_error_and_numerical_gradient():
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert relative_error([1.0], [3.0]) == pytest.approx(0.5)
+    assert relative_error([1.0, 1e-12], [1.0, 2e-12], elementwise=True) == pytest.approx(1 / 3)
+    x = np.array([1.0, -2.0, 0.5])
+    g = numerical_gradient(lambda: float(np.sum(x**3)), x)
+    np.testing.assert_allclose(g, 3 * x**2, rtol=1e-8)
+    with pytest.raises(ValueError, match="x: expected a float64"):
+        numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))
+    with pytest.raises(ValueError, match="numeric: expected shape"):
+        relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_gradcheck_refuses_float32_networks():
+    net = labnn.lab_network(seed=0, dtype=np.float32)
+    X, y = labnn.data.generate_xor_easy()
+    with pytest.raises(ValueError, match="net: expected a float64"):
+        check_network(net, X, y)
