@@ -7,7 +7,7 @@ do not fit a whole window at the bottom/right are dropped.
 
 Everything is vectorised with NumPy stride tricks: ``sliding_window_view`` turns the padded input
 into a (N, C, Ho, Wo, kH, kW) view without copying, one reshape makes it the im2col matrix
-(N Ho Wo, C kH kW), and the convolution is one matrix product. Backward is two matrix products
+(C kH kW, N Ho Wo), and the convolution is one matrix product. Backward is two matrix products
 (dW, dcols) and a col2im that adds the kH * kW kernel taps back into the padded input: a loop of
 kH * kW strided array additions (9 for a 3x3 kernel), never a loop over samples or pixels. The
 naive loop definitions live in tests/test_conv.py as the reference.
@@ -76,9 +76,10 @@ class Conv2D(Layer):
             fan_in = C_in kH kW and fan_out = C_out kH kW.
 
     Shapes: x (N, C_in, H, W) -> out (N, C_out, Ho, Wo); W (C_out, C_in, kH, kW), b (C_out,).
-    forward caches the im2col matrix cols (N Ho Wo, C_in kH kW); backward(dout (N, C_out, Ho,
-    Wo)) computes dW = dout2.T @ cols, db = sum of dout over N, Ho, Wo, and dx by col2im of
-    dout2 @ W2 (dout2 = dout as (N Ho Wo, C_out), W2 = W as (C_out, C_in kH kW)).
+    forward computes W2 @ cols + b, where cols (C_in kH kW, N Ho Wo) is the im2col matrix (one
+    column per output pixel; cached) and W2 = W as (C_out, C_in kH kW). backward(dout (N, C_out,
+    Ho, Wo)) computes dW = dout2 @ cols.T, db = sum of dout over N, Ho, Wo, and dx by col2im of
+    W2.T @ dout2 (dout2 = dout as (C_out, N Ho Wo)).
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
@@ -137,10 +138,11 @@ class Conv2D(Layer):
         ph, pw = self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
         win = _windows(xp, self.kernel_size, self.stride)          # (N, C, Ho, Wo, kH, kW)
-        cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, -1)  # copy: (NHoWo, CkHkW)
-        out = cols @ self.W.reshape(self.out_channels, -1).T       # (N Ho Wo, C_out)
-        out += self.b
-        out = out.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
+        # im2col, transposed: one column per output pixel (a copy, C kH kW x N Ho Wo)
+        cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(-1, n * ho * wo)
+        out = self.W.reshape(self.out_channels, -1) @ cols         # (C_out, N Ho Wo)
+        out += self.b[:, None]
+        out = out.reshape(self.out_channels, n, ho, wo).transpose(1, 0, 2, 3)
         self._cache = (x.shape, xp.shape, cols, out)  # last item: the output (Network checks)
         return out
 
@@ -149,25 +151,26 @@ class Conv2D(Layer):
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         x_shape, xp_shape, cols, _ = self._cache
-        n, _, h, w = x_shape
+        n, c, h, w = x_shape
         ho, wo = self._out_hw(h, w)
         if dout.shape != (n, self.out_channels, ho, wo):
             raise ValueError(f"dout: expected shape {(n, self.out_channels, ho, wo)}, got "
                              f"{dout.shape}")
-        d2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)   # (N Ho Wo, C_out)
-        np.matmul(d2.T, cols, out=self.dW.reshape(self.out_channels, -1))
-        np.sum(d2, axis=0, out=self.db)
-        dcols = d2 @ self.W.reshape(self.out_channels, -1)               # (N Ho Wo, C kH kW)
+        d2 = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)   # (C_out, N Ho Wo)
+        np.matmul(d2, cols.T, out=self.dW.reshape(self.out_channels, -1))
+        np.sum(d2, axis=1, out=self.db)
+        dcols = self.W.reshape(self.out_channels, -1).T @ d2             # (C kH kW, N Ho Wo)
         kh, kw = self.kernel_size
         sh, sw = self.stride
-        dcols = dcols.reshape(n, ho, wo, self.in_channels, kh, kw).transpose(0, 3, 4, 5, 1, 2)
-        dxp = np.zeros(xp_shape, dtype=dcols.dtype)
+        dcols = dcols.reshape(c, kh, kw, n, ho, wo)
+        _, _, hp, wp = xp_shape
+        dxp = np.zeros((c, n, hp, wp), dtype=dcols.dtype)               # channel-major
         # col2im: every kernel tap (p, q) touched the input pixels xpad[.., i*sh + p, j*sw + q].
         for p in range(kh):
             for q in range(kw):
-                dxp[:, :, p:p + sh * ho:sh, q:q + sw * wo:sw] += dcols[:, :, p, q]
+                dxp[:, :, p:p + sh * ho:sh, q:q + sw * wo:sw] += dcols[:, p, q]
         ph, pw = self.padding
-        return dxp[:, :, ph:ph + h, pw:pw + w]
+        return dxp[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
 
     # ------------------------------------------------------------------ persistence
     def config(self):
