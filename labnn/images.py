@@ -172,5 +172,16 @@ def compare_conv_dense(seeds=(0, 1, 2, 3, 4), n_train: int = 400, n_test: int = 
     return runs
 
 
+def layer_outputs(net: Network, X) -> list[np.ndarray]:
+    """The output of every layer of ``net`` for inputs X, in order (the last is the network's
+    output); for looking inside a trained net, e.g. what each filter responds to."""
+    out = net._check_X(X)
+    outputs = []
+    for layer in net.layers:
+        out = layer.forward(out)
+        outputs.append(out)
+    return outputs
+
+
 __all__ = ["CLASSES", "IMAGE_SIZE", "generate_shapes", "conv_net", "dense_net", "Run",
-           "train_model", "compare_conv_dense"]
+           "train_model", "compare_conv_dense", "layer_outputs"]

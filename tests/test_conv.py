@@ -525,3 +525,13 @@ def test_relative_error_of_naive_and_vectorised_conv_is_round_off():
     ref = naive_conv_forward(x, layer.W.astype(np.float64), layer.b.astype(np.float64),
                              (1, 1), (1, 1))
     assert relative_error(out, ref) < 1e-6
+
+
+def test_layer_outputs_follow_the_layers():
+    net = conv_net(0, filters=4, hidden=5)
+    X, _ = generate_shapes(6, seed=2)
+    outs = labnn.images.layer_outputs(net, X)
+    assert [o.shape for o in outs] == [(6, 4, 10, 10), (6, 4, 10, 10), (6, 4, 1, 1), (6, 4),
+                                       (6, 5), (6, 4)]
+    np.testing.assert_array_equal(outs[-1], net.predict(X))
+    np.testing.assert_array_equal(outs[2][:, :, 0, 0], outs[1].max(axis=(2, 3)))
