@@ -345,6 +345,12 @@ class Explorer(W.VBox):
         self.redraws += 1
         self.render_seconds.append(time.perf_counter() - t0)
 
+    def __repr__(self) -> str:
+        # The text a reader sees where widgets cannot render (GitHub, a console, nbval).
+        what = (f"the {next(iter(self.controls))} control" if len(self.controls) == 1
+                else f"{len(self.controls)} controls")
+        return f"<labnn Playground explorer with {what}: run this notebook in JupyterLab>"
+
     @property
     def text(self) -> str:
         """The status line as plain text."""
