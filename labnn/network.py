@@ -384,6 +384,8 @@ class Network:
                 raw = fh.read()
         except OSError as exc:
             raise ValueError(f"path: cannot read {path!r}: {exc.strerror}") from exc
+        if not raw.startswith(b"PK"):  # an .npz is a zip archive
+            raise ValueError(f"path: {path!r} is not a labnn .npz file (not a zip archive)")
         try:
             with np.load(io.BytesIO(raw), allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}

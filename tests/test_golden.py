@@ -1,0 +1,191 @@
+"""Golden values: a tiny network's forward and backward pass, and the optimizers' first steps,
+against numbers worked out by hand (scalar arithmetic, independent of labnn's code)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import labnn
+from labnn import optim
+
+
+def sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def tiny_net():
+    net = labnn.Network(2, seed=0).add_layer(2, "sigmoid").add_layer(1, "sigmoid")
+    net.params[0][...] = [[0.1, -0.2], [0.3, 0.4]]
+    net.params[1][...] = [0.05, -0.05]
+    net.params[2][...] = [[0.7], [-0.6]]
+    net.params[3][...] = [0.2]
+    return net
+
+
+def test_forward_golden():
+    net = tiny_net()
+    out = net.forward(np.array([[1.0, 2.0], [0.0, -1.0]]))
+    # sample 1: z1 = (1*0.1 + 2*0.3 + 0.05, 1*-0.2 + 2*0.4 - 0.05) = (0.75, 0.55)
+    h = (sig(0.75), sig(0.55))
+    assert h[0] == pytest.approx(0.679178699175393, abs=1e-15)
+    y1 = sig(0.7 * h[0] - 0.6 * h[1] + 0.2)
+    # sample 2: z1 = (-0.3 + 0.05, -0.4 - 0.05) = (-0.25, -0.45)
+    y2 = sig(0.7 * sig(-0.25) - 0.6 * sig(-0.45) + 0.2)
+    np.testing.assert_allclose(out, [[y1], [y2]], rtol=0, atol=1e-15)
+    assert y1 == pytest.approx(0.5732, abs=1e-4)  # sig(0.7 * 0.6792 - 0.6 * 0.6341 + 0.2)
+
+
+def test_backward_golden():
+    """dL/dW by the chain rule written out for one sample and MSE."""
+    net = tiny_net()
+    X = np.array([[1.0, 2.0]])
+    y = np.array([[1.0]])
+    y_hat = net.forward(X)
+    loss, dout = labnn.losses.mse(y_hat, y)
+    net.backward(dout)
+    h1, h2 = sig(0.75), sig(0.55)
+    o = sig(0.7 * h1 - 0.6 * h2 + 0.2)
+    assert loss == pytest.approx((o - 1.0) ** 2, abs=1e-15)
+    d_o = 2 * (o - 1.0) * o * (1 - o)                  # dL/dz2
+    dW2 = [d_o * h1, d_o * h2]
+    dz1 = [d_o * 0.7 * h1 * (1 - h1), d_o * -0.6 * h2 * (1 - h2)]
+    dW1 = [[1.0 * dz1[0], 1.0 * dz1[1]], [2.0 * dz1[0], 2.0 * dz1[1]]]
+    gW1, gb1, gW2, gb2 = net.grads
+    np.testing.assert_allclose(gW2[:, 0], dW2, atol=1e-15)
+    np.testing.assert_allclose(gb2, [d_o], atol=1e-15)
+    np.testing.assert_allclose(gW1, dW1, atol=1e-15)
+    np.testing.assert_allclose(gb1, dz1, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------- optimizers
+P0 = [1.0, -2.0]
+GRADS = [[0.5, -1.0], [0.1, 0.2], [-0.3, 0.4]]
+
+
+def reference(name, steps, lr):
+    """The torch.optim update rules with default options, scalar by scalar."""
+    out = []
+    for k, p in enumerate(P0):
+        state = {}
+        for t, g_all in enumerate(GRADS[:steps], start=1):
+            g = g_all[k]
+            if name == "sgd":
+                p = p - lr * g
+            elif name == "momentum":
+                buf = g if t == 1 else 0.9 * state["buf"] + g
+                state["buf"] = buf
+                p = p - lr * buf
+            elif name == "adagrad":
+                s = state.get("sum", 0.0) + g * g
+                state["sum"] = s
+                p = p - lr * g / (math.sqrt(s) + 1e-10)
+            elif name == "rmsprop":
+                v = 0.99 * state.get("v", 0.0) + 0.01 * g * g
+                state["v"] = v
+                p = p - lr * g / (math.sqrt(v) + 1e-8)
+            elif name == "adam":
+                m = 0.9 * state.get("m", 0.0) + 0.1 * g
+                v = 0.999 * state.get("v", 0.0) + 0.001 * g * g
+                state["m"], state["v"] = m, v
+                p = p - (lr / (1 - 0.9**t)) * m / (math.sqrt(v) / math.sqrt(1 - 0.999**t) + 1e-8)
+        out.append(p)
+    return out
+
+
+CLASSES = {"sgd": optim.SGD, "momentum": optim.Momentum, "adagrad": optim.Adagrad,
+           "rmsprop": optim.RMSprop, "adam": optim.Adam}
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+@pytest.mark.parametrize("steps", [1, 3])
+def test_optimizer_steps_match_hand_computed(name, steps):
+    p = np.array(P0)
+    opt = CLASSES[name](lr=0.1)
+    for g in GRADS[:steps]:
+        opt.step([p], [np.array(g)])
+    np.testing.assert_allclose(p, reference(name, steps, 0.1), rtol=1e-13, atol=1e-15)
+
+
+def test_first_steps_literal_values():
+    """A few values worked out on paper (lr = 0.1, g = 0.5 from p = 1)."""
+    def first(cls, **kw):
+        p = np.array([1.0])
+        cls(lr=0.1, **kw).step([p], [np.array([0.5])])
+        return p[0]
+
+    assert first(optim.SGD) == pytest.approx(0.95, abs=1e-15)
+    assert first(optim.Momentum) == pytest.approx(0.95, abs=1e-15)        # buf = g at step 1
+    assert first(optim.Adagrad) == pytest.approx(0.9, abs=1e-9)           # g / |g| = 1
+    assert first(optim.RMSprop) == pytest.approx(1 - 0.1 * 0.5 / 0.05, abs=1e-6)  # = 0.0
+    assert first(optim.Adam) == pytest.approx(0.9, abs=1e-7)              # lr * sign(g)
+
+
+def test_momentum_second_step_by_hand():
+    p = np.array([1.0])
+    opt = optim.Momentum(lr=0.1)
+    opt.step([p], [np.array([0.5])])      # buf 0.5, p 0.95
+    opt.step([p], [np.array([0.1])])      # buf 0.9 * 0.5 + 0.1 = 0.55, p = 0.95 - 0.055
+    assert p[0] == pytest.approx(0.895, abs=1e-15)
+
+
+def test_torch_defaults():
+    assert optim.SGD().lr == 1e-3 and optim.Momentum().momentum == 0.9
+    assert optim.Adagrad().lr == 1e-2 and optim.Adagrad().eps == 1e-10
+    assert optim.RMSprop().lr == 1e-2 and optim.RMSprop().alpha == 0.99
+    assert optim.Adam().lr == 1e-3 and optim.Adam().betas == (0.9, 0.999)
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_against_torch_if_available(name):
+    torch = pytest.importorskip("torch")
+    kinds = {"sgd": (torch.optim.SGD, {}), "momentum": (torch.optim.SGD, {"momentum": 0.9}),
+             "adagrad": (torch.optim.Adagrad, {}), "rmsprop": (torch.optim.RMSprop, {}),
+             "adam": (torch.optim.Adam, {})}
+    cls, kw = kinds[name]
+    tp = torch.tensor(P0, dtype=torch.float64, requires_grad=True)
+    topt = cls([tp], lr=0.1, **kw)
+    p = np.array(P0)
+    opt = CLASSES[name](lr=0.1)
+    for g in GRADS:
+        tp.grad = torch.tensor(g, dtype=torch.float64)
+        topt.step()
+        opt.step([p], [np.array(g)])
+    np.testing.assert_allclose(p, tp.detach().numpy(), rtol=1e-12)
+
+
+def test_optimizer_state_is_per_parameter_and_checked():
+    opt = optim.Adam(lr=0.1)
+    a, b = np.array([1.0]), np.array([1.0, 2.0])
+    opt.step([a, b], [np.array([0.5]), np.array([0.5, 0.5])])
+    assert opt.state[0]["step"] == 1 and opt.state[1]["exp_avg"].shape == (2,)
+    with pytest.raises(ValueError, match="params: these are not the parameters"):
+        opt.step([b, a], [np.array([0.5, 0.5]), np.array([0.5])])
+    with pytest.raises(ValueError, match="grads: expected 2 arrays"):
+        opt.step([a, b], [np.array([0.5])])
+    with pytest.raises(ValueError, match="grads: item 0 has shape"):
+        opt.step([a, b], [np.array([0.5, 1.0]), np.array([0.5, 0.5])])
+    opt.reset()
+    opt.step([b, a], [np.array([0.5, 0.5]), np.array([0.5])])
+
+
+@pytest.mark.parametrize("bad", [0, -0.1, float("nan"), float("inf"), "0.1", None, True])
+def test_optimizer_rejects_bad_lr(bad):
+    with pytest.raises(ValueError, match="lr: expected a positive finite number"):
+        optim.SGD(lr=bad)
+
+
+def test_optimizer_rejects_bad_hyperparameters():
+    with pytest.raises(ValueError, match="betas"):
+        optim.Adam(betas=(0.9,))
+    with pytest.raises(ValueError, match=r"betas\[1\]"):
+        optim.Adam(betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="momentum"):
+        optim.Momentum(momentum=0)
+    with pytest.raises(ValueError, match="alpha"):
+        optim.RMSprop(alpha=1.5)
+    with pytest.raises(ValueError, match="optimizer: expected one of"):
+        optim.make("lbfgs")
+    opt = optim.SGD(lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        opt.lr = -1
