@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float_in, check_positive_int, check_seed
+from ._checks import check_array, check_float_in, check_positive_int, check_seed
 from .conv import Conv2D, Flatten, MaxPool2D
 from .layers import Activation, Dense
 from .network import Network
@@ -183,5 +183,32 @@ def layer_outputs(net: Network, X) -> list[np.ndarray]:
     return outputs
 
 
+def filter_responses(net: Network, X, y) -> np.ndarray:
+    """(classes, filters): for the network's first Conv2D (followed by its activation, if the
+    next layer is one), each filter's strongest response anywhere in an image, averaged over
+    the images of each class (y one-hot). Large where a filter finds its pattern in that class.
+    """
+    first = next((i for i, layer in enumerate(net.layers) if isinstance(layer, Conv2D)), None)
+    if first is None:
+        raise ValueError("net: expected a network with a Conv2D layer")
+    X = net._check_X(X)
+    y = check_array(y, "y", ndim=2)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y: expected one-hot labels with {X.shape[0]} rows (one per image), "
+                         f"got shape {y.shape}")
+    labels = y.argmax(axis=1)
+    missing = sorted(set(range(y.shape[1])) - set(labels.tolist()))
+    if missing:
+        raise ValueError(f"y: expected images of every class, none of class {missing}")
+    stop = first + 1
+    if stop < len(net.layers) and isinstance(net.layers[stop], Activation):
+        stop += 1
+    out = X
+    for layer in net.layers[:stop]:
+        out = layer.forward(out)
+    peak = out.max(axis=(2, 3))                                   # (N, filters)
+    return np.stack([peak[labels == k].mean(axis=0) for k in range(y.shape[1])])
+
+
 __all__ = ["CLASSES", "IMAGE_SIZE", "generate_shapes", "conv_net", "dense_net", "Run",
-           "train_model", "compare_conv_dense", "layer_outputs"]
+           "train_model", "compare_conv_dense", "layer_outputs", "filter_responses"]
