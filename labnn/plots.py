@@ -89,3 +89,301 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str
     if title:
         ax.set_title(title)
     return ax
+
+
+# --------------------------------------------------------------------------- report figures
+# Views of labnn.experiments results (duck-typed: anything with ``.config``, ``.loss``,
+# ``.accuracy``, ``.final_loss``, ``.final_accuracy``, ``.epochs_to_100``).
+
+def _groups(results, by):
+    out = {}
+    for r in results:
+        out.setdefault(getattr(r.config, by), []).append(r)
+    return out
+
+
+def _label(by, value):
+    if by == "lr":
+        return f"lr={value:g}"
+    if by == "hidden":
+        return f"{value} units"
+    return str(value)
+
+
+def group_colors(n, cmap="viridis"):
+    """``n`` colours along a sequential colormap (for ordered sweeps such as lr or units)."""
+    cm = plt.get_cmap(cmap)
+    return [cm(x) for x in np.linspace(0.05, 0.9, n)] if n > 1 else [cm(0.3)]
+
+
+def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True):
+    """Each activation's value (solid) and derivative (dashed) over ``z`` (default -6..6)."""
+    from .activations import get
+
+    if isinstance(names, str):
+        names = (names,)
+    z = np.linspace(-6, 6, 601) if z is None else np.asarray(z, dtype=np.float64)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    for i, name in enumerate(names):
+        act = get(name)
+        a = act.value(z)
+        color = f"C{i}"
+        ax.plot(z, a, color=color, lw=1.8, label=f"{act.name}(z)")
+        if derivative:
+            ax.plot(z, act.derivative(z, a), color=color, lw=1.5, ls="--",
+                    label=f"{act.name}'(z)")
+    ax.axhline(0, color="0.6", lw=0.6)
+    ax.axvline(0, color="0.6", lw=0.6)
+    ax.set_xlabel("z (pre-activation)")
+    ax.set_ylabel("value")
+    ax.legend(fontsize=9)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_sweep_curves(results, by: str, ax=None, metric: str = "loss", band: bool = True,
+                      colors=None, title: str | None = None, logy: bool | None = None):
+    """One line per value of config field ``by``: the median over seeds of the per-epoch
+    ``metric``, with the min-max band over seeds shaded. Loss on a log axis by default."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    groups = _groups(results, by)
+    colors = colors or group_colors(len(groups))
+    for color, (value, rs) in zip(colors, groups.items()):
+        n = max(len(getattr(r, metric)) for r in rs)
+        m = np.full((len(rs), n), np.nan)
+        for i, r in enumerate(rs):
+            v = np.asarray(getattr(r, metric), dtype=np.float64)
+            m[i, :len(v)] = v
+        epochs = np.arange(1, n + 1)
+        with np.errstate(all="ignore"):
+            finite = np.where(np.isfinite(m), m, np.nan)
+            ok = ~np.all(np.isnan(finite), axis=0)
+            med = np.full(n, np.nan)
+            lo = np.full(n, np.nan)
+            hi = np.full(n, np.nan)
+            med[ok] = np.nanmedian(finite[:, ok], axis=0)
+            lo[ok] = np.nanmin(finite[:, ok], axis=0)
+            hi[ok] = np.nanmax(finite[:, ok], axis=0)
+        ax.plot(epochs, med, color=color, lw=1.5, label=_label(by, value))
+        if band and len(rs) > 1:
+            ax.fill_between(epochs, lo, hi, color=color, alpha=0.15, lw=0)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric + (" (median over seeds, band: min-max)" if band else ""))
+    if logy if logy is not None else metric == "loss":
+        ax.set_yscale("log")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, ncol=2 if len(groups) > 6 else 1)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
+                      logx: bool = False, logy: bool = False, title: str | None = None,
+                      split: str = "dataset", never: float | None = None):
+    """Per-seed values of ``metric`` (a RunResult attribute: final_loss, final_accuracy,
+    epochs_to_100) against config field ``by``, one colour per value of ``split``, with the
+    median over seeds as a line. For epochs_to_100, runs that never reached 100 % are drawn
+    at ``never`` (default: the run's epoch count) with an open marker."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    splits = {}
+    for r in results:
+        splits.setdefault(getattr(r.config, split), []).append(r)
+    categorical = False
+    for k, (name, rs) in enumerate(splits.items()):
+        groups = _groups(rs, by)
+        keys = list(groups)
+        categorical = any(isinstance(v, str) for v in keys)
+        xs = np.arange(len(keys)) if categorical else np.asarray(keys, dtype=float)
+        medians = []
+        color = f"C{k}"
+        for x, key in zip(xs, keys):
+            vals, missing = [], []
+            for r in groups[key]:
+                v = getattr(r, metric)
+                if v is None or (isinstance(v, float) and not np.isfinite(v)):
+                    missing.append(never if never is not None else r.config.epochs)
+                else:
+                    vals.append(float(v))
+            # a small deterministic horizontal offset per data set keeps the two visible
+            off = (k - (len(splits) - 1) / 2) * (0.08 if categorical else 0.0)
+            xx = x * (1.0 + 0.06 * (k - (len(splits) - 1) / 2)) if (logx and not categorical) \
+                else x + off
+            ax.scatter(np.full(len(vals), xx), vals, s=14, color=color, alpha=0.6,
+                       edgecolors="none")
+            if missing:
+                ax.scatter(np.full(len(missing), xx), missing, s=22, facecolors="none",
+                           edgecolors=color, lw=0.9)
+            allv = vals + missing
+            medians.append(np.median(allv) if allv else np.nan)
+        xm = xs if categorical else xs
+        ax.plot(xm + ((k - (len(splits) - 1) / 2) * 0.08 if categorical else 0), medians,
+                color=color, lw=1.5, marker="o", ms=4, label=f"{name} (median)")
+    if categorical:
+        ax.set_xticks(np.arange(len(keys)))
+        ax.set_xticklabels([str(v) for v in keys])
+    if logx and not categorical:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(by)
+    labels = {"final_loss": "final loss (MSE)", "final_accuracy": "final accuracy",
+              "epochs_to_100": "epochs to 100 % accuracy"}
+    ax.set_ylabel(labels.get(metric, metric))
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_boundaries(nets, X, y, titles=None, ncols: int | None = None, size: float = 3.0,
+                    suptitle: str | None = None, show: bool = True):
+    """Decision boundaries of several networks on the same data, side by side."""
+    nets = list(nets)
+    ncols = ncols or len(nets)
+    nrows = (len(nets) + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.4),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(nets):
+            ax.set_visible(False)
+            continue
+        plot_decision_boundary(nets[i], X, y, ax=ax,
+                               title=None if titles is None else titles[i])
+        ax.title.set_fontsize(10)
+        if ax.get_legend():
+            ax.get_legend().remove()
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    if show:
+        plt.show()
+    return fig
+
+
+def plot_relative_errors(errors: dict, ax=None, title: str | None = None,
+                         threshold: float = 1e-7):
+    """Bar chart (log scale) of gradient-check relative errors: one group per parameter name,
+    one bar per entry of ``errors`` ({label: {param: error}}); the dashed line is the pass
+    threshold."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    labels = list(errors)
+    names = list(next(iter(errors.values())))
+    width = 0.8 / len(labels)
+    x = np.arange(len(names))
+    for i, label in enumerate(labels):
+        vals = [max(errors[label][n], 1e-18) for n in names]
+        ax.bar(x + (i - (len(labels) - 1) / 2) * width, vals, width, label=label,
+               color=f"C{i}")
+    ax.axhline(threshold, color="k", ls="--", lw=1, label=f"pass threshold {threshold:g}")
+    ax.set_yscale("log")
+    top = max(max(v.values()) for v in errors.values())
+    ax.set_ylim(top=max(top, threshold) * 1e4)  # head-room for the legend
+    ax.set_xticks(x)
+    ax.set_xticklabels(names)
+    ax.set_xlabel("parameter")
+    ax.set_ylabel("relative error (log)")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    return ax
+
+
+# ---------------------------------------------------------------------- images and filters
+def show_images(X, y=None, class_names=None, per_class: int = 6, title: str | None = None):
+    """A grid of grey images X (N, 1, H, W): ``per_class`` of each class in one row per class
+    when one-hot (or integer) labels ``y`` are given, else the first rows of X, 8 a row.
+    Returns the figure."""
+    X = np.asarray(X)
+    if X.ndim != 4 or X.shape[1] != 1:
+        raise ValueError(f"X: expected grey images of shape (N, 1, H, W), got {X.shape}")
+    if y is None:
+        rows = [np.arange(min(len(X), 8 * per_class))]
+        labels = [None]
+    else:
+        y = np.asarray(y)
+        cls = y.argmax(axis=1) if y.ndim == 2 else y.astype(int)
+        labels = sorted(set(cls.tolist()))
+        rows = [np.flatnonzero(cls == k)[:per_class] for k in labels]
+    ncols = max(len(r) for r in rows)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(1.3 * ncols, 1.4 * len(rows)),
+                             squeeze=False)
+    lo, hi = float(X.min()), float(X.max())
+    for r, (idx, label) in enumerate(zip(rows, labels)):
+        for c in range(ncols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c < len(idx):
+                ax.imshow(X[idx[c], 0], cmap="gray_r", vmin=lo, vmax=hi)
+            else:
+                ax.axis("off")
+        if label is not None:
+            name = class_names[label] if class_names is not None else f"class {label}"
+            axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_filters(W, title: str | None = None, ncols: int = 8):
+    """Convolution weights W (C_out, C_in, kH, kW) as small images, one per filter and input
+    channel, on one symmetric red (negative) / blue (positive) scale shared by all filters.
+    Returns the figure."""
+    W = np.asarray(W)
+    if W.ndim != 4:
+        raise ValueError(f"W: expected conv weights (C_out, C_in, kH, kW), got shape {W.shape}")
+    kernels = W.reshape(-1, *W.shape[2:])
+    n = len(kernels)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols + 0.8, 1.25 * nrows),
+                             squeeze=False)
+    vmax = float(np.abs(W).max()) or 1.0
+    image = None
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i < n:
+            image = ax.imshow(kernels[i], cmap="RdBu", vmin=-vmax, vmax=vmax)
+            o, c = divmod(i, W.shape[1])
+            ax.set_title(f"{o}" if W.shape[1] == 1 else f"{o}.{c}", fontsize=8)
+        else:
+            ax.axis("off")
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_filter_responses(responses, class_names=None, ax=None, title: str | None = None):
+    """Heatmap of ``labnn.images.filter_responses``: one row per class, one column per filter,
+    each cell the filter's mean strongest response on that class's images (value printed)."""
+    responses = np.asarray(responses)
+    if responses.ndim != 2:
+        raise ValueError(f"responses: expected a (classes, filters) array, got shape "
+                         f"{responses.shape}")
+    n_cls, n_f = responses.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.55 * n_f + 2.5, 0.5 * n_cls + 1.2))
+    image = ax.imshow(responses, cmap="viridis", aspect="auto")
+    mid = (responses.min() + responses.max()) / 2
+    for (i, j), v in np.ndenumerate(responses):
+        ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7,
+                color="black" if v > mid else "white")
+    ax.set_xticks(range(n_f))
+    ax.set_yticks(range(n_cls), class_names if class_names is not None else range(n_cls))
+    ax.set_xlabel("filter")
+    ax.figure.colorbar(image, ax=ax, label="mean peak response")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,407 @@
+"""The report's experiments: one pure function per study, each a list of seeded training runs.
+
+    results = learning_rate_study(lrs=(1e-3, 1e-1, 1.0), seeds=range(10))
+    print(format_table(summarize(results, by="lr")))
+
+A run is described by a frozen ``RunConfig`` (data set, seed, learning rate, hidden units,
+activation, optimizer, epochs, loss) and produces a ``RunResult`` (final loss and accuracy on
+the lab's data, the epoch at which accuracy first reached 100 %, whether and when the loss
+became NaN/inf, and the per-epoch curves). ``run`` is deterministic: the same config gives the
+same bits. ``sweep`` runs many configs, optionally in worker processes, and returns results in
+config order; the worker count never changes a result (tests check this).
+
+Seeds: ``seed`` seeds the network's initialisation and, for the linear data set, the data
+itself (the lab draws fresh linear data each run); the XOR data is fixed. Training and testing
+use the same data, as in the lab.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from multiprocessing import get_context
+
+import numpy as np
+
+from . import data as _data
+from ._checks import check_positive_int
+from .network import DEFAULT_EPOCHS, DivergenceError, History, lab_network
+
+DATASETS = ("linear", "xor")
+"""The lab's two data sets."""
+
+LINEAR_N = 100
+"""Points in the lab's linear data set."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run of the lab network (``labnn.lab_network``) on one lab data set.
+
+    ``lr=None`` means the optimizer's default (1.0 for plain SGD, the lab's default; the torch
+    default for the others). ``optimizer=None`` is plain full-batch SGD.
+    """
+
+    dataset: str = "xor"
+    seed: int = 0
+    lr: float | None = None
+    hidden: int = 4
+    activation: str = "sigmoid"
+    optimizer: str | None = None
+    epochs: int = DEFAULT_EPOCHS
+    loss: str = "mse"
+    hidden_layers: int = 2
+
+    def __post_init__(self):
+        if self.dataset not in DATASETS:
+            raise ValueError(f"dataset: expected one of {', '.join(DATASETS)}, "
+                             f"got {self.dataset!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) \
+                or self.seed < 0:
+            raise ValueError(f"seed: expected a non-negative integer, got {self.seed!r}")
+        check_positive_int(self.epochs, "epochs")
+        check_positive_int(self.hidden, "hidden")
+        if self.lr is not None and not (isinstance(self.lr, (int, float))
+                                        and math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr: expected a positive finite number or None, got {self.lr!r}")
+
+
+@dataclass
+class RunResult:
+    """What one run measured. Curves have one entry per epoch trained (fewer than
+    ``config.epochs`` if the run diverged)."""
+
+    config: RunConfig
+    final_loss: float
+    final_accuracy: float
+    epochs_to_100: int | None
+    diverged_at: int | None
+    loss: np.ndarray = field(repr=False)
+    accuracy: np.ndarray = field(repr=False)
+    params: list = field(default_factory=list, repr=False)
+
+    @property
+    def solved(self) -> bool:
+        """100 % accuracy on the lab's data after training (and no divergence)."""
+        return self.diverged_at is None and self.final_accuracy == 1.0
+
+
+def load_data(dataset: str, seed: int = 0):
+    """The lab's data set ``dataset`` ("linear" or "xor") for ``seed`` (X (n, 2), y (n, 1))."""
+    if dataset == "linear":
+        return _data.generate_linear(LINEAR_N, seed=seed)
+    if dataset == "xor":
+        return _data.generate_xor_easy()
+    raise ValueError(f"dataset: expected one of {', '.join(DATASETS)}, got {dataset!r}")
+
+
+def build(config: RunConfig):
+    """The untrained lab network of ``config``."""
+    return lab_network(hidden=config.hidden, activation=config.activation, seed=config.seed,
+                       hidden_layers=config.hidden_layers)
+
+
+def train(config: RunConfig):
+    """Train the network of ``config``; returns (network, X, y, RunResult)."""
+    X, y = load_data(config.dataset, config.seed)
+    net = build(config)
+    diverged_at = None
+    try:
+        history = net.fit(X, y, epochs=config.epochs, lr=config.lr,
+                          optimizer=config.optimizer, loss=config.loss)
+    except DivergenceError as exc:
+        history = exc.history
+        diverged_at = history.epochs + 1
+    if diverged_at is None:
+        final_loss, final_acc = net.evaluate(X, y, loss=config.loss)
+    else:
+        final_loss, final_acc = math.inf, math.nan
+    result = RunResult(config=config, final_loss=float(final_loss),
+                       final_accuracy=float(final_acc),
+                       epochs_to_100=_epochs_to(history, 1.0), diverged_at=diverged_at,
+                       loss=np.asarray(history.loss, dtype=np.float64),
+                       accuracy=np.asarray(history.accuracy, dtype=np.float64),
+                       params=[p.copy() for p in net.params])
+    return net, X, y, result
+
+
+def network(result: RunResult):
+    """The trained network of ``result``, rebuilt from its config and stored parameters
+    (no retraining)."""
+    net = build(result.config)
+    if len(result.params) != len(net.params):
+        raise ValueError("result: it holds no trained parameters for this configuration")
+    for p, stored in zip(net.params, result.params):
+        p[...] = stored
+    return net
+
+
+def _epochs_to(history: History, target: float) -> int | None:
+    return history.epochs_to(target)
+
+
+def run(config: RunConfig) -> RunResult:
+    """Train once and return what was measured (deterministic in ``config``)."""
+    return train(config)[3]
+
+
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_workers() -> int:
+    """Worker processes ``sweep`` uses by default: the CPU count, at most 4 (and 1 when the
+    environment variable LABNN_WORKERS says so; it overrides the default)."""
+    env = os.environ.get("LABNN_WORKERS")
+    if env:
+        return check_positive_int(int(env), "LABNN_WORKERS")
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def sweep(configs: Iterable[RunConfig], workers: int | None = None) -> list[RunResult]:
+    """Run every config; results come back in config order. ``workers`` > 1 spreads the runs
+    over that many fresh (spawned) processes; ``None`` uses ``default_workers()``. The worker
+    count never changes a result. From a script (not a notebook), call it under
+    ``if __name__ == "__main__":`` as multiprocessing requires."""
+    configs = list(configs)
+    for i, c in enumerate(configs):
+        if not isinstance(c, RunConfig):
+            raise ValueError(f"configs: item {i} is not a RunConfig, got {type(c).__name__}")
+    workers = default_workers() if workers is None else check_positive_int(workers, "workers")
+    workers = min(workers, len(configs))
+    if workers <= 1:
+        return [run(c) for c in configs]
+    # Longest runs first would balance better, but chunks in order keep it simple and the
+    # per-run cost is nearly uniform; map preserves order.
+    chunk = max(1, len(configs) // (workers * 4))
+    # One BLAS thread per worker (the matrices are tiny and the workers already fill the
+    # cores); spawned children read the variable when they start, so set it around the pool.
+    saved = {k: os.environ.get(k) for k in _THREAD_VARS}
+    for k in _THREAD_VARS:
+        os.environ[k] = "1"
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            return list(pool.map(run, configs, chunksize=chunk))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# --------------------------------------------------------------------------- the studies
+def _grid(datasets, seeds, **varying) -> list[RunConfig]:
+    ((name, values),) = varying.items() if varying else (("seed", [None]),)
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds: expected at least one seed")
+    datasets = list(datasets)
+    if not datasets:
+        raise ValueError("datasets: expected at least one data set")
+    configs = []
+    for ds in datasets:
+        for v in values:
+            for s in seeds:
+                kw = {} if v is None else {name: v}
+                configs.append(RunConfig(dataset=ds, seed=s, **kw))
+    return configs
+
+
+def seed_study(seeds=range(10), datasets=DATASETS, workers=None, **config) -> list[RunResult]:
+    """The documented default (or ``config`` overrides) on each data set over ``seeds``."""
+    base = [replace(c, **config) for c in _grid(datasets, seeds)]
+    return sweep(base, workers)
+
+
+def learning_rate_study(lrs: Sequence[float], seeds=range(10), datasets=DATASETS,
+                        workers=None, **config) -> list[RunResult]:
+    """Plain SGD at each learning rate in ``lrs``, every seed, every data set."""
+    lrs = [float(v) for v in lrs]
+    if not lrs:
+        raise ValueError("lrs: expected at least one learning rate")
+    return sweep([replace(c, **config) for c in _grid(datasets, seeds, lr=lrs)], workers)
+
+
+def hidden_units_study(units: Sequence[int], seeds=range(10), datasets=DATASETS,
+                       workers=None, **config) -> list[RunResult]:
+    """The lab network with ``units`` hidden units per hidden layer."""
+    units = [check_positive_int(u, "units") for u in units]
+    if not units:
+        raise ValueError("units: expected at least one hidden-layer size")
+    return sweep([replace(c, **config) for c in _grid(datasets, seeds, hidden=units)], workers)
+
+
+def activation_study(activations: Sequence[str], seeds=range(10), datasets=DATASETS,
+                     workers=None, **config) -> list[RunResult]:
+    """The lab network with each activation in its hidden layers (``linear``: no activation
+    at all, the output unit included)."""
+    activations = list(activations)
+    if not activations:
+        raise ValueError("activations: expected at least one activation name")
+    configs = _grid(datasets, seeds, activation=activations)
+    return sweep([replace(c, **config) for c in configs], workers)
+
+
+def optimizer_study(optimizers: dict, seeds=range(10), datasets=DATASETS, workers=None,
+                    **config) -> list[RunResult]:
+    """Each optimizer at its learning rate: ``optimizers`` maps a name (sgd, momentum,
+    adagrad, rmsprop, adam) to a learning rate."""
+    if not isinstance(optimizers, dict) or not optimizers:
+        raise ValueError("optimizers: expected a non-empty dict name -> learning rate")
+    configs = []
+    for ds in datasets:
+        for name, lr in optimizers.items():
+            for s in seeds:
+                configs.append(replace(RunConfig(dataset=ds, seed=s, optimizer=name, lr=lr),
+                                       **config))
+    return sweep(configs, workers)
+
+
+# --------------------------------------------------------------------------- summaries
+def group(results: Iterable[RunResult], by: str | Sequence[str]) -> dict:
+    """Results grouped by config fields, in first-seen order: {key: [RunResult, ...]}; a key is
+    one value, or a tuple of values when ``by`` names several fields."""
+    names = (by,) if isinstance(by, str) else tuple(by)
+    fields = RunConfig.__dataclass_fields__
+    for n in names:
+        if n not in fields:
+            raise ValueError(f"by: expected RunConfig field names ({', '.join(fields)}), "
+                             f"got {n!r}")
+    out: dict = {}
+    for r in results:
+        values = tuple(getattr(r.config, n) for n in names)
+        out.setdefault(values[0] if len(names) == 1 else values, []).append(r)
+    return out
+
+
+def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset",)) -> list:
+    """One row (a dict) per group: the group's key fields, ``runs``, ``solved`` (runs ending at
+    100 %), ``mean_acc`` and ``min_acc`` (over runs that did not diverge; NaN if all did),
+    ``median_loss`` (final loss; inf counts as the largest), ``reached`` (runs that hit 100 %
+    at some epoch), ``median_epochs`` (median epoch of reaching 100 % over those runs, None if
+    none did), ``diverged`` (runs whose loss became NaN/inf), ``loss_ratio`` (median of final
+    over first-epoch loss: near 1 means it stalled) and ``rising`` (median fraction of epochs
+    in which the loss went up: well above 0 means it oscillates)."""
+    names = (by,) if isinstance(by, str) else tuple(by)
+    rows = []
+    for key, rs in group(results, names).items():
+        keys = key if len(names) > 1 else (key,)
+        accs = [r.final_accuracy for r in rs if r.diverged_at is None]
+        reached = [r.epochs_to_100 for r in rs if r.epochs_to_100 is not None]
+        row = dict(zip(names, keys))
+        row.update(
+            runs=len(rs),
+            solved=sum(r.solved for r in rs),
+            mean_acc=float(np.mean(accs)) if accs else math.nan,
+            min_acc=float(np.min(accs)) if accs else math.nan,
+            median_loss=float(np.median([r.final_loss for r in rs])),
+            reached=len(reached),
+            median_epochs=float(np.median(reached)) if reached else None,
+            diverged=sum(r.diverged_at is not None for r in rs),
+            loss_ratio=float(np.median([loss_ratio(r) for r in rs])),
+            rising=float(np.median([oscillation(r) for r in rs])),
+        )
+        rows.append(row)
+    return rows
+
+
+def _fmt(name, value) -> str:
+    if value is None:
+        return "never"
+    if isinstance(value, str):
+        return value
+    if name in ("mean_acc", "min_acc"):
+        return "-" if math.isnan(value) else f"{value:.2%}"
+    if name == "median_loss":
+        return "inf" if math.isinf(value) else f"{value:.3g}"
+    if name == "median_epochs":
+        return f"{value:.0f}"
+    if name == "rising":
+        return f"{value:.1%}"
+    if name == "loss_ratio":
+        return "inf" if math.isinf(value) else f"{value:.2g}"
+    if name == "lr" and isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+TABLE_COLUMNS = ("runs", "solved", "mean_acc", "min_acc", "median_loss", "reached",
+                 "median_epochs", "diverged")
+"""The columns ``format_table`` shows by default (after the grouping fields); ``loss_ratio``
+and ``rising`` are also available."""
+
+
+def format_table(rows: list, columns: Sequence[str] | None = None) -> str:
+    """A fixed-width text table of ``summarize`` rows (fixed precision, so it is stable)."""
+    if not rows:
+        raise ValueError("rows: expected at least one row")
+    if columns is None:
+        keys = [k for k in rows[0] if k in RunConfig.__dataclass_fields__]
+        columns = keys + list(TABLE_COLUMNS)
+    header = {"median_epochs": "epochs_to_100", "reached": "reached_100"}
+    cells = [[header.get(c, c) for c in columns]]
+    cells += [[_fmt(c, row[c]) for c in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+def curves(results: Iterable[RunResult], metric: str = "loss") -> np.ndarray:
+    """(runs, epochs) array of a per-epoch ``metric`` ("loss" or "accuracy"), NaN-padded after
+    a divergence so every row has the longest length."""
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric: expected 'loss' or 'accuracy', got {metric!r}")
+    rs = list(results)
+    if not rs:
+        raise ValueError("results: expected at least one result")
+    n = max(len(getattr(r, metric)) for r in rs)
+    out = np.full((len(rs), n), np.nan)
+    for i, r in enumerate(rs):
+        v = getattr(r, metric)
+        out[i, :len(v)] = v
+    return out
+
+
+def oscillation(result: RunResult, last: int | None = None) -> float:
+    """Fraction of epochs (all, or the last ``last``) in which the loss went UP: 0 for plain
+    descent, large for a run that oscillates."""
+    tail = result.loss if last is None else result.loss[-(check_positive_int(last, "last") + 1):]
+    if len(tail) < 2:
+        return 0.0
+    return float(np.mean(np.diff(tail) > 0))
+
+
+def loss_ratio(result: RunResult) -> float:
+    """Final loss over the first epoch's loss (inf if the run diverged): about 1 for a run that
+    stalled, tiny for one that learned."""
+    if result.diverged_at is not None or not len(result.loss):
+        return math.inf
+    return float(result.final_loss / result.loss[0])
+
+
+def pick_lr(results: Iterable[RunResult]) -> dict:
+    """For each optimizer in ``results``, the learning rate whose runs ALL reached 100 % with
+    the smallest median epochs to get there (None if no learning rate did): {optimizer: lr}."""
+    best: dict = {}
+    for (opt, lr), rs in group(results, ("optimizer", "lr")).items():
+        best.setdefault(opt, None)
+        if all(r.epochs_to_100 is not None for r in rs):
+            med = float(np.median([r.epochs_to_100 for r in rs]))
+            if best[opt] is None or med < best[opt][1]:
+                best[opt] = (lr, med)
+    return {opt: (None if v is None else v[0]) for opt, v in best.items()}
+
+
+def config_dict(config: RunConfig) -> dict:
+    return asdict(config)
+
+
+__all__ = [
+    "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "config_dict", "curves",
+    "default_workers", "format_table", "group", "hidden_units_study", "learning_rate_study",
+    "load_data", "loss_ratio", "network", "optimizer_study", "oscillation", "pick_lr", "run",
+    "seed_study", "summarize", "sweep", "train",
+]
