@@ -29,3 +29,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache
+
+# The playground notebook in a real JupyterLab in headless Chromium (Debian's chromium, driven
+# by the Python playwright package; never `playwright install`). Screenshots: build/browser/.
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: test-browser
+test-browser: $(STAMP)
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	LABNN_BROWSER=1 LABNN_CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests/browser -v -s
