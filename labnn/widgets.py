@@ -83,7 +83,7 @@ class View:
     """The matplotlib figure: decision boundary + data (left), loss and accuracy (right).
     Artists are made once and updated in place; ``render`` returns PNG bytes."""
 
-    def __init__(self, width: float = 8.4, height: float = 3.5, dpi: int = 72,
+    def __init__(self, width: float = 8.4, height: float = 3.5, dpi: int = 100,
                  resolution: int = 50):
         self.resolution = resolution
         self.figure = Figure(figsize=(width, height), dpi=dpi)
@@ -227,7 +227,8 @@ class Explorer(W.VBox):
             for widget in self.toggles.values():
                 widget.observe(lambda change: self._guard(self.redraw), names="value")
 
-        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        px = int(round(self.view.figure.get_figwidth() * self.view.figure.dpi))
+        self.image = W.Image(format="png", layout=W.Layout(width=f"{px}px", max_width="100%"))
         self.image.add_class("labnn-view")
         self.status = W.HTML()
         self.status.add_class("labnn-status")
