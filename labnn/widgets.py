@@ -23,7 +23,13 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    FixedLocator,
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+)
 
 from . import playground as pg
 from ._checks import check_positive_int
@@ -40,6 +46,7 @@ TOGGLES = ("show_data", "discretize", "log_loss")
 BATCH_OPTIONS = (("full", 0), ("1", 1), ("2", 2), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
                  ("64", 64))
 MAX_PLOT_POINTS = 600
+_TICK_FORMAT = FuncFormatter(lambda v, _pos: f"{v:.3g}")
 
 
 def _control(name: str, value):
@@ -144,16 +151,21 @@ class View:
         acc = np.asarray(h.accuracy, dtype=float)[::k]
         self.loss_line.set_data(epochs, loss)
         self.acc_line.set_data(epochs, acc)
+        finite = loss[np.isfinite(loss) & (loss > 0)] if log_loss else loss[np.isfinite(loss)]
         if log_loss:
             self.ax_loss.set_yscale("log")
-            self.ax_loss.yaxis.set_major_locator(LogLocator(numticks=4))
+            narrow = finite.size and finite.max() < 10 * finite.min()
+            # Less than a decade: label 1-2-5 steps, or the axis would have no label at all.
+            self.ax_loss.yaxis.set_major_locator(
+                LogLocator(subs=(1.0, 2.0, 5.0) if narrow else (1.0,), numticks=4))
+            self.ax_loss.yaxis.set_major_formatter(_TICK_FORMAT)
         else:
             self.ax_loss.set_yscale("linear")
             self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
+            self.ax_loss.yaxis.set_major_formatter(_TICK_FORMAT)
         self.ax_loss.yaxis.set_minor_locator(NullLocator())
         xmax = max(n, 1)
         self.ax_loss.set_xlim(0, xmax * 1.02 + 1)
-        finite = loss[np.isfinite(loss) & (loss > 0)] if log_loss else loss[np.isfinite(loss)]
         if finite.size:
             lo, hi = float(finite.min()), float(finite.max())
             if log_loss:

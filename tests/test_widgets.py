@@ -215,3 +215,16 @@ def test_figure_for_static_cells():
     assert list(loss_line.get_ydata()) == train(epochs=50)[0].loss
     with pytest.raises(ValueError, match="dataset"):
         lw.figure(dataset="moons")
+
+
+@pytest.mark.parametrize("change", [{"activation": "sigmoid"}, {}, {"epochs": 3000}])
+@pytest.mark.parametrize("log_loss", [True, False])
+def test_loss_axis_always_has_labelled_ticks(change, log_loss):
+    # A loss that moves less than a decade must still get labels on a log axis.
+    e = lw.mini_explorer("lr", dataset="xor", **change)
+    e.view.draw(e.session, log_loss=log_loss)
+    e.view.render()
+    ax = e.view.ax_loss
+    lo, hi = ax.get_ylim()
+    labels = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len([t for t in labels if t]) >= 2, labels

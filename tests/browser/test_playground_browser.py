@@ -11,7 +11,7 @@ import re
 import time
 
 import pytest
-from labdriver import BUILD, lab_server
+from labdriver import BUILD, ROOT, lab_server
 
 NOTEBOOK = "notebooks/08_playground.ipynb"
 TRACEBACK = re.compile(r"Traceback|Error displaying widget|interactive\(children=|"
@@ -28,7 +28,7 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def open_and_run_all(page, server, name: str) -> None:
+def open_and_run_all(page, server, name: str, timeout: float = 60) -> None:
     """Open the notebook, wait for its kernel, Run All, wait until every code cell ran."""
     page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30_000)
@@ -42,21 +42,23 @@ def open_and_run_all(page, server, name: str) -> None:
         texts = prompts.all_inner_texts()
         return texts and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in texts)
 
-    wait_until(all_ran, 60, "every code cell to run")
+    wait_until(all_ran, timeout, "every code cell to run", interval=0.2)
     wait_until(lambda: server.kernel_state(name) == "idle", 30, "the kernel to go idle")
 
 
-def check_outputs(page) -> None:
-    """No traceback, no stderr, no widget error or text repr where a widget should be."""
-    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+def check_outputs(scope) -> None:
+    """No traceback, no stderr, no widget error or text repr where a widget should be, in the
+    page or in one cell (``scope``)."""
+    stderr = scope.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     assert stderr.count() == 0, f"a cell wrote to stderr: {stderr.all_inner_texts()}"
-    for text in page.locator(".jp-Cell-outputArea").all_inner_texts():
+    for text in scope.locator(".jp-Cell-outputArea").all_inner_texts():
         m = TRACEBACK.search(text)
         assert m is None, f"an output shows {m.group(0)!r}: {text[:300]}"
 
 
-def find_explorer(page, timeout: float = 15):
-    """The rendered explorer; fails when the widget extension did not render it."""
+def find_explorer(page, timeout: float = 15, min_sliders: int = 0):
+    """The rendered explorer in ``page`` (or a cell); fails when the widget extension did not
+    render it."""
     explorer = page.locator(".labnn-explorer")
     try:
         explorer.first.wait_for(state="visible", timeout=timeout * 1000)
@@ -65,7 +67,7 @@ def find_explorer(page, timeout: float = 15):
                            .all_inner_texts() if t.strip())
         raise AssertionError(f"the explorer widget did not render; outputs: {texts}") from exc
     explorer = explorer.first
-    assert explorer.locator(".widget-slider").count() >= 2, "no slider widgets rendered"
+    assert explorer.locator(".widget-slider").count() >= min_sliders, "no slider widgets rendered"
     wait_until(lambda: (explorer.locator("img.labnn-view").get_attribute("src") or ""),
                15, "the explorer's image")
     return explorer
@@ -107,7 +109,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         page = browser_context.new_page()
         open_and_run_all(page, server, "08_playground.ipynb")
         check_outputs(page)
-        explorer = find_explorer(page)
+        explorer = find_explorer(page, min_sliders=2)
         explorer.scroll_into_view_if_needed()
         page.screenshot(path=str(BUILD / "08_playground_page.png"), full_page=True)
         explorer.screenshot(path=str(BUILD / "08_explorer_0_loaded.png"))
@@ -155,4 +157,54 @@ def test_check_fails_when_the_widget_extension_does_not_render(browser_context, 
             check_outputs(page)
         with pytest.raises(AssertionError, match="did not render"):
             find_explorer(page, timeout=3)
+        page.close()
+
+
+def _report_notebooks_with_mini_explorers():
+    """Report notebooks (other than 08) that call labnn.widgets.mini_explorer."""
+    found = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        if path.name != "08_playground.ipynb" and "mini_explorer(" in path.read_text():
+            found.append(f"notebooks/{path.name}")
+    return found
+
+
+def _change_control(page, explorer) -> str:
+    """Move the mini explorer's one control; returns its description."""
+    sliders = explorer.locator(".widget-slider")
+    if sliders.count():
+        label = sliders.first.locator(".widget-label").inner_text().strip()
+        readout = sliders.first.locator(".widget-readout").inner_text().strip()
+        key = "ArrowLeft" if readout in ("10.0", "10", "32") else "ArrowRight"
+        move_slider(page, explorer, label, key)
+        return label
+    dropdown = explorer.locator(".widget-dropdown select")
+    assert dropdown.count() == 1, "a mini explorer without a slider or a dropdown"
+    text, src = _state(explorer)
+    options = dropdown.locator("option").all_inner_texts()
+    current = dropdown.input_value()
+    dropdown.select_option(next(o for o in options if o != current))
+    wait_until(lambda: _state(explorer)[0] != text, 10, "the text to change")
+    wait_until(lambda: _state(explorer)[1] != src, 10, "the image to change")
+    return explorer.locator(".widget-dropdown .widget-label").inner_text().strip()
+
+
+@pytest.mark.parametrize("notebook", _report_notebooks_with_mini_explorers())
+def test_mini_explorers_in_report_notebooks(notebook, browser_context, tmp_path):
+    BUILD.mkdir(parents=True, exist_ok=True)
+    name = notebook.split("/")[-1]
+    with lab_server(tmp_path / "lab", [notebook]) as server:
+        page = browser_context.new_page()
+        open_and_run_all(page, server, name, timeout=240)
+        cells = page.locator(".jp-CodeCell").filter(
+            has=page.locator(".jp-InputArea-editor", has_text="mini_explorer("))
+        assert cells.count() >= 1
+        for i in range(cells.count()):
+            cell = cells.nth(i)
+            check_outputs(cell)
+            explorer = find_explorer(cell)
+            explorer.scroll_into_view_if_needed()
+            label = _change_control(page, explorer)
+            check_outputs(cell)
+            explorer.screenshot(path=str(BUILD / f"{name[:-6]}_mini_{i}_{label}.png"))
         page.close()
