@@ -73,10 +73,13 @@ def _control(name: str, value):
         return W.IntSlider(value=value, min=10, max=5000, step=10, description="epochs",
                            continuous_update=False, style=style, layout=lay)
     if name == "seed":
-        return W.BoundedIntText(value=value, min=0, max=9999, description="seed", style=style,
+        return W.BoundedIntText(value=value, min=0, max=10**6, description="seed", style=style,
                                 layout=lay)
     if name == "batch_size":
-        return W.Dropdown(options=BATCH_OPTIONS, value=value or 0, description="batch size",
+        options = list(BATCH_OPTIONS)
+        if value and value not in dict(options).values():
+            options = sorted([*options, (str(value), value)], key=lambda o: o[1])
+        return W.Dropdown(options=options, value=value or 0, description="batch size",
                           style=style, layout=lay)
     options = {"dataset": pg.DATASETS, "activation": pg.ACTIVATIONS,
                "optimizer": pg.OPTIMIZERS, "loss": pg.LOSSES}
@@ -216,7 +219,12 @@ class Explorer(W.VBox):
                 raise ValueError(f"controls: expected names from {', '.join(CONTROLS)}, "
                                  f"got {name!r}")
         self.chunk = check_positive_int(chunk, "chunk")
-        self.session = pg.Session(**config)
+        cfg = pg.as_config(None, **config)
+        self.controls = {name: _control(name, getattr(cfg, name)) for name in controls}
+        # A control clamps a starting value outside its bounds (lr=100 -> 10): train what it shows.
+        shown = {name: (w.value or None) if name == "batch_size" else w.value
+                 for name, w in self.controls.items()}
+        self.session = pg.Session(cfg.replace(**shown))
         self.view = View()
         self.redraws = 0
         self.render_seconds: list[float] = []
@@ -225,8 +233,6 @@ class Explorer(W.VBox):
         """Seconds: a tick arriving sooner after the last one finished was queued while the
         kernel was busy and is dropped."""
 
-        cfg = self.session.config
-        self.controls = {name: _control(name, getattr(cfg, name)) for name in controls}
         for name, widget in self.controls.items():
             widget.observe(self._make_handler(name), names="value")
         self.toggles = {}
@@ -350,9 +356,9 @@ class Explorer(W.VBox):
         self.image.value = self.view.render()
         self.status.value = f"<code>{html.escape(self.session.status())}</code>"
         if self.session.error is not None:
-            self.message.value = ("<span style='color:#b00'><b>diverged</b>: "
-                                  f"{html.escape(self.session.error)}. Lower the learning rate "
-                                  "or press Reset.</span>")
+            self.message.value = ("<span style='color:#b00'><b>Training stopped</b>: "
+                                  f"{html.escape(self.session.error)}. Press Reset or change a "
+                                  "setting to start again.</span>")
         else:
             self.message.value = ""
         self.redraws += 1

@@ -200,7 +200,9 @@ def test_divergence_shows_a_message_not_a_traceback(full):
     full.play()
     for _ in range(3):
         _tick(full)  # must not raise
-    assert "diverged" in full.message.value and "Lower the learning rate" in full.message.value
+    msg = full.message.value
+    assert "Training stopped" in msg and "diverged" in msg and "smaller learning rate" in msg
+    assert "Traceback" not in msg
     assert not full.playing
     full.play()
     assert not full.playing  # a diverged run does not restart
@@ -228,3 +230,13 @@ def test_loss_axis_always_has_labelled_ticks(change, log_loss):
     lo, hi = ax.get_ylim()
     labels = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
     assert len([t for t in labels if t]) >= 2, labels
+
+
+def test_starting_values_outside_the_bounds_are_clamped_and_shown():
+    e = lw.explorer(lr=100.0, epochs=5, batch_size=5, seed=123456)
+    cfg = e.session.config
+    assert cfg.lr == e.controls["lr"].value == 10.0
+    assert cfg.epochs == e.controls["epochs"].value == 10
+    assert cfg.batch_size == e.controls["batch_size"].value == 5
+    assert cfg.seed == e.controls["seed"].value == 123456
+    assert e.session.epoch == 10
