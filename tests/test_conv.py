@@ -535,3 +535,46 @@ def test_layer_outputs_follow_the_layers():
                                        (6, 5), (6, 4)]
     np.testing.assert_array_equal(outs[-1], net.predict(X))
     np.testing.assert_array_equal(outs[2][:, :, 0, 0], outs[1].max(axis=(2, 3)))
+
+
+def test_filter_responses_are_per_class_means_of_peak_activations():
+    net = conv_net(1, filters=3, hidden=4)
+    X, y = generate_shapes(40, seed=4)
+    resp = labnn.images.filter_responses(net, X, y)
+    relu_maps = labnn.images.layer_outputs(net, X)[1]
+    peak = relu_maps.max(axis=(2, 3))
+    assert resp.shape == (4, 3)
+    for k in range(4):
+        np.testing.assert_allclose(resp[k], peak[y.argmax(axis=1) == k].mean(axis=0))
+    with pytest.raises(ValueError, match="^net: expected a network with a Conv2D"):
+        labnn.images.filter_responses(dense_net(0), X, y)
+    with pytest.raises(ValueError, match="^y: expected images of every class"):
+        labnn.images.filter_responses(net, X[:2], np.eye(4)[[0, 0]])
+    with pytest.raises(ValueError, match="^y: expected one-hot labels with 40 rows"):
+        labnn.images.filter_responses(net, X, y[:3])
+
+
+def test_image_plots_build_figures():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from labnn.plots import plot_filter_responses, show_filters, show_images
+
+    X, y = generate_shapes(40, seed=0)
+    fig = show_images(X, y, CLASSES, per_class=3)
+    assert len([ax for ax in fig.axes if ax.images]) == 12
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == list(CLASSES)
+    W = conv_net(0, filters=5).layers[0].W
+    fig2 = show_filters(W)
+    images = [ax.images[0] for ax in fig2.axes if ax.images]
+    assert len(images) == 5
+    np.testing.assert_array_equal(images[2].get_array(), W[2, 0])
+    assert images[0].get_clim() == (-np.abs(W).max(), np.abs(W).max())
+    ax = plot_filter_responses(np.arange(8.0).reshape(4, 2), CLASSES)
+    assert [t.get_text() for t in ax.texts][:3] == ["0.0", "1.0", "2.0"]
+    with pytest.raises(ValueError, match="^X: expected grey images"):
+        show_images(np.zeros((2, 3, 4, 4)))
+    with pytest.raises(ValueError, match="^W: expected conv weights"):
+        show_filters(np.zeros((3, 3)))
+    plt.close("all")
