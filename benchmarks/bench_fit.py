@@ -99,7 +99,7 @@ def torch_fit(torch, X, y, weights, epochs, lr):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        float(loss)
+        float(loss.detach())
     return time.perf_counter() - t0
 
 

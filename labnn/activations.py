@@ -73,13 +73,30 @@ def linear_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.ones_like(z)
 
 
+def _sigmoid_backward(z, a, da):
+    d = 1.0 - a
+    d *= a
+    d *= da
+    return d
+
+
+def _tanh_backward(z, a, da):
+    d = a * a
+    np.subtract(1.0, d, out=d)
+    d *= da
+    return d
+
+
 @dataclass(frozen=True)
 class Activation:
-    """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring)."""
+    """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring).
+    ``fused_backward(z, a, da)``, if given, must equal ``da * derivative(z, a)``; it only saves
+    temporaries (tests check the equality)."""
 
     name: str
     value: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    fused_backward: Callable | None = None
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -89,6 +106,8 @@ class Activation:
         """dL/dz = dL/da * da/dz."""
         if self.name == "linear":
             return da
+        if self.fused_backward is not None:
+            return self.fused_backward(z, a, da)
         return da * self.derivative(z, a)
 
 
@@ -107,8 +126,8 @@ def register(activation: Activation, *, overwrite: bool = False) -> Activation:
 
 
 for _act in (
-    Activation("sigmoid", _sigmoid, sigmoid_derivative),
-    Activation("tanh", tanh, tanh_derivative),
+    Activation("sigmoid", _sigmoid, sigmoid_derivative, _sigmoid_backward),
+    Activation("tanh", tanh, tanh_derivative, _tanh_backward),
     Activation("relu", relu, relu_derivative),
     Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
     Activation("linear", linear, linear_derivative),

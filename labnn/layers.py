@@ -77,6 +77,7 @@ class Dense(Layer):
         self.in_features: int | None = None
         self.params, self.grads = [], []
         self._cache = None
+        self._ones = None
 
     def build(self, input_shape, rng, dtype, init):
         if len(input_shape) != 1:
@@ -99,14 +100,19 @@ class Dense(Layer):
         self._cache = (x, z, a)
         return a
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx: bool = True):
+        """dout (N, H) -> dx (N, D); fills dW and db. ``need_dx=False`` skips dx (fit does so
+        for the first layer, whose input gradient nobody uses) and returns None."""
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         x, z, a = self._cache
         dz = self.activation.backward(z, a, dout)
         np.matmul(x.T, dz, out=self.dW)
-        np.sum(dz, axis=0, out=self.db)
-        return dz @ self.W.T
+        ones = self._ones
+        if ones is None or ones.shape[0] != dz.shape[0] or ones.dtype != dz.dtype:
+            ones = self._ones = np.ones(dz.shape[0], dtype=dz.dtype)
+        np.matmul(ones, dz, out=self.db)  # the sum over the batch, as one BLAS call
+        return dz @ self.W.T if need_dx else None
 
     def config(self):
         return {"units": self.units, "activation": self.activation.name, "init": self.init}

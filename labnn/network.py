@@ -255,7 +255,9 @@ class Network:
         history = History()
         hist_loss, hist_acc = history.loss, history.accuracy
         layers = self.layers
-        rev_layers = layers[::-1]
+        rev_body = layers[:0:-1]  # every layer but the first, output first
+        first_backward = layers[0].backward
+        skip_dx = {"need_dx": False} if isinstance(layers[0], Dense) else {}
         step = opt._step
         isfinite = math.isfinite
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -271,8 +273,9 @@ class Network:
                         correct = np.count_nonzero(out.argmax(axis=1) == y_cls)
                     else:
                         correct = np.count_nonzero((out > 0.5) == y_cls)
-                    for layer in rev_layers:
+                    for layer in rev_body:
                         dout = layer.backward(dout)
+                    first_backward(dout, **skip_dx)
                     step(params, grads)
                     ep_acc = correct / y_cls.size
                 else:
@@ -292,8 +295,9 @@ class Network:
                             correct += np.count_nonzero(out.argmax(axis=1) == y_cls[idx])
                         else:
                             correct += np.count_nonzero((out > 0.5) == y_cls[idx])
-                        for layer in rev_layers:
+                        for layer in rev_body:
                             dout = layer.backward(dout)
+                        first_backward(dout, **skip_dx)
                         step(params, grads)
                     ep_loss = total_loss / n
                     ep_acc = correct / y_cls.size

@@ -63,3 +63,13 @@ def test_aliases_and_unknown_names():
         activations.get(3)
     with pytest.raises(ValueError, match="already registered"):
         activations.register(activations.get("relu"))
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_backward_is_upstream_times_derivative(name):
+    act = activations.get(name)
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(5, 3))
+    da = rng.normal(size=(5, 3))
+    a = act.value(z)
+    np.testing.assert_allclose(act.backward(z, a, da), da * act.derivative(z, a), rtol=1e-15)
