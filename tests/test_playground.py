@@ -210,3 +210,14 @@ def test_config_normalises_names_and_accepts_dicts():
     with pytest.raises(ValueError, match="config"):
         as_config("xor")
     assert cfg.changed(cfg.replace(lr=0.5, seed=2)) == {"lr", "seed"}
+
+
+def test_the_core_imports_neither_widgets_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, labnn.playground as pg; pg.train(epochs=2); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
