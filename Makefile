@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test lab bench lint clean
+.PHONY: setup test lab bench lint clean notebooks report
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,20 @@ setup: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+# Strict nbval: every notebook is re-executed and its stored text compared (sanitize rules in
+# tests/nbval_sanitize.cfg); one pytest process for the unit tests and all notebooks.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 test: $(STAMP) lint
-	$(PY) -m pytest
+	$(PY) -m pytest tests notebooks $(NBVAL)
+
+# Regenerate every notebook's stored outputs (byte-identical from run to run).
+notebooks: $(STAMP)
+	$(PY) scripts/run_notebooks.py
+
+# The whole report as one offline HTML page: build/report.html.
+report: $(STAMP)
+	$(PY) scripts/build_report.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

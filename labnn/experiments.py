@@ -42,7 +42,9 @@ class RunConfig:
     """One training run of the lab network (``labnn.lab_network``) on one lab data set.
 
     ``lr=None`` means the optimizer's default (1.0 for plain SGD, the lab's default; the torch
-    default for the others). ``optimizer=None`` is plain full-batch SGD.
+    default for the others). ``optimizer=None`` is plain full-batch SGD. ``until_100=True``
+    stops a run at its first epoch of 100 % accuracy (final loss and accuracy are then measured
+    there).
     """
 
     dataset: str = "xor"
@@ -54,6 +56,8 @@ class RunConfig:
     epochs: int = DEFAULT_EPOCHS
     loss: str = "mse"
     hidden_layers: int = 2
+    until_100: bool = False
+    """Stop at the first epoch with 100 % accuracy (for studies that only need that epoch)."""
 
     def __post_init__(self):
         if self.dataset not in DATASETS:
@@ -111,7 +115,8 @@ def train(config: RunConfig):
     diverged_at = None
     try:
         history = net.fit(X, y, epochs=config.epochs, lr=config.lr,
-                          optimizer=config.optimizer, loss=config.loss)
+                          optimizer=config.optimizer, loss=config.loss,
+                          callback=_stop_at_100 if config.until_100 else None)
     except DivergenceError as exc:
         history = exc.history
         diverged_at = history.epochs + 1
@@ -137,6 +142,10 @@ def network(result: RunResult):
     for p, stored in zip(net.params, result.params):
         p[...] = stored
     return net
+
+
+def _stop_at_100(epoch: int, history: History) -> bool:
+    return history.accuracy[-1] >= 1.0
 
 
 def _epochs_to(history: History, target: float) -> int | None:
@@ -310,10 +319,10 @@ def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset"
 
 def _fmt(name, value) -> str:
     if value is None:
-        return "never"
+        return "never" if name == "median_epochs" else "default"
     if isinstance(value, str):
         return value
-    if name in ("mean_acc", "min_acc"):
+    if name in ("mean_acc", "min_acc", "max_acc"):
         return "-" if math.isnan(value) else f"{value:.2%}"
     if name == "median_loss":
         return "inf" if math.isinf(value) else f"{value:.3g}"

@@ -104,7 +104,7 @@ def _groups(results, by):
 
 def _label(by, value):
     if by == "lr":
-        return f"lr={value:g}"
+        return f"lr={value:.3g}"
     if by == "hidden":
         return f"{value} units"
     return str(value)

@@ -1,0 +1,160 @@
+"""labnn.experiments: seeded runs, sweeps (serial and in worker processes), summaries."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import labnn
+from labnn import experiments as E
+
+
+def _same(a: E.RunResult, b: E.RunResult) -> bool:
+    return (a.config == b.config and np.array_equal(a.loss, b.loss)
+            and np.array_equal(a.accuracy, b.accuracy)
+            and all(np.array_equal(p, q) for p, q in zip(a.params, b.params)))
+
+
+def test_run_is_deterministic_and_equals_a_direct_fit():
+    cfg = E.RunConfig(dataset="linear", seed=3, epochs=300)
+    a, b = E.run(cfg), E.run(cfg)
+    assert _same(a, b)
+    X, y = labnn.data.generate_linear(100, seed=3)
+    net = labnn.lab_network(seed=3)
+    h = net.fit(X, y, epochs=300)
+    assert np.array_equal(a.loss, h.loss)
+    assert all(np.array_equal(p, q) for p, q in zip(a.params, net.params))
+    loss, acc = net.evaluate(X, y)
+    assert a.final_loss == loss and a.final_accuracy == acc
+    assert a.epochs_to_100 == h.epochs_to(1.0)
+
+
+def test_network_rebuilds_the_trained_net_without_retraining():
+    r = E.run(E.RunConfig(dataset="xor", seed=1, epochs=200, hidden=3, activation="tanh"))
+    net = E.network(r)
+    X, y = E.load_data("xor")
+    assert net.evaluate(X, y) == (r.final_loss, r.final_accuracy)
+
+
+def test_sweep_in_worker_processes_gives_the_same_bits_in_order():
+    configs = [E.RunConfig(dataset=ds, seed=s, epochs=150, lr=lr)
+               for ds in ("linear", "xor") for s in (0, 1) for lr in (0.5, 2.0)]
+    serial = E.sweep(configs, workers=1)
+    parallel = E.sweep(configs, workers=2)
+    assert [r.config for r in parallel] == configs
+    assert all(_same(a, b) for a, b in zip(serial, parallel))
+
+
+def test_divergence_is_recorded_not_raised():
+    r = E.run(E.RunConfig(dataset="linear", seed=0, activation="linear", lr=1.0, epochs=200))
+    assert r.diverged_at is not None and r.diverged_at <= 200
+    assert math.isinf(r.final_loss) and math.isnan(r.final_accuracy)
+    assert not r.solved
+    assert len(r.loss) == r.diverged_at - 1
+    row = E.summarize([r], by="dataset")[0]
+    assert row["diverged"] == 1 and math.isnan(row["mean_acc"])
+    assert "inf" in E.format_table([row])
+
+
+def test_studies_build_the_documented_grids():
+    rs = E.learning_rate_study([0.5, 1.0], seeds=[0, 1], datasets=["xor"], epochs=20,
+                               workers=1)
+    assert [(r.config.lr, r.config.seed) for r in rs] == [(0.5, 0), (0.5, 1), (1.0, 0),
+                                                          (1.0, 1)]
+    rs = E.hidden_units_study([2, 8], seeds=[0], epochs=20, workers=1)
+    assert [(r.config.dataset, r.config.hidden) for r in rs] == [
+        ("linear", 2), ("linear", 8), ("xor", 2), ("xor", 8)]
+    assert E.network(rs[1]).layers[0].units == 8
+    rs = E.activation_study(["tanh", "relu"], seeds=[0], datasets=["xor"], epochs=20,
+                            workers=1)
+    assert [r.config.activation for r in rs] == ["tanh", "relu"]
+    rs = E.optimizer_study({"adam": 0.01, "sgd": 1.0}, seeds=[0], datasets=["xor"],
+                           epochs=20, workers=1)
+    assert [(r.config.optimizer, r.config.lr) for r in rs] == [("adam", 0.01), ("sgd", 1.0)]
+    rs = E.seed_study(seeds=[4], epochs=20, workers=1)
+    assert [(r.config.dataset, r.config.seed, r.config.lr) for r in rs] == [
+        ("linear", 4, None), ("xor", 4, None)]
+
+
+def _fake(lr, seed, final_acc, reached, loss=(0.5, 0.4, 0.45, 0.1), optimizer=None):
+    cfg = E.RunConfig(dataset="xor", seed=seed, lr=lr, optimizer=optimizer)
+    loss = np.array(loss)
+    return E.RunResult(config=cfg, final_loss=float(loss[-1]), final_accuracy=final_acc,
+                       epochs_to_100=reached, diverged_at=None, loss=loss,
+                       accuracy=np.full(len(loss), final_acc))
+
+
+def test_summarize_counts_and_medians():
+    rs = [_fake(0.1, 0, 1.0, 30), _fake(0.1, 1, 0.5, None), _fake(0.1, 2, 1.0, 10),
+          _fake(1.0, 0, 1.0, 4)]
+    rows = E.summarize(rs, by="lr")
+    assert [r["lr"] for r in rows] == [0.1, 1.0]
+    first = rows[0]
+    assert first["runs"] == 3 and first["solved"] == 2 and first["reached"] == 2
+    assert first["median_epochs"] == 20.0
+    assert first["mean_acc"] == pytest.approx(2.5 / 3) and first["min_acc"] == 0.5
+    assert first["loss_ratio"] == pytest.approx(0.2)
+    assert first["rising"] == pytest.approx(1 / 3)
+    table = E.format_table(rows).splitlines()
+    assert table[0].split()[0] == "lr" and "epochs_to_100" in table[0]
+    assert table[1].split()[:3] == ["0.1", "3", "2"]
+    never = E.summarize([_fake(0.1, 0, 0.5, None)], by="lr")
+    assert "never" in E.format_table(never)
+
+
+def test_pick_lr_takes_the_fastest_rate_that_always_reached_100():
+    rs = [_fake(0.01, s, 1.0, 900, optimizer="adam") for s in (0, 1)]
+    rs += [_fake(0.1, 0, 1.0, 50, optimizer="adam"), _fake(0.1, 1, 0.5, None, optimizer="adam")]
+    rs += [_fake(1.0, s, 1.0, 300, optimizer="adam") for s in (0, 1)]
+    rs += [_fake(1.0, 0, 0.5, None, optimizer="sgd")]
+    assert E.pick_lr(rs) == {"adam": 1.0, "sgd": None}
+
+
+def test_curves_pad_with_nan_and_shape_measures():
+    a = _fake(0.1, 0, 1.0, 3, loss=(1.0, 0.5, 0.25))
+    b = _fake(0.1, 1, 1.0, 3, loss=(1.0, 2.0))
+    m = E.curves([a, b])
+    assert m.shape == (2, 3) and np.isnan(m[1, 2])
+    assert E.oscillation(a) == 0.0 and E.oscillation(b) == 1.0
+    assert E.loss_ratio(a) == 0.25
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"dataset": "circle"}, "dataset"),
+    ({"seed": -1}, "seed"),
+    ({"lr": 0.0}, "lr"),
+    ({"lr": float("nan")}, "lr"),
+    ({"epochs": 0}, "epochs"),
+    ({"hidden": 0}, "hidden"),
+])
+def test_bad_config_raises_naming_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        E.RunConfig(**kwargs)
+
+
+def test_bad_study_input_raises():
+    with pytest.raises(ValueError, match="lrs"):
+        E.learning_rate_study([], workers=1)
+    with pytest.raises(ValueError, match="seeds"):
+        E.seed_study(seeds=[], workers=1)
+    with pytest.raises(ValueError, match="configs"):
+        E.sweep([{"dataset": "xor"}])
+    with pytest.raises(ValueError, match="workers"):
+        E.sweep([E.RunConfig(epochs=1)], workers=0)
+    with pytest.raises(ValueError, match="by"):
+        E.summarize([_fake(0.1, 0, 1.0, 1)], by="colour")
+    with pytest.raises(ValueError, match="optimizers"):
+        E.optimizer_study({}, workers=1)
+    with pytest.raises(ValueError, match="rows"):
+        E.format_table([])
+
+
+def test_until_100_stops_at_the_first_perfect_epoch():
+    full = E.run(E.RunConfig(dataset="xor", seed=0, optimizer="adam", lr=0.1, epochs=2000))
+    short = E.run(E.RunConfig(dataset="xor", seed=0, optimizer="adam", lr=0.1, epochs=2000,
+                              until_100=True))
+    assert full.epochs_to_100 is not None
+    assert short.epochs_to_100 == full.epochs_to_100 == len(short.loss)
+    assert np.array_equal(short.loss, full.loss[:len(short.loss)])

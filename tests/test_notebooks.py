@@ -1,0 +1,86 @@
+"""Hygiene of the committed report notebooks (their outputs are re-validated by
+``pytest --nbval``, see the Makefile): a notebook committed without outputs, out of order, with
+widget state or with a trailing ``;`` would make strict nbval pass vacuously or fail for the
+wrong reason, so each is a failure here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REPORT = [
+    "01_implementation", "02_results", "03_learning_rate", "04_hidden_units", "05_activation",
+    "06_extras", "07_questions",
+]
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_report_notebooks_exist_in_order():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names[:len(REPORT)] == REPORT
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+class TestHygiene:
+    def test_valid_nbformat(self, path):
+        nbformat.validate(nbformat.read(path, as_version=4))
+
+    def test_every_code_cell_executed_in_order(self, path):
+        nb = nbformat.read(path, as_version=4)
+        counts = [c.execution_count for c in _code_cells(nb)]
+        assert None not in counts, f"{path.name}: a code cell was never executed"
+        assert counts == list(range(1, len(counts) + 1)), \
+            f"{path.name}: execution counts {counts} are not 1..N in order"
+
+    def test_no_widget_state(self, path):
+        nb = nbformat.read(path, as_version=4)
+        assert "widgets" not in nb.metadata, f"{path.name}: stored widget state"
+        for cell in _code_cells(nb):
+            for out in cell.outputs:
+                assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                    f"{path.name}: stored widget model id"
+
+    def test_no_trailing_semicolon(self, path):
+        nb = nbformat.read(path, as_version=4)
+        for cell in _code_cells(nb):
+            lines = [ln for ln in cell.source.rstrip().splitlines() if ln.strip()]
+            assert not (lines and lines[-1].rstrip().endswith(";")), \
+                f"{path.name}: cell ends with ';' (does not suppress output under nbval)"
+
+    def test_no_unexpected_errors_or_warnings(self, path):
+        nb = nbformat.read(path, as_version=4)
+        for cell in _code_cells(nb):
+            expected = "raises-exception" in cell.metadata.get("tags", [])
+            for out in cell.outputs:
+                if out.output_type == "error":
+                    assert expected, f"{path.name}: stored error {out.ename}: {out.evalue}"
+                if out.output_type == "stream" and out.name == "stderr":
+                    assert "Warning" not in out.text, f"{path.name}: stored warning {out.text}"
+
+    def test_opens_with_title_and_has_code_outputs(self, path):
+        nb = nbformat.read(path, as_version=4)
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+        code = _code_cells(nb)
+        assert code and any(c.outputs for c in code), f"{path.name}: no stored outputs"
+
+
+@pytest.mark.parametrize("name", REPORT[:-1])
+def test_report_notebook_ends_with_summary(name):
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown" and re.search(r"^## Summary", last.source, re.M)
+
+
+def test_make_test_runs_strict_nbval_with_sanitize_file():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"--nbval(?!-lax)", makefile)
+    assert "--nbval-sanitize-with tests/nbval_sanitize.cfg" in makefile
+    assert (ROOT / "tests" / "nbval_sanitize.cfg").is_file()
