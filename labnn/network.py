@@ -277,7 +277,7 @@ class Network:
                         dout = layer.backward(dout)
                     first_backward(dout, **skip_dx)
                     step(params, grads)
-                    ep_acc = correct / y_cls.size
+                    ep_acc = int(correct) / y_cls.size
                 else:
                     order = rng.permutation(n) if shuffle else np.arange(n)
                     total_loss = 0.0
@@ -300,7 +300,7 @@ class Network:
                         first_backward(dout, **skip_dx)
                         step(params, grads)
                     ep_loss = total_loss / n
-                    ep_acc = correct / y_cls.size
+                    ep_acc = int(correct) / y_cls.size
                 hist_loss.append(ep_loss)
                 hist_acc.append(ep_acc)
                 if log_every and epoch % log_every == 0:

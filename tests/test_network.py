@@ -323,3 +323,10 @@ def test_failed_save_leaves_old_file_intact(tmp_path, monkeypatch):
         labnn.lab_network(seed=1).save(path)
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_history_holds_plain_floats():
+    h = labnn.lab_network(seed=0).fit(*XOR, epochs=3)
+    h2 = labnn.lab_network(seed=0).fit(*XOR, epochs=3, batch_size=5, seed=0)
+    for hist in (h, h2):
+        assert all(type(v) is float for v in hist.loss + hist.accuracy)
