@@ -146,8 +146,10 @@ class Conv2D(Layer):
         self._cache = (x.shape, xp.shape, cols, out)  # last item: the output (Network checks)
         return out
 
-    def backward(self, dout):
-        """dout (N, C_out, Ho, Wo) -> dx (N, C_in, H, W); fills dW and db in place."""
+    def backward(self, dout, need_dx: bool = True):
+        """dout (N, C_out, Ho, Wo) -> dx (N, C_in, H, W); fills dW and db in place.
+        ``need_dx=False`` skips dx (nobody uses the input gradient of a first layer) and
+        returns None."""
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         x_shape, xp_shape, cols, _ = self._cache
@@ -159,6 +161,8 @@ class Conv2D(Layer):
         d2 = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)   # (C_out, N Ho Wo)
         np.matmul(d2, cols.T, out=self.dW.reshape(self.out_channels, -1))
         np.sum(d2, axis=1, out=self.db)
+        if not need_dx:
+            return None
         dcols = self.W.reshape(self.out_channels, -1).T @ d2             # (C kH kW, N Ho Wo)
         kh, kw = self.kernel_size
         sh, sw = self.stride

@@ -578,3 +578,16 @@ def test_image_plots_build_figures():
     with pytest.raises(ValueError, match="^W: expected conv weights"):
         show_filters(np.zeros((3, 3)))
     plt.close("all")
+
+
+def test_conv_backward_can_skip_dx_and_still_fills_dW_db():
+    layer = built_conv(2, 3, 3, stride=2, padding=1)
+    x = np.random.default_rng(14).normal(size=(2, 2, 7, 8))
+    dout = np.random.default_rng(15).normal(size=layer.forward(x).shape)
+    layer.backward(dout)
+    dW, db = layer.dW.copy(), layer.db.copy()
+    layer.dW[...] = 0.0
+    layer.db[...] = 0.0
+    assert layer.backward(dout, need_dx=False) is None
+    np.testing.assert_array_equal(layer.dW, dW)
+    np.testing.assert_array_equal(layer.db, db)
