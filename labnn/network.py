@@ -11,6 +11,7 @@ original report did) is not gradient descent; ``labnn.seed_errors`` reproduces t
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import math
@@ -257,7 +258,9 @@ class Network:
         layers = self.layers
         rev_body = layers[:0:-1]  # every layer but the first, output first
         first_backward = layers[0].backward
-        skip_dx = {"need_dx": False} if isinstance(layers[0], Dense) else {}
+        # Layers whose backward takes need_dx (Dense, Conv2D) skip the first layer's dx.
+        takes_flag = "need_dx" in inspect.signature(first_backward).parameters
+        skip_dx = {"need_dx": False} if takes_flag else {}
         step = opt._step
         isfinite = math.isfinite
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
