@@ -129,9 +129,12 @@ def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True
         act = get(name)
         a = act.value(z)
         color = f"C{i}"
-        ax.plot(z, a, color=color, lw=1.8, label=f"{act.name}(z)")
+        # later curves thinner, so one that coincides with an earlier one (leaky_relu on relu
+        # for z > 0) still shows both
+        lw = max(3.0 - 0.6 * i, 1.0) if len(names) > 1 else 1.8
+        ax.plot(z, a, color=color, lw=lw, label=f"{act.name}(z)")
         if derivative:
-            ax.plot(z, act.derivative(z, a), color=color, lw=1.5, ls="--",
+            ax.plot(z, act.derivative(z, a), color=color, lw=lw * 0.8, ls="--",
                     label=f"{act.name}'(z)")
     ax.axhline(0, color="0.6", lw=0.6)
     ax.axvline(0, color="0.6", lw=0.6)
@@ -246,7 +249,7 @@ def plot_boundaries(nets, X, y, titles=None, ncols: int | None = None, size: flo
     nets = list(nets)
     ncols = ncols or len(nets)
     nrows = (len(nets) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.4),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.8),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i >= len(nets):
@@ -258,10 +261,11 @@ def plot_boundaries(nets, X, y, titles=None, ncols: int | None = None, size: flo
         if ax.get_legend():
             ax.get_legend().remove()
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False,
+               bbox_to_anchor=(0.5, 0.0))
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     if show:
         plt.show()
     return fig

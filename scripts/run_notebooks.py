@@ -6,14 +6,16 @@
 
 Each notebook is executed top to bottom in a fresh kernel of this environment by nbclient with
 timing recording off, then normalised so that two regenerations are byte-identical: widget
-state and widget model ids dropped, per-cell timing metadata dropped, execution counts
-renumbered 1..N, the interpreter version removed from the metadata, and the result validated
-with nbformat. Prints each notebook's wall time (the report's budget: all under 2 minutes).
+state and widget model ids dropped, per-cell timing metadata dropped, consecutive stdout/stderr
+chunks merged (their split depends on flush timing), execution counts renumbered 1..N, the
+interpreter version removed from the metadata, and the result validated with nbformat.
+Prints each notebook's wall time (the report's budget: all under 2 minutes).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import time
 from pathlib import Path
@@ -51,6 +53,11 @@ def normalise(nb) -> None:
                 del data[WIDGET_MIME]
                 if not data:
                     continue
+            # stdout arrives in chunks that depend on flush timing: merge consecutive ones
+            if (out.output_type == "stream" and kept and kept[-1].output_type == "stream"
+                    and kept[-1].name == out.name):
+                kept[-1].text += out.text
+                continue
             kept.append(out)
         cell.outputs = kept
 
@@ -88,6 +95,11 @@ def main(argv=None) -> int:
         if args.check:
             if text != old:
                 changed.append(path.name)
+                diff = difflib.unified_diff(old.splitlines(), text.splitlines(),
+                                            f"stored/{path.name}", f"now/{path.name}",
+                                            lineterm="", n=0)
+                for line in list(diff)[:12]:
+                    print("    " + line[:160])
         else:
             path.write_text(text, encoding="utf-8")
         print(f"{path.name:<28} {elapsed:6.1f} s", flush=True)
