@@ -212,3 +212,21 @@ def filter_responses(net: Network, X, y) -> np.ndarray:
 
 __all__ = ["CLASSES", "IMAGE_SIZE", "generate_shapes", "conv_net", "dense_net", "Run",
            "train_model", "compare_conv_dense", "layer_outputs", "filter_responses"]
+
+
+def multiply_adds(net: Network) -> int:
+    """Multiply-adds of one image's forward pass through the Conv2D and Dense layers (the
+    arithmetic that dominates; activations, pooling and biases are not counted). A measure of
+    cost that, unlike a timing, is the same on every run."""
+    if not isinstance(net, Network):
+        raise ValueError(f"net: expected a labnn Network, got {type(net).__name__}")
+    shape, total = net.input_shape, 0
+    for layer in net.layers:
+        out = layer.output_shape(shape)
+        if isinstance(layer, Conv2D):
+            total += int(np.prod(out)) * int(layer.W[0].size)  # per output: C_in kH kW taps
+        elif isinstance(layer, Dense):
+            total += int(layer.W.size)
+        shape = out
+    return total
+

@@ -591,3 +591,13 @@ def test_conv_backward_can_skip_dx_and_still_fills_dW_db():
     assert layer.backward(dout, need_dx=False) is None
     np.testing.assert_array_equal(layer.dW, dW)
     np.testing.assert_array_equal(layer.db, db)
+
+
+def test_multiply_adds_counts_conv_and_dense_arithmetic():
+    from labnn.images import conv_net, dense_net, multiply_adds
+
+    # 16 filters x 10 x 10 outputs x 9 taps, then 16 x 32 and 32 x 4
+    assert multiply_adds(conv_net(seed=0)) == 16 * 10 * 10 * 9 + 16 * 32 + 32 * 4
+    assert multiply_adds(dense_net(seed=0)) == 144 * 6 + 6 * 4
+    with pytest.raises(ValueError, match="net: expected a labnn Network"):
+        multiply_adds("conv")
