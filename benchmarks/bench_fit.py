@@ -86,7 +86,7 @@ def bench(name, X, y, hidden, epochs, dtype, repeats, torch_too=False):
 
 
 def torch_fit(torch, X, y, weights, epochs, lr):
-    torch.set_num_threads(2)
+    torch.set_num_threads(1 if X.shape[0] < 10_000 else 2)
     tX, ty = torch.from_numpy(X), torch.from_numpy(y)
     params = [torch.tensor(p, requires_grad=True) for p in weights]
     opt = torch.optim.SGD(params, lr=lr)
@@ -126,7 +126,7 @@ def main():
     bench("2-4-4-1 sigmoid, n=100, f64", X, y, 4, 1000, np.float64, args.repeats, True)
     bench("2-16-16-1 sigmoid, n=100, f64", X, y, 16, 1000, np.float64, args.repeats, True)
     Xb, yb = generate_linear(100_000, seed=0)
-    bench("2-256-256-1 sigmoid, n=1e5, f32", Xb, yb, 256, 10, np.float32, args.big_repeats,
+    bench("2-256-256-1 sigmoid, n=1e5, f32", Xb, yb, 256, 3, np.float32, args.big_repeats,
           True)
 
 
