@@ -126,7 +126,7 @@ def train(config: RunConfig):
         final_loss, final_acc = math.inf, math.nan
     result = RunResult(config=config, final_loss=float(final_loss),
                        final_accuracy=float(final_acc),
-                       epochs_to_100=_epochs_to(history, 1.0), diverged_at=diverged_at,
+                       epochs_to_100=history.epochs_to(1.0), diverged_at=diverged_at,
                        loss=np.asarray(history.loss, dtype=np.float64),
                        accuracy=np.asarray(history.accuracy, dtype=np.float64),
                        params=[p.copy() for p in net.params])
@@ -146,10 +146,6 @@ def network(result: RunResult):
 
 def _stop_at_100(epoch: int, history: History) -> bool:
     return history.accuracy[-1] >= 1.0
-
-
-def _epochs_to(history: History, target: float) -> int | None:
-    return history.epochs_to(target)
 
 
 def run(config: RunConfig) -> RunResult:
