@@ -38,6 +38,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
+	$(PY) benchmarks/bench_conv.py
+	$(PY) benchmarks/bench_widgets.py
 
 clean:
 	rm -rf build .pytest_cache

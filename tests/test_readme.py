@@ -1,4 +1,4 @@
-"""The README's API example runs and prints what its comments say."""
+"""The README's Python examples run and print what their comments say."""
 
 import contextlib
 import io
@@ -10,14 +10,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 def test_readme_example_runs_as_written(tmp_path, monkeypatch):
     text = (ROOT / "README.md").read_text()
-    block = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 2
+    block = "\n".join(blocks)
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, "README.md", "exec"), {})
+        namespace = {}
+        exec(compile(block, "README.md", "exec"), namespace)
     printed = out.getvalue()
     for claim in re.findall(r"# (epoch \d+ loss : [\d.]+)", block):
         assert claim in printed
     for claim in re.findall(r"# \.\.\. (loss=[\d.]+ accuracy=[\d.]+%)", block):
         assert claim in printed
     assert (tmp_path / "xor.npz").exists()
+    # the conv example's comment: (400, 1, 12, 12) images, one-hot y (400, 4)
+    assert namespace["X"].shape == (400, 1, 12, 12) and namespace["y"].shape == (400, 4)
+    assert namespace["net"].num_params == 836
