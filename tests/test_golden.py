@@ -189,3 +189,86 @@ def test_optimizer_rejects_bad_hyperparameters():
     opt = optim.SGD(lr=0.1)
     with pytest.raises(ValueError, match="lr"):
         opt.lr = -1
+
+
+# ---------------------------------------------------------------------------- optimizer options
+def reference_options(name, opts, lr=0.1):
+    """torch.optim's update rules with non-default options, scalar by scalar, three steps."""
+    out = []
+    wd = opts.get("weight_decay", 0.0)
+    for k, p in enumerate(P0):
+        st = {}
+        for t, g_all in enumerate(GRADS, start=1):
+            g = g_all[k] + wd * p
+            if name == "sgd":
+                mu, damp, nesterov = opts.get("momentum", 0.0), opts.get("dampening", 0.0), \
+                    opts.get("nesterov", False)
+                buf = g if t == 1 else mu * st["buf"] + (1 - damp) * g
+                st["buf"] = buf
+                p = p - lr * ((g + mu * buf) if nesterov else buf)
+            elif name == "adagrad":
+                clr = lr / (1 + (t - 1) * opts.get("lr_decay", 0.0))
+                s = st.get("sum", opts.get("initial_accumulator_value", 0.0)) + g * g
+                st["sum"] = s
+                p = p - clr * g / (math.sqrt(s) + 1e-10)
+            elif name == "rmsprop":
+                v = 0.99 * st.get("v", 0.0) + 0.01 * g * g
+                ga = 0.99 * st.get("ga", 0.0) + 0.01 * g
+                st["v"], st["ga"] = v, ga
+                avg = math.sqrt(v - ga * ga if opts.get("centered") else v) + 1e-8
+                mu = opts.get("momentum", 0.0)
+                if mu:
+                    buf = mu * st.get("buf", 0.0) + g / avg
+                    st["buf"] = buf
+                    p = p - lr * buf
+                else:
+                    p = p - lr * g / avg
+            elif name == "adam":
+                m = 0.9 * st.get("m", 0.0) + 0.1 * g
+                v = 0.999 * st.get("v", 0.0) + 0.001 * g * g
+                vmax = max(st.get("vmax", 0.0), v)
+                st["m"], st["v"], st["vmax"] = m, v, vmax
+                vv = vmax if opts.get("amsgrad") else v
+                p = p - (lr / (1 - 0.9**t)) * m / (math.sqrt(vv) / math.sqrt(1 - 0.999**t) + 1e-8)
+        out.append(p)
+    return out
+
+
+OPTION_CASES = [
+    ("sgd", {"momentum": 0.5, "dampening": 0.3}),
+    ("sgd", {"momentum": 0.9, "nesterov": True}),
+    ("sgd", {"weight_decay": 0.1}),
+    ("sgd", {"momentum": 0.9, "weight_decay": 0.01}),
+    ("adagrad", {"lr_decay": 0.5, "initial_accumulator_value": 0.2}),
+    ("adagrad", {"weight_decay": 0.1}),
+    ("rmsprop", {"centered": True}),
+    ("rmsprop", {"momentum": 0.7}),
+    ("rmsprop", {"centered": True, "momentum": 0.7, "weight_decay": 0.05}),
+    ("adam", {"amsgrad": True}),
+    ("adam", {"weight_decay": 0.1}),
+]
+
+
+@pytest.mark.parametrize("name,opts", OPTION_CASES, ids=lambda v: str(v))
+def test_optimizer_options_match_hand_computed(name, opts):
+    p = np.array(P0)
+    opt = CLASSES[name](lr=0.1, **opts)
+    for g in GRADS:
+        opt.step([p], [np.array(g)])
+    np.testing.assert_allclose(p, reference_options(name, opts), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name,opts", OPTION_CASES, ids=lambda v: str(v))
+def test_optimizer_options_against_torch_if_available(name, opts):
+    torch = pytest.importorskip("torch")
+    cls = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad,
+           "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[name]
+    tp = torch.tensor(P0, dtype=torch.float64, requires_grad=True)
+    topt = cls([tp], lr=0.1, **opts)
+    p = np.array(P0)
+    opt = CLASSES[name](lr=0.1, **opts)
+    for g in GRADS:
+        tp.grad = torch.tensor(g, dtype=torch.float64)
+        topt.step()
+        opt.step([p], [np.array(g)])
+    np.testing.assert_allclose(p, tp.detach().numpy(), rtol=1e-12)
