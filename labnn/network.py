@@ -263,47 +263,42 @@ class Network:
         skip_dx = {"need_dx": False} if takes_flag else {}
         step = opt._step
         isfinite = math.isfinite
+
+        def train_on(xb, yb, cls_b):
+            """One forward pass, loss, backward pass and optimizer step on a batch; returns
+            (loss, number correct) measured before the step."""
+            out = xb
+            for layer in layers:
+                out = layer.forward(out)
+            b_loss, dout = loss_fn(out, yb)
+            if not isfinite(b_loss):
+                return b_loss, 0
+            pred = out.argmax(axis=1) if multi else out > 0.5
+            correct = int(np.count_nonzero(pred == cls_b))
+            for layer in rev_body:
+                dout = layer.backward(dout)
+            first_backward(dout, **skip_dx)
+            step(params, grads)
+            return b_loss, correct
+
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
                 if full:
-                    out = X
-                    for layer in layers:
-                        out = layer.forward(out)
-                    ep_loss, dout = loss_fn(out, y)
+                    ep_loss, correct = train_on(X, y, y_cls)
                     if not isfinite(ep_loss):
                         self._diverged(history, epoch, ep_loss, opt)
-                    if multi:
-                        correct = np.count_nonzero(out.argmax(axis=1) == y_cls)
-                    else:
-                        correct = np.count_nonzero((out > 0.5) == y_cls)
-                    for layer in rev_body:
-                        dout = layer.backward(dout)
-                    first_backward(dout, **skip_dx)
-                    step(params, grads)
-                    ep_acc = int(correct) / y_cls.size
                 else:
                     order = rng.permutation(n) if shuffle else np.arange(n)
-                    total_loss = 0.0
-                    correct = 0
+                    total_loss, correct = 0.0, 0
                     for start in range(0, n, batch_size):
                         idx = order[start:start + batch_size]
-                        out = X[idx]
-                        for layer in layers:
-                            out = layer.forward(out)
-                        b_loss, dout = loss_fn(out, y[idx])
+                        b_loss, b_correct = train_on(X[idx], y[idx], y_cls[idx])
                         if not isfinite(b_loss):
                             self._diverged(history, epoch, b_loss, opt)
                         total_loss += b_loss * len(idx)
-                        if multi:
-                            correct += np.count_nonzero(out.argmax(axis=1) == y_cls[idx])
-                        else:
-                            correct += np.count_nonzero((out > 0.5) == y_cls[idx])
-                        for layer in rev_body:
-                            dout = layer.backward(dout)
-                        first_backward(dout, **skip_dx)
-                        step(params, grads)
+                        correct += b_correct
                     ep_loss = total_loss / n
-                    ep_acc = int(correct) / y_cls.size
+                ep_acc = correct / y_cls.size
                 hist_loss.append(ep_loss)
                 hist_acc.append(ep_acc)
                 if log_every and epoch % log_every == 0:
