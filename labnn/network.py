@@ -202,6 +202,18 @@ class Network:
         """Network outputs for X (probabilities with a sigmoid output)."""
         return self.forward(X)
 
+    def predict_grid(self, lo, hi, resolution: int = 100):
+        """(xx, yy, p) for a two-input network: a ``resolution`` x ``resolution`` grid from
+        ``lo`` = (x0_min, x1_min) to ``hi`` = (x0_max, x1_max) and the first output on it;
+        ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). The pure part
+        of every decision-boundary view."""
+        resolution = check_positive_int(resolution, "resolution")
+        xs = np.linspace(lo[0], hi[0], resolution)
+        ys = np.linspace(lo[1], hi[1], resolution)
+        xx, yy = np.meshgrid(xs, ys)
+        p = self.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
+        return xx, yy, p
+
     def loss(self, X, y, loss: str = "mse") -> float:
         checked, _ = _losses.get(loss)
         X = self._check_X(X)

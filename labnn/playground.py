@@ -248,12 +248,8 @@ class Session:
         resolution = _int_in(resolution, "resolution", 2, 1000)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
-        xs = np.linspace(lo[0], hi[0], resolution)
-        ys = np.linspace(lo[1], hi[1], resolution)
-        xx, yy = np.meshgrid(xs, ys)
-        grid = np.column_stack([xx.ravel(), yy.ravel()])
         with np.errstate(all="ignore"):
-            p = self.network.predict(grid)[:, 0].reshape(resolution, resolution)
+            _, _, p = self.network.predict_grid(lo, hi, resolution)
         p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
         return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])), p
 

@@ -64,14 +64,7 @@ def plot_learning_curve(histories, labels=None, ax=None, metric: str = "loss",
 
 def decision_grid(net, X, resolution: int = 100, margin: float = 0.1):
     """(xx, yy, p): a grid covering X (plus a margin) and the network's output on it."""
-    lo = X.min(axis=0) - margin
-    hi = X.max(axis=0) + margin
-    xs = np.linspace(lo[0], hi[0], resolution)
-    ys = np.linspace(lo[1], hi[1], resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
-    p = net.predict(grid)[:, 0].reshape(xx.shape)
-    return xx, yy, p
+    return net.predict_grid(X.min(axis=0) - margin, X.max(axis=0) + margin, resolution)
 
 
 def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str | None = None):
