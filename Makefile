@@ -33,8 +33,11 @@ notebooks: $(STAMP)
 report: $(STAMP)
 	$(PY) scripts/build_report.py
 
+# JupyterLab refuses to start as root unless told --allow-root (containers often run as
+# root); LAB_UID=0 / LAB_UID=1000 on the command line picks either branch for a test.
+LAB_UID ?= $(shell id -u)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(LAB_UID)),--allow-root )notebooks/
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py

@@ -1,6 +1,8 @@
 """The GitHub Actions workflow a fork runs is valid (actionlint, which can also fail), and it runs
-`make test` on Linux x86-64 and macOS arm64 with Python 3.11 and 3.13."""
+`make test` on Linux x86-64 and macOS arm64 with Python 3.11 and 3.13. `make lab` starts
+JupyterLab as root too."""
 
+import os
 import pathlib
 import shutil
 import subprocess
@@ -82,3 +84,25 @@ def test_actionlint_rejects_a_broken_copy(tmp_path, old, new, message):
     result = _lint(broken, tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert message in result.stdout, result.stdout
+
+
+def _lab_command(*overrides: str) -> str:
+    """The jupyter line `make lab` would run (dry run: nothing is installed or started)."""
+    env = {k: v for k, v in os.environ.items() if k != "LAB_UID"}
+    out = subprocess.run(["make", "-n", "-s", "-C", str(ROOT), "lab", *overrides],
+                         capture_output=True, text=True, check=True, env=env).stdout
+    (line,) = [x for x in out.splitlines() if "jupyter lab" in x]
+    return line
+
+
+@pytest.mark.parametrize("uid, allow_root", [("0", True), ("1000", False), ("501", False)])
+def test_make_lab_allows_root_exactly_for_uid_0(uid, allow_root):
+    line = _lab_command(f"LAB_UID={uid}")
+    assert line.split() == [".venv/bin/jupyter", "lab",
+                            *(["--allow-root"] if allow_root else []), "notebooks/"], line
+
+
+def test_make_lab_under_the_current_user():
+    line = _lab_command()
+    assert ("--allow-root" in line) == (os.geteuid() == 0), line
+    assert line.endswith(" notebooks/")
