@@ -121,9 +121,7 @@ class Conv2D(Layer):
         W, b = _init.initialise(self.init or init, self.in_channels * kh * kw,
                                 self.out_channels * kh * kw, rng, dtype,
                                 w_shape=w_shape, b_shape=(self.out_channels,))
-        self.W, self.b = W, b
-        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.params, self.grads = [self.W, self.b], [self.dW, self.db]
+        self.set_params(W, b)
         return out
 
     # ------------------------------------------------------------------ passes

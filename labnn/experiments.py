@@ -21,14 +21,17 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 
 import numpy as np
 
 from . import data as _data
+from . import init as _init
+from . import optim as _optim
 from ._checks import check_positive_int
-from .network import DEFAULT_EPOCHS, DivergenceError, History, lab_network
+from .network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History, lab_network
+from .stack import NetworkStack
 
 DATASETS = ("linear", "xor")
 """The lab's two data sets."""
@@ -153,7 +156,14 @@ def run(config: RunConfig) -> RunResult:
     return train(config)[3]
 
 
-_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+_WORKER_ENV = {
+    # One BLAS thread per worker: the matrices are tiny and the workers already fill the cores.
+    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    # glibc returns freed blocks over 128 KiB to the system at once, so every NumPy temporary
+    # of a large stack is page-faulted in again (about a quarter of a stack's time here).
+    # Keeping them in the heap changes no result; other C libraries ignore these variables.
+    "MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824",
+}
 
 
 def default_workers() -> int:
@@ -165,36 +175,97 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _stack_key(config: RunConfig) -> tuple:
+    """Runs that differ only in seed and learning rate train together as one stack."""
+    return tuple(getattr(config, f) for f in RunConfig.__dataclass_fields__
+                 if f not in ("seed", "lr"))
+
+
+def run_stack(configs: Sequence[RunConfig], nudge: int | None = None) -> list[RunResult]:
+    """Train runs that share everything but seed and learning rate as one ``NetworkStack``;
+    each result equals ``run(config)`` (tests check it). ``nudge`` sets the initial-weight
+    nudge in ulps (``labnn.sensitivity``) for this call; None keeps the current one."""
+    configs = list(configs)
+    if not configs or len({_stack_key(c) for c in configs}) != 1:
+        raise ValueError("configs: expected runs that differ only in seed and lr")
+    c0 = configs[0]
+    saved = _init.NUDGE_ULPS
+    _init.NUDGE_ULPS = saved if nudge is None else int(nudge)
+    try:
+        stack = NetworkStack([build(c) for c in configs])
+    finally:
+        _init.NUDGE_ULPS = saved
+    if c0.dataset == "xor":          # the same 21 points for every seed
+        X, y = load_data(c0.dataset)
+    else:                            # each seed draws its own data
+        data = [load_data(c.dataset, c.seed) for c in configs]
+        X, y = np.stack([d[0] for d in data]), np.stack([d[1] for d in data])
+    default_lr = DEFAULT_LR if c0.optimizer is None else _optim.make(c0.optimizer).lr
+    lrs = [default_lr if c.lr is None else c.lr for c in configs]
+    history = stack.fit(X, y, epochs=c0.epochs, lr=lrs, optimizer=c0.optimizer, loss=c0.loss,
+                        stop_at=1.0 if c0.until_100 else None)
+    final_loss, final_acc = stack.evaluate(X, y, loss=c0.loss)
+    reached = history.epochs_to(1.0)
+    results = []
+    for i, c in enumerate(configs):
+        n = int(history.epochs_run[i])
+        diverged = int(history.diverged_at[i]) or None
+        results.append(RunResult(
+            config=c,
+            final_loss=math.inf if diverged else float(final_loss[i]),
+            final_accuracy=math.nan if diverged else float(final_acc[i]),
+            epochs_to_100=reached[i], diverged_at=diverged,
+            loss=history.loss[:n, i].copy(), accuracy=history.accuracy[:n, i].copy(),
+            params=[p[i].copy() for p in stack.params]))
+    return results
+
+
+def _chunks(indices: list, parts: int) -> list[list]:
+    size = math.ceil(len(indices) / parts)
+    return [indices[i:i + size] for i in range(0, len(indices), size)]
+
+
 def sweep(configs: Iterable[RunConfig], workers: int | None = None) -> list[RunResult]:
-    """Run every config; results come back in config order. ``workers`` > 1 spreads the runs
-    over that many fresh (spawned) processes; ``None`` uses ``default_workers()``. The worker
-    count never changes a result. From a script (not a notebook), call it under
+    """Run every config; results come back in config order. Runs that differ only in seed and
+    learning rate train together as one stack of networks (``run_stack``); ``workers`` > 1
+    splits each stack over that many fresh (spawned) processes; ``None`` uses
+    ``default_workers()``. Neither the stacking nor the worker count changes a result: each
+    equals ``run(config)``. The current initial-weight nudge (``labnn.sensitivity``) is passed
+    on to the workers. From a script (not a notebook), call it under
     ``if __name__ == "__main__":`` as multiprocessing requires."""
     configs = list(configs)
     for i, c in enumerate(configs):
         if not isinstance(c, RunConfig):
             raise ValueError(f"configs: item {i} is not a RunConfig, got {type(c).__name__}")
     workers = default_workers() if workers is None else check_positive_int(workers, "workers")
-    workers = min(workers, len(configs))
-    if workers <= 1:
-        return [run(c) for c in configs]
-    # Longest runs first would balance better, but chunks in order keep it simple and the
-    # per-run cost is nearly uniform; map preserves order.
-    chunk = max(1, len(configs) // (workers * 4))
-    # One BLAS thread per worker (the matrices are tiny and the workers already fill the
-    # cores); spawned children read the variable when they start, so set it around the pool.
-    saved = {k: os.environ.get(k) for k in _THREAD_VARS}
-    for k in _THREAD_VARS:
-        os.environ[k] = "1"
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            return list(pool.map(run, configs, chunksize=chunk))
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    groups: dict = {}
+    for i, c in enumerate(configs):
+        groups.setdefault(_stack_key(c), []).append(i)
+    tasks = [chunk for idx in groups.values()
+             for chunk in _chunks(idx, min(workers, len(idx)))]
+    task_configs = [[configs[i] for i in chunk] for chunk in tasks]
+    nudge = _init.NUDGE_ULPS
+    if workers <= 1 or len(tasks) == 1:
+        outputs = [run_stack(cs, nudge) for cs in task_configs]
+    else:
+        # Spawned children read these variables when they start, so set them around the pool.
+        saved = {k: os.environ.get(k) for k in _WORKER_ENV}
+        os.environ.update(_WORKER_ENV)
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                                     mp_context=get_context("spawn")) as pool:
+                outputs = list(pool.map(run_stack, task_configs, [nudge] * len(tasks)))
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    results: list = [None] * len(configs)
+    for chunk, out in zip(tasks, outputs):
+        for i, r in zip(chunk, out):
+            results[i] = r
+    return results
 
 
 # --------------------------------------------------------------------------- the studies
@@ -400,13 +471,10 @@ def pick_lr(results: Iterable[RunResult]) -> dict:
     return {opt: (None if v is None else v[0]) for opt, v in best.items()}
 
 
-def config_dict(config: RunConfig) -> dict:
-    return asdict(config)
-
-
 __all__ = [
-    "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "config_dict", "curves",
+    "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
     "default_workers", "format_table", "group", "hidden_units_study", "learning_rate_study",
     "load_data", "loss_ratio", "network", "optimizer_study", "oscillation", "pick_lr", "run",
+    "run_stack",
     "seed_study", "summarize", "sweep", "train",
 ]

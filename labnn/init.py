@@ -12,6 +12,9 @@ report's plain standard normal for both W and b).
 - ``xavier_normal``: N(0, 2 / (fan_in + fan_out)), zero bias.
 - ``he``: N(0, 2 / fan_in), zero bias (for ReLU-like activations).
 - ``normal``: N(0, 1) for W and b, as in the report this project grew from.
+
+``labnn.sensitivity`` can ask for every initial parameter to be moved by a few units in the last
+place (``NUDGE_ULPS``), to measure which results depend on floating-point rounding.
 """
 
 from __future__ import annotations
@@ -27,6 +30,22 @@ def check_scheme(name) -> str:
     if not isinstance(name, str) or name not in SCHEMES:
         raise ValueError(f"init: expected one of {', '.join(SCHEMES)}, got {name!r}")
     return name
+
+
+NUDGE_ULPS = 0
+"""Units in the last place added to every non-zero initial parameter (0: none). Set it through
+``labnn.sensitivity.nudged`` or ``labnn.sensitivity.set_nudge``."""
+
+
+def nudge(a: np.ndarray, ulps: int) -> np.ndarray:
+    """``a`` with every non-zero element moved by ``ulps`` units in the last place (towards
+    +inf for ulps > 0, -inf for ulps < 0); zeros stay zero. A new array."""
+    out = np.array(a, copy=True)
+    target = np.inf if ulps > 0 else -np.inf
+    nonzero = out != 0
+    for _ in range(abs(int(ulps))):
+        out[nonzero] = np.nextafter(out[nonzero], target)
+    return out
 
 
 def initialise(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator,
@@ -50,4 +69,7 @@ def initialise(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator,
     else:  # normal
         W = rng.standard_normal(size=w_shape)
         b = rng.standard_normal(size=b_shape)
-    return W.astype(dtype), b.astype(dtype)
+    W, b = W.astype(dtype), b.astype(dtype)
+    if NUDGE_ULPS:
+        W, b = nudge(W, NUDGE_ULPS), nudge(b, NUDGE_ULPS)
+    return W, b

@@ -55,6 +55,14 @@ class Layer:
     def describe(self) -> str:
         return type(self).__name__
 
+    def set_params(self, W: np.ndarray, b: np.ndarray) -> None:
+        """Use ``W`` and ``b`` as this layer's parameters, with zeroed gradients of the same
+        shapes (for layers with a weight and a bias; a stack passes arrays with a leading
+        network axis)."""
+        self.W, self.b = W, b
+        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
+        self.params, self.grads = [self.W, self.b], [self.dW, self.db]
+
     @property
     def num_params(self) -> int:
         return int(sum(p.size for p in self.params))
@@ -68,6 +76,11 @@ class Dense(Layer):
     Shapes: x (N, D), W (D, H), b (H,), out (N, H).
     forward caches x, z = x @ W + b and a; backward(dout (N, H)) computes
     dz = dout * activation'(z), dW = x.T @ dz (D, H), db = sum_n dz (H,), dx = dz @ W.T (N, D).
+
+    The same lines serve a *stack* of S networks trained in lockstep (``labnn.stack``): there
+    W is (S, D, H), b (S, H), x (S, N, D) or one shared (N, D), and every shape above gains a
+    leading S. That is why the code writes ``x.mT`` (transpose the last two axes) and sums over
+    axis -2 (the sample axis) instead of ``x.T`` and axis 0.
     """
 
     def __init__(self, units: int, activation="linear", init: str | None = None):
@@ -77,17 +90,14 @@ class Dense(Layer):
         self.in_features: int | None = None
         self.params, self.grads = [], []
         self._cache = None
-        self._ones = None
 
     def build(self, input_shape, rng, dtype, init):
         if len(input_shape) != 1:
             raise ValueError(f"input_shape: Dense expects flat (D,) inputs, got {input_shape}; "
                              "add a Flatten layer first")
         self.in_features = int(input_shape[0])
-        W, b = _init.initialise(self.init or init, self.in_features, self.units, rng, dtype)
-        self.W, self.b = W, b
-        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.params, self.grads = [self.W, self.b], [self.dW, self.db]
+        self.set_params(*_init.initialise(self.init or init, self.in_features, self.units, rng,
+                                          dtype))
         return (self.units,)
 
     def output_shape(self, input_shape):
@@ -95,7 +105,7 @@ class Dense(Layer):
 
     def forward(self, x):
         z = x @ self.W
-        z += self.b
+        z += self.b[..., np.newaxis, :]  # b is one row, added to every sample's row of z
         a = self.activation.value(z)
         self._cache = (x, z, a)
         return a
@@ -106,13 +116,11 @@ class Dense(Layer):
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         x, z, a = self._cache
-        dz = self.activation.backward(z, a, dout)
-        np.matmul(x.T, dz, out=self.dW)
-        ones = self._ones
-        if ones is None or ones.shape[0] != dz.shape[0] or ones.dtype != dz.dtype:
-            ones = self._ones = np.ones(dz.shape[0], dtype=dz.dtype)
-        np.matmul(ones, dz, out=self.db)  # the sum over the batch, as one BLAS call
-        return dz @ self.W.T if need_dx else None
+        dz = self.activation.backward(z, a, dout)   # dL/dz = dL/da * f'(z)     (N, H)
+        np.matmul(x.mT, dz, out=self.dW)             # dL/dW = x^T dz            (D, H)
+        ones = np.ones(dz.shape[-2], dtype=dz.dtype)  # b is the weight of an input 1:
+        np.matmul(ones, dz, out=self.db)             # dL/db = 1^T dz             (H,)
+        return dz @ self.W.mT if need_dx else None   # dL/dx = dz W^T            (N, D)
 
     def config(self):
         return {"units": self.units, "activation": self.activation.name, "init": self.init}

@@ -1,5 +1,10 @@
 """Losses. Each returns ``(loss, dloss/dy_hat)``; ``y_hat`` and ``y`` have the same shape (N, K).
 
+A stack of S networks (``labnn.stack``) calls the same functions with ``stacked=True``: ``y_hat``
+is (S, N, K) and ``y`` is (S, N, K) or one shared (N, K). Every sum then runs over all axes but the
+first, so the loss is one number per network, an (S,) array, and network i's loss and gradient
+are exactly what the function gives for network i alone.
+
 - ``mse``: mean of the squared error over ALL elements, so dL/dy_hat = 2 (y_hat - y) / (N K).
 - ``bce``: mean binary cross-entropy over all elements, on probabilities. ``y_hat`` is clipped to
   [eps, 1 - eps] (eps = 1e-12 in float64, 1e-7 in float32) so log(0) never happens; the gradient
@@ -28,29 +33,42 @@ def _check_pair(y_hat, y):
     return y_hat, y.astype(y_hat.dtype, copy=False)
 
 
-def _mse(y_hat, y):
+def _per_net(values, stacked):
+    """(sum, count) of ``values`` over all axes, or for a stack over all but the first: the
+    sum is a 0-d array, or (S,) for a stack."""
+    axes = tuple(range(1 if stacked else 0, values.ndim))
+    return values.sum(axis=axes), values[0].size if stacked else values.size
+
+
+def _mse(y_hat, y, stacked=False):
     diff = y_hat - y
-    loss = float(np.vdot(diff, diff)) / diff.size
-    diff *= 2.0 / diff.size
-    return loss, diff
+    total, size = _per_net(diff * diff, stacked)
+    diff *= 2.0 / size
+    return total / size, diff
 
 
 def _eps(dtype):
     return 1e-12 if dtype == np.float64 else 1e-7
 
 
-def _bce(y_hat, y):
+def _bce(y_hat, y, stacked=False):
     eps = _eps(y_hat.dtype)
     p = np.clip(y_hat, eps, 1.0 - eps)
     one_minus = 1.0 - p
-    loss = -float(np.sum(y * np.log(p) + (1.0 - y) * np.log(one_minus))) / p.size
-    grad = (p - y) / (p * one_minus * p.size)
-    return loss, grad
+    total, size = _per_net(y * np.log(p) + (1.0 - y) * np.log(one_minus), stacked)
+    grad = (p - y) / (p * one_minus * size)
+    return -total / size, grad
+
+
+def _as_float(loss):
+    """A single network's loss as a Python float; a stack's stays an (S,) array."""
+    return float(loss) if loss.ndim == 0 else loss
 
 
 def mse(y_hat, y):
     """Mean squared error over all elements. Returns (loss: float, dL/dy_hat: same shape)."""
-    return _mse(*_check_pair(y_hat, y))
+    loss, grad = _mse(*_check_pair(y_hat, y))
+    return _as_float(loss), grad
 
 
 def bce(y_hat, y):
@@ -58,7 +76,8 @@ def bce(y_hat, y):
     y_hat, y = _check_pair(y_hat, y)
     if (y_hat < 0).any() or (y_hat > 1).any():
         raise ValueError("y_hat: expected probabilities in [0, 1] for bce")
-    return _bce(y_hat, y)
+    loss, grad = _bce(y_hat, y)
+    return _as_float(loss), grad
 
 
 def softmax(z):
@@ -68,15 +87,15 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_ce(z, y):
-    shifted = z - z.max(axis=1, keepdims=True)
+def _softmax_ce(z, y, stacked=False):
+    shifted = z - z.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
-    s = e.sum(axis=1, keepdims=True)
+    s = e.sum(axis=-1, keepdims=True)
     log_p = shifted - np.log(s)
-    n = z.shape[0]
-    loss = -float(np.vdot(y, log_p)) / n
+    n = z.shape[-2]
+    loss = -_per_net(y * log_p, stacked)[0] / n
     grad = e / s
-    grad *= y.sum(axis=1, keepdims=True)
+    grad *= y.sum(axis=-1, keepdims=True)
     grad -= y
     grad /= n
     return loss, grad
@@ -92,7 +111,8 @@ def softmax_cross_entropy(z, y):
     if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0, rtol=0.0, atol=1e-6):
         raise ValueError("y: expected one-hot rows (non-negative, each summing to 1) for "
                          "softmax_ce")
-    return _softmax_ce(z, y)
+    loss, grad = _softmax_ce(z, y)
+    return _as_float(loss), grad
 
 
 # name -> (checked function, unchecked function used inside fit)

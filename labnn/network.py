@@ -11,6 +11,7 @@ original report did) is not gradient descent; ``labnn.seed_errors`` reproduces t
 
 from __future__ import annotations
 
+import functools
 import inspect
 import io
 import json
@@ -273,7 +274,7 @@ class Network:
         # Layers whose backward takes need_dx (Dense, Conv2D) skip the first layer's dx.
         takes_flag = "need_dx" in inspect.signature(first_backward).parameters
         skip_dx = {"need_dx": False} if takes_flag else {}
-        step = opt._step
+        step = functools.partial(opt.step, check=False)
         isfinite = math.isfinite
 
         def train_on(xb, yb, cls_b):
@@ -283,6 +284,7 @@ class Network:
             for layer in layers:
                 out = layer.forward(out)
             b_loss, dout = loss_fn(out, yb)
+            b_loss = float(b_loss)
             if not isfinite(b_loss):
                 return b_loss, 0
             pred = out.argmax(axis=1) if multi else out > 0.5

@@ -6,6 +6,10 @@ in ``grads``. State (momentum buffers, running averages, step counts) is kept pe
 position; calling ``step`` with a different number or shapes of parameters raises ValueError
 (use ``reset()`` or a new optimizer for a new network). ``lr`` may be changed between steps
 (the explorer does this live).
+
+For a stack of S networks (``labnn.stack``) every parameter has a leading axis S, and ``lr`` may
+be one learning rate per network, an (S,) array: each network's slice gets exactly the update it
+would get alone. ``select(keep)`` drops networks from the stacked state.
 """
 
 from __future__ import annotations
@@ -32,7 +36,18 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value) -> None:
-        self._lr = check_positive_float(value, "lr")
+        if isinstance(value, np.ndarray) and value.ndim == 1:  # one per network of a stack
+            if value.dtype.kind != "f" or not (np.isfinite(value) & (value > 0)).all():
+                raise ValueError("lr: expected positive finite learning rates, one per network")
+            self._lr = value
+        else:
+            self._lr = check_positive_float(value, "lr")
+
+    def _lr_for(self, p):
+        """The learning rate shaped to broadcast against ``p``: a float, or for a stack the
+        (S,) rates as (S, 1, ...)."""
+        lr = self._lr
+        return lr if isinstance(lr, float) else lr.reshape((-1,) + (1,) * (p.ndim - 1))
 
     def reset(self) -> None:
         """Forget all per-parameter state (step counts, buffers)."""
@@ -57,23 +72,38 @@ class Optimizer:
             raise ValueError("params: these are not the parameters this optimizer has state "
                              "for; call reset() or make a new optimizer")
 
-    def step(self, params, grads) -> None:
-        """One update of every parameter, in place."""
-        self.check(params, grads)
-        self._step(params, grads)
-
-    def _step(self, params, grads) -> None:
+    def step(self, params, grads, *, check: bool = True) -> None:
+        """One update of every parameter, in place. ``check=False`` skips validating the
+        lists (``fit`` validates once before its loop)."""
+        if check:
+            self.check(params, grads)
         if self.state is None:
             self._init_state(params)
+        elif self._shapes is None:
+            self._shapes = tuple(p.shape for p in params)
         wd = self.weight_decay
         for p, g, st in zip(params, grads, self.state):
             st["step"] += 1
             if wd:
                 g = g + wd * p
-            self._update(p, g, st)
+            self._update(p, g, st, self._lr_for(p))
 
-    def _update(self, p, g, st) -> None:  # pragma: no cover - abstract
+    def _update(self, p, g, st, lr) -> None:  # pragma: no cover - abstract
+        """The rule: update ``p`` in place from its gradient ``g``, its state ``st`` and the
+        learning rate ``lr`` (a float, or one per network of a stack)."""
         raise NotImplementedError
+
+    def select(self, keep) -> None:
+        """Keep only the networks ``keep`` (a boolean mask or indices over the stack axis) in
+        the state of a stacked optimizer, as ``labnn.stack`` does when networks leave."""
+        if self.state is not None:
+            for st in self.state:
+                for k, v in st.items():
+                    if isinstance(v, np.ndarray):
+                        st[k] = v[keep]
+            self._shapes = None  # the next step records the new shapes
+        if not isinstance(self._lr, float):
+            self._lr = self._lr[keep]
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
@@ -98,18 +128,7 @@ class SGD(Optimizer):
             raise ValueError("nesterov: expected momentum > 0 and dampening = 0 with nesterov")
         self.nesterov = bool(nesterov)
 
-    def _step(self, params, grads) -> None:
-        if self.momentum == 0.0 and self.weight_decay == 0.0:
-            # Plain gradient descent: the hot path of the lab, no state needed.
-            if self.state is None:
-                self._init_state(params)
-            lr = self.lr
-            for p, g in zip(params, grads):
-                p -= lr * g
-            return
-        super()._step(params, grads)
-
-    def _update(self, p, g, st) -> None:
+    def _update(self, p, g, st, lr) -> None:
         if self.momentum:
             buf = st.get("momentum_buffer")
             if buf is None:
@@ -118,7 +137,7 @@ class SGD(Optimizer):
                 buf *= self.momentum
                 buf += (1.0 - self.dampening) * g
             g = g + self.momentum * buf if self.nesterov else buf
-        p -= self.lr * g
+        p -= lr * g
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
@@ -151,11 +170,11 @@ class Adagrad(Optimizer):
             initial_accumulator_value, "initial_accumulator_value", 0.0, math.inf)
         self.eps = check_float_in(eps, "eps", 0.0, math.inf)
 
-    def _update(self, p, g, st) -> None:
+    def _update(self, p, g, st, lr) -> None:
         acc = st.get("sum")
         if acc is None:
             acc = st["sum"] = np.full_like(p, self.initial_accumulator_value)
-        clr = self.lr / (1.0 + (st["step"] - 1) * self.lr_decay)
+        clr = lr / (1.0 + (st["step"] - 1) * self.lr_decay)
         acc += g * g
         p -= clr * g / (np.sqrt(acc) + self.eps)
 
@@ -179,7 +198,7 @@ class RMSprop(Optimizer):
         self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
         self.centered = bool(centered)
 
-    def _update(self, p, g, st) -> None:
+    def _update(self, p, g, st, lr) -> None:
         if "square_avg" not in st:
             st["square_avg"] = np.zeros_like(p)
             if self.centered:
@@ -201,9 +220,9 @@ class RMSprop(Optimizer):
             buf = st["momentum_buffer"]
             buf *= self.momentum
             buf += g / avg
-            p -= self.lr * buf
+            p -= lr * buf
         else:
-            p -= self.lr * g / avg
+            p -= lr * g / avg
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps,
@@ -228,7 +247,7 @@ class Adam(Optimizer):
         self.eps = check_float_in(eps, "eps", 0.0, math.inf)
         self.amsgrad = bool(amsgrad)
 
-    def _update(self, p, g, st) -> None:
+    def _update(self, p, g, st, lr) -> None:
         if "exp_avg" not in st:
             st["exp_avg"] = np.zeros_like(p)
             st["exp_avg_sq"] = np.zeros_like(p)
@@ -248,7 +267,7 @@ class Adam(Optimizer):
         bc1 = 1.0 - b1**t
         bc2 = 1.0 - b2**t
         denom = np.sqrt(v) / math.sqrt(bc2) + self.eps
-        p -= (self.lr / bc1) * m / denom
+        p -= (lr / bc1) * m / denom
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps,

@@ -1,0 +1,129 @@
+"""Which results depend on floating-point rounding? Measure it instead of guessing.
+
+Another CPU rounds the last bit of some sums differently (another BLAS kernel, NumPy's AVX2 or
+AVX-512 or scalar loops for ``exp`` and ``tanh``), and training can amplify such a difference:
+not at all in a smooth descent, a little around the escape from a plateau, enormously when the
+learning rate is so large that the weights thrash. This module makes a rounding-sized difference
+on purpose: inside ``nudged(ulps)`` every initial parameter of every network that is built
+(``labnn.init``) moves by ``ulps`` units in the last place, and ``compare`` says which outcomes
+of an experiment changed.
+
+    results = E.learning_rate_study(LRS, seeds=range(100))
+    with sensitivity.nudged(1):
+        again = E.learning_rate_study(LRS, seeds=range(100))
+    rows = sensitivity.compare(results, again, by=("dataset", "lr"))
+
+An outcome that a one-ulp nudge changes is *chaotic*: its exact value on another machine is
+anybody's guess, and only a rate over many seeds, with a margin, can be reported for it.
+``tests/test_notebook_sensitivity.py`` re-executes the report under a nudge and checks that the
+stored text does not change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from . import init as _init
+
+
+def set_nudge(ulps: int) -> None:
+    """From now on, move every new network's initial parameters by ``ulps`` units in the last
+    place (0 switches the nudge off). Experiments pass it on to their worker processes."""
+    if isinstance(ulps, bool) or not isinstance(ulps, (int, np.integer)):
+        raise ValueError(f"ulps: expected an integer, got {ulps!r}")
+    if abs(int(ulps)) > 1000:
+        raise ValueError(f"ulps: expected a rounding-sized nudge (|ulps| <= 1000), got {ulps}")
+    _init.NUDGE_ULPS = int(ulps)
+
+
+def get_nudge() -> int:
+    return _init.NUDGE_ULPS
+
+
+@contextmanager
+def nudged(ulps: int = 1) -> Iterator[None]:
+    """Within the block, new networks start from initial parameters nudged by ``ulps`` ulps."""
+    saved = get_nudge()
+    set_nudge(ulps)
+    try:
+        yield
+    finally:
+        _init.NUDGE_ULPS = saved
+
+
+def outcome(result) -> tuple:
+    """What a run's printed summary is made of: (solved, final accuracy, epoch of 100 %,
+    diverged)."""
+    return (result.solved, result.final_accuracy, result.epochs_to_100,
+            result.diverged_at is not None)
+
+
+def compare(results: Sequence, others: Sequence, by: str | Sequence[str] = ("dataset",),
+            loss_tolerance: float = 1e-6) -> list[dict]:
+    """Pair each run of ``results`` with the same run of ``others`` (same config but for the
+    nudge, same order) and count, per group of ``by`` fields, the runs whose outcome changed:
+
+    - ``runs``; ``solved_changed`` (solved in one and not the other); ``accuracy_changed``
+      (final accuracy differs); ``epochs_changed`` (epoch of first 100 % differs) and
+      ``max_epoch_shift`` (its largest difference among runs that reached 100 % in both);
+      ``loss_changed`` (final loss differs by more than ``loss_tolerance``, relatively);
+    - ``changed``: runs with any of these changes, and ``chaotic``: whether any changed.
+    """
+    from .experiments import group
+
+    results, others = list(results), list(others)
+    if len(results) != len(others) or not results:
+        raise ValueError("others: expected as many runs as results (the same experiment "
+                         "again), and at least one")
+    for a, b in zip(results, others):
+        if a.config != b.config:
+            raise ValueError(f"others: run {b.config} does not match {a.config}; give the same "
+                             f"experiment in the same order")
+    check = float(loss_tolerance)
+    if not (check >= 0 and math.isfinite(check)):
+        raise ValueError(f"loss_tolerance: expected a non-negative number, got {loss_tolerance}")
+    pairs = {id(a): b for a, b in zip(results, others)}
+    names = (by,) if isinstance(by, str) else tuple(by)
+    rows = []
+    for key, rs in group(results, names).items():
+        keys = key if len(names) > 1 else (key,)
+        row = dict(zip(names, keys))
+        counts = {"solved_changed": 0, "accuracy_changed": 0, "epochs_changed": 0,
+                  "loss_changed": 0, "changed": 0}
+        shift = 0
+        for a in rs:
+            b = pairs[id(a)]
+            flags = {
+                "solved_changed": a.solved != b.solved,
+                "accuracy_changed": not _same(a.final_accuracy, b.final_accuracy),
+                "epochs_changed": a.epochs_to_100 != b.epochs_to_100,
+                "loss_changed": _relative_change(a.final_loss, b.final_loss) > check,
+            }
+            flags["changed"] = any(flags.values())
+            for k, v in flags.items():
+                counts[k] += bool(v)
+            if a.epochs_to_100 is not None and b.epochs_to_100 is not None:
+                shift = max(shift, abs(a.epochs_to_100 - b.epochs_to_100))
+        row.update(runs=len(rs), **counts, max_epoch_shift=shift,
+                   chaotic=counts["changed"] > 0)
+        rows.append(row)
+    return rows
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def _relative_change(a: float, b: float) -> float:
+    if _same(a, b):
+        return 0.0
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
+    return abs(a - b) / max(abs(a), abs(b), 1e-300)
+
+
+__all__ = ["compare", "get_nudge", "nudged", "outcome", "set_nudge"]

@@ -1,0 +1,206 @@
+"""labnn.stack: S networks trained in lockstep equal S networks trained alone."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import labnn
+from labnn import experiments as E
+from labnn import optim
+from labnn.data import generate_linear, generate_xor_easy
+from labnn.stack import NetworkStack
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+OPTIMIZERS = {"sgd": 0.5, "momentum": 0.2, "adagrad": 0.1, "rmsprop": 0.005, "adam": 0.02}
+
+
+def _nets(seeds, **kw):
+    return [labnn.lab_network(seed=s, **kw) for s in seeds]
+
+
+def _assert_same_run(stack, history, i, net, single):
+    """Network i of the stack and a network trained alone: same per-epoch numbers and same
+    parameters, bit for bit."""
+    h = history.history(i)
+    assert h.loss == single.loss, f"network {i}: loss curves differ"
+    assert h.accuracy == single.accuracy, f"network {i}: accuracy curves differ"
+    assert h.stopped_early == single.stopped_early
+    for p, q in zip(stack.network(i).params, net.params, strict=True):
+        assert np.array_equal(p, q), f"network {i}: parameters differ"
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_stacked_runs_equal_single_runs_bit_for_bit(activation, optimizer, loss):
+    """Every activation, loss and optimizer: 3 stacked runs (own seeds and learning rates,
+    shared data) equal 3 runs of Network.fit."""
+    if activation == "linear" and loss == "bce":
+        pytest.skip("bce needs probabilities; the linear-output network has none")
+    X, y = generate_xor_easy()
+    seeds = [0, 1, 2]
+    lrs = [OPTIMIZERS[optimizer] * f for f in (1.0, 0.5, 0.25)]
+    if activation == "linear":
+        lrs = [lr * 0.05 for lr in lrs]
+    stack = NetworkStack(_nets(seeds, activation=activation))
+    history = stack.fit(X, y, epochs=120, lr=lrs, optimizer=optimizer, loss=loss)
+    for i, s in enumerate(seeds):
+        net = labnn.lab_network(seed=s, activation=activation)
+        single = net.fit(X, y, epochs=120, lr=lrs[i], optimizer=optimizer, loss=loss)
+        _assert_same_run(stack, history, i, net, single)
+
+
+def test_each_network_can_have_its_own_data():
+    data = [generate_linear(100, seed=s) for s in range(4)]
+    X = np.stack([d[0] for d in data])
+    y = np.stack([d[1] for d in data])
+    stack = NetworkStack(_nets(range(4), hidden=3))
+    history = stack.fit(X, y, epochs=200, lr=1.5)
+    for i in range(4):
+        net = labnn.lab_network(seed=i, hidden=3)
+        single = net.fit(*data[i], epochs=200, lr=1.5)
+        _assert_same_run(stack, history, i, net, single)
+    loss, acc = stack.evaluate(X, y)
+    for i in range(4):
+        assert (loss[i], acc[i]) == stack.network(i).evaluate(*data[i])
+
+
+def test_divergence_stops_only_the_networks_that_diverged_without_a_warning():
+    X, y = generate_linear(100, seed=0)
+    lrs = [0.01, 1.0, 0.02, 3.0]          # no activation: lr 1.0 and 3.0 blow up
+    stack = NetworkStack(_nets(range(4), activation="linear"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = stack.fit(X, y, epochs=300, lr=lrs)
+    assert history.diverged_at[0] == 0 and history.diverged_at[2] == 0
+    assert history.diverged_at[1] > 0 and history.diverged_at[3] > 0
+    for i, lr in enumerate(lrs):
+        net = labnn.lab_network(seed=i, activation="linear")
+        try:
+            single = net.fit(X, y, epochs=300, lr=lr)
+            diverged_at = 0
+        except labnn.DivergenceError as exc:
+            single = exc.history
+            diverged_at = single.epochs + 1
+        assert history.diverged_at[i] == diverged_at
+        _assert_same_run(stack, history, i, net, single)
+    assert np.isfinite(history.final_loss[[0, 2]]).all()
+
+
+def test_stop_at_matches_a_callback_that_stops_at_100_percent():
+    X, y = generate_xor_easy()
+    stack = NetworkStack(_nets(range(5)))
+    history = stack.fit(X, y, epochs=3000, stop_at=1.0)
+    assert history.stopped_early.any()
+    for i in range(5):
+        net = labnn.lab_network(seed=i)
+        single = net.fit(X, y, epochs=3000, callback=lambda e, h: h.accuracy[-1] >= 1.0)
+        _assert_same_run(stack, history, i, net, single)
+        assert history.epochs_to(1.0)[i] == single.epochs_to(1.0)
+
+
+def test_bookkeeping_per_network():
+    X, y = generate_xor_easy()
+    stack = NetworkStack(_nets(range(3)))
+    history = stack.fit(X, y, epochs=50, lr=[1.0, 2.0, 3.0])
+    assert history.loss.shape == history.accuracy.shape == (50, 3)
+    assert history.final_loss.shape == history.final_accuracy.shape == (3,)
+    assert list(history.epochs_run) == [50, 50, 50]
+    assert history.final_loss[1] == history.loss[-1, 1]
+    assert history.epochs_to(0.0) == [1, 1, 1]
+    assert history.epochs_to(1.01) == [None, None, None]
+
+
+def test_stack_size_one_and_a_single_network_argument():
+    X, y = generate_xor_easy()
+    net = labnn.lab_network(seed=7)
+    stack = NetworkStack(net)
+    history = stack.fit(X, y, epochs=30)
+    single = labnn.lab_network(seed=7)
+    _assert_same_run(stack, history, 0, single, single.fit(X, y, epochs=30))
+    assert stack.size == 1 and "NetworkStack(size=1" in repr(stack)
+
+
+def test_the_networks_given_to_a_stack_stay_untouched():
+    nets = _nets(range(2))
+    before = [[p.copy() for p in n.params] for n in nets]
+    NetworkStack(nets).fit(*generate_xor_easy(), epochs=10)
+    for n, ps in zip(nets, before):
+        assert all(np.array_equal(p, q) for p, q in zip(n.params, ps))
+
+
+class TestBadInput:
+    def test_networks(self):
+        with pytest.raises(ValueError, match="networks"):
+            NetworkStack([])
+        with pytest.raises(ValueError, match="networks"):
+            NetworkStack([labnn.lab_network(seed=0), labnn.lab_network(seed=1, hidden=3)])
+        with pytest.raises(ValueError, match="networks"):
+            NetworkStack(["not a network"])
+        conv = labnn.Network((1, 5, 5), seed=0).add(labnn.Conv2D(1, 2, 3))
+        with pytest.raises(ValueError, match="Dense and Activation"):
+            NetworkStack([conv])
+
+    @pytest.mark.parametrize("kw, match", [
+        ({"lr": [1.0, 2.0]}, "lr"), ({"lr": -1.0}, "lr"), ({"lr": [1.0, np.nan, 1.0]}, "lr"),
+        ({"lr": "fast"}, "lr"), ({"epochs": 0}, "epochs"), ({"stop_at": 1.5}, "stop_at"),
+        ({"optimizer": "nope"}, "optimizer"), ({"optimizer": optim.SGD(1.0)}, "optimizer"),
+        ({"loss": "hinge"}, "loss"),
+    ])
+    def test_fit_arguments(self, kw, match):
+        stack = NetworkStack(_nets(range(3)))
+        with pytest.raises(ValueError, match=match):
+            stack.fit(*generate_xor_easy(), **{"epochs": 5, **kw})
+
+    def test_data(self):
+        stack = NetworkStack(_nets(range(3)))
+        X, y = generate_xor_easy()
+        with pytest.raises(ValueError, match="X"):
+            stack.fit(X[:, :1], y, epochs=1)
+        with pytest.raises(ValueError, match="X"):
+            stack.fit(np.stack([X, X]), y, epochs=1)            # 2 sets for 3 networks
+        with pytest.raises(ValueError, match="y"):
+            stack.fit(X, y[:-1], epochs=1)
+        bad = X.copy()
+        bad[0, 0] = np.nan
+        with pytest.raises(ValueError, match="X"):
+            stack.fit(bad, y, epochs=1)
+
+    def test_network_index(self):
+        stack = NetworkStack(_nets(range(2)))
+        for i in (2, -1, 1.0, True):
+            with pytest.raises(ValueError, match="i"):
+                stack.network(i)
+
+
+def test_optimizer_select_keeps_the_state_of_the_kept_networks():
+    opt = optim.Adam(lr=0.1)
+    p = np.ones((3, 2, 2))
+    opt.lr = np.array([0.1, 0.2, 0.3])
+    opt.step([p], [np.full((3, 2, 2), 0.5)])
+    m = opt.state[0]["exp_avg"].copy()
+    opt.select(np.array([True, False, True]))
+    assert np.array_equal(opt.state[0]["exp_avg"], m[[0, 2]])
+    assert np.array_equal(opt.lr, [0.1, 0.3])
+    opt.step([p[[0, 2]]], [np.full((2, 2, 2), 0.5)])   # the new shapes are accepted
+    with pytest.raises(ValueError, match="lr"):
+        opt.lr = np.array([0.1, -1.0])
+
+
+def test_sweep_trains_stacks_that_equal_single_runs():
+    configs = [E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=200, until_100=u)
+               for ds in ("linear", "xor") for lr in (1.0, 60.0) for s in range(2)
+               for u in (False, True)]
+    configs += [E.RunConfig(dataset="linear", seed=s, activation="linear", lr=lr, epochs=80)
+                for s in range(2) for lr in (0.01, 1.0)]
+    for a, b in zip(E.sweep(configs, workers=1), [E.run(c) for c in configs], strict=True):
+        assert a.config == b.config
+        assert np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy)
+        assert (a.epochs_to_100, a.diverged_at) == (b.epochs_to_100, b.diverged_at)
+        assert a.final_loss == b.final_loss
+        assert a.final_accuracy == b.final_accuracy or (np.isnan(a.final_accuracy)
+                                                        and np.isnan(b.final_accuracy))
+        assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))
