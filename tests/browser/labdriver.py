@@ -1,14 +1,17 @@
-"""A JupyterLab server for the browser test.
+"""A JupyterLab server for the browser test, and Run All in a page.
 
 Each server gets a random port and token and its own config, runtime, workspace and settings
 folders, and serves a temporary folder holding a copy of the notebook under test. The browser is
 the Python ``playwright`` package driving /usr/bin/chromium (never ``playwright install``).
+``run_all`` fails as soon as a cell shows an error, with the error's text, instead of waiting
+for cells that will never run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -26,6 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -120,3 +124,72 @@ def lab_server(tmp_path: Path, notebooks, disable_widgets: bool = False):
         server.stop()
 
 
+
+
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+# JupyterLab renders an error output (ename, evalue, traceback) with the stderr renderer, like a
+# stream to stderr; a traceback's text tells the two apart (a warning's lines start with a path).
+_STDERR_OUTPUTS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell'))
+  .flatMap((cell, i) => Array.from(cell.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+    .map(out => ({cell: i + 1, text: out.innerText})))"""
+_ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|^\s*Cell In\[\d+\], line \d+|"
+                         r"^[A-Za-z_][\w.]*(Error|Exception)\b", re.M)
+
+
+def cell_errors(page) -> list[str]:
+    """One line per error output in the page: the code cell's number (1-based) and the error's
+    last line (``ename: evalue``), then the rendered traceback."""
+    found = []
+    for out in page.evaluate(_STDERR_OUTPUTS):
+        text = out["text"].strip()
+        if _ERROR_TEXT.search(text):
+            last = text.splitlines()[-1].strip()
+            found.append(f"code cell {out['cell']} raised {last}\n{text[-3000:]}")
+    return found
+
+
+def _fail_on_cell_error(page) -> None:
+    errors = cell_errors(page)
+    if errors:
+        raise AssertionError("a cell raised during Run All: " + "\n\n".join(errors))
+
+
+def open_notebook(page, server, name: str) -> None:
+    """Open the notebook and wait for its kernel."""
+    page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30_000)
+    # The toolbar says "idle" before a kernel exists: ask the server for the real kernel.
+    wait_until(lambda: server.kernel_state(name) == "idle", 30, "the notebook's kernel")
+
+
+def run_all(page, server, name: str, timeout: float = 60) -> None:
+    """Run All; wait until every code cell ran and the kernel is idle. A cell error fails at
+    once with the error's text."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+
+    def all_ran():
+        _fail_on_cell_error(page)
+        texts = prompts.all_inner_texts()
+        return texts and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in texts)
+
+    wait_until(all_ran, timeout, "every code cell to run", interval=0.2)
+    wait_until(lambda: server.kernel_state(name) == "idle", 30, "the kernel to go idle")
+    _fail_on_cell_error(page)
+
+
+def open_and_run_all(page, server, name: str, timeout: float = 60) -> None:
+    """Open the notebook, wait for its kernel, Run All, wait until every code cell ran."""
+    open_notebook(page, server, name)
+    run_all(page, server, name, timeout)

@@ -11,39 +11,11 @@ import re
 import time
 
 import pytest
-from labdriver import BUILD, ROOT, lab_server
+from labdriver import BUILD, ROOT, lab_server, open_and_run_all, wait_until
 
 NOTEBOOK = "notebooks/08_playground.ipynb"
 TRACEBACK = re.compile(r"Traceback|Error displaying widget|interactive\(children=|"
                        r"labnn Playground explorer with|[A-Za-z]+Error\b")
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def open_and_run_all(page, server, name: str, timeout: float = 60) -> None:
-    """Open the notebook, wait for its kernel, Run All, wait until every code cell ran."""
-    page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30_000)
-    # The toolbar says "idle" before a kernel exists: ask the server for the real kernel.
-    wait_until(lambda: server.kernel_state(name) == "idle", 30, "the notebook's kernel")
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
-
-    def all_ran():
-        texts = prompts.all_inner_texts()
-        return texts and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in texts)
-
-    wait_until(all_ran, timeout, "every code cell to run", interval=0.2)
-    wait_until(lambda: server.kernel_state(name) == "idle", 30, "the kernel to go idle")
 
 
 def check_outputs(scope) -> None:
