@@ -41,6 +41,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py
+	$(PY) benchmarks/bench_stack.py
 	$(PY) benchmarks/bench_conv.py
 	$(PY) benchmarks/bench_widgets.py
 

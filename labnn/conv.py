@@ -230,7 +230,7 @@ class MaxPool2D(Layer):
         self._cache = (x.shape, x.dtype, arg, out)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         """dout (N, C, Ho, Wo) -> dx (N, C, H, W)."""
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
@@ -279,7 +279,7 @@ class Flatten(Layer):
         self._cache = (x.shape, out)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         shape, _ = self._cache

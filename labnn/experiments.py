@@ -270,17 +270,19 @@ def sweep(configs: Iterable[RunConfig], workers: int | None = None) -> list[RunR
 
 # --------------------------------------------------------------------------- the studies
 def _grid(datasets, seeds, **varying) -> list[RunConfig]:
+    """Configs for every data set, value and seed. ``seeds`` is one sequence for all data sets
+    or a dict {dataset: seeds} (a costlier data set may get fewer seeds)."""
     ((name, values),) = varying.items() if varying else (("seed", [None]),)
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds: expected at least one seed")
     datasets = list(datasets)
     if not datasets:
         raise ValueError("datasets: expected at least one data set")
+    per_set = seeds if isinstance(seeds, dict) else {ds: seeds for ds in datasets}
     configs = []
     for ds in datasets:
+        if ds not in per_set or not list(per_set[ds]):
+            raise ValueError(f"seeds: expected at least one seed for data set {ds!r}")
         for v in values:
-            for s in seeds:
+            for s in per_set[ds]:
                 kw = {} if v is None else {name: v}
                 configs.append(RunConfig(dataset=ds, seed=s, **kw))
     return configs
@@ -327,12 +329,9 @@ def optimizer_study(optimizers: dict, seeds=range(10), datasets=DATASETS, worker
     adagrad, rmsprop, adam) to a learning rate."""
     if not isinstance(optimizers, dict) or not optimizers:
         raise ValueError("optimizers: expected a non-empty dict name -> learning rate")
-    configs = []
-    for ds in datasets:
-        for name, lr in optimizers.items():
-            for s in seeds:
-                configs.append(replace(RunConfig(dataset=ds, seed=s, optimizer=name, lr=lr),
-                                       **config))
+    configs = [replace(c, optimizer=name, lr=lr, **config)
+               for name, lr in optimizers.items() for c in _grid(datasets, seeds)]
+    configs.sort(key=lambda c: list(datasets).index(c.dataset))  # data set, then optimizer
     return sweep(configs, workers)
 
 
@@ -353,29 +352,53 @@ def group(results: Iterable[RunResult], by: str | Sequence[str]) -> dict:
     return out
 
 
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % (z = 1.96) Wilson score interval for a rate of ``k`` successes in ``n`` runs."""
+    if n <= 0:
+        raise ValueError(f"n: expected a positive number of runs, got {n}")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _quartiles(values) -> tuple[float, float]:
+    """First and third quartile, each an observed value (no interpolation, so an inf loss
+    stays inf instead of making inf - inf)."""
+    q1, q3 = np.quantile(values, (0.25, 0.75), method="nearest")
+    return float(q1), float(q3)
+
+
 def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset",)) -> list:
     """One row (a dict) per group: the group's key fields, ``runs``, ``solved`` (runs ending at
-    100 %), ``mean_acc`` and ``min_acc`` (over runs that did not diverge; NaN if all did),
-    ``median_loss`` (final loss; inf counts as the largest), ``reached`` (runs that hit 100 %
-    at some epoch), ``median_epochs`` (median epoch of reaching 100 % over those runs, None if
-    none did), ``diverged`` (runs whose loss became NaN/inf), ``loss_ratio`` (median of final
-    over first-epoch loss: near 1 means it stalled) and ``rising`` (median fraction of epochs
-    in which the loss went up: well above 0 means it oscillates)."""
+    100 %) with ``solved_ci`` (its 95 % Wilson interval as a rate), ``mean_acc`` and ``min_acc``
+    (over runs that did not diverge; NaN if all did), ``median_loss`` (final loss; inf counts
+    as the largest) with ``loss_iqr`` (its quartiles), ``reached`` (runs that hit 100 % at some
+    epoch), ``median_epochs`` (median epoch of first reaching 100 %, over the runs that
+    reached it; None if none did) with ``epochs_iqr``, ``diverged`` (runs whose loss became
+    NaN/inf), ``loss_ratio`` (median of final over first-epoch loss: near 1 means it stalled)
+    and ``rising`` (median fraction of epochs in which the loss went up: well above 0 means
+    it oscillates)."""
     names = (by,) if isinstance(by, str) else tuple(by)
     rows = []
     for key, rs in group(results, names).items():
         keys = key if len(names) > 1 else (key,)
         accs = [r.final_accuracy for r in rs if r.diverged_at is None]
         reached = [r.epochs_to_100 for r in rs if r.epochs_to_100 is not None]
+        losses = [r.final_loss for r in rs]
+        solved = sum(r.solved for r in rs)
         row = dict(zip(names, keys))
         row.update(
             runs=len(rs),
-            solved=sum(r.solved for r in rs),
+            solved=solved,
+            solved_ci=wilson_interval(solved, len(rs)),
             mean_acc=float(np.mean(accs)) if accs else math.nan,
             min_acc=float(np.min(accs)) if accs else math.nan,
-            median_loss=float(np.median([r.final_loss for r in rs])),
+            median_loss=float(np.median(losses)),
+            loss_iqr=_quartiles(losses),
             reached=len(reached),
             median_epochs=float(np.median(reached)) if reached else None,
+            epochs_iqr=_quartiles(reached) if reached else None,
             diverged=sum(r.diverged_at is not None for r in rs),
             loss_ratio=float(np.median([loss_ratio(r) for r in rs])),
             rising=float(np.median([oscillation(r) for r in rs])),
@@ -386,15 +409,21 @@ def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset"
 
 def _fmt(name, value) -> str:
     if value is None:
-        return "never" if name == "median_epochs" else "default"
+        return "never" if name in ("median_epochs", "epochs_iqr") else "default"
     if isinstance(value, str):
         return value
     if name in ("mean_acc", "min_acc", "max_acc"):
         return "-" if math.isnan(value) else f"{value:.2%}"
+    if name == "solved_ci":
+        return f"{value[0]:.0%}-{value[1]:.0%}"
     if name == "median_loss":
         return "inf" if math.isinf(value) else f"{value:.3g}"
+    if name == "loss_iqr":
+        return "-".join("inf" if math.isinf(v) else f"{v:.2g}" for v in value)
     if name == "median_epochs":
         return f"{value:.0f}"
+    if name == "epochs_iqr":
+        return f"{value[0]:.0f}-{value[1]:.0f}"
     if name == "rising":
         return f"{value:.1%}"
     if name == "loss_ratio":
@@ -406,23 +435,40 @@ def _fmt(name, value) -> str:
 
 TABLE_COLUMNS = ("runs", "solved", "mean_acc", "min_acc", "median_loss", "reached",
                  "median_epochs", "diverged")
-"""The columns ``format_table`` shows by default (after the grouping fields); ``loss_ratio``
-and ``rising`` are also available."""
+"""The columns ``format_table`` shows by default (after the grouping fields); ``solved_ci``,
+``loss_iqr``, ``epochs_iqr``, ``loss_ratio`` and ``rising`` are also available."""
+
+HEADERS = {"median_epochs": "epochs_to_100", "reached": "reached_100", "solved_ci": "95% CI",
+           "epochs_iqr": "IQR", "loss_iqr": "IQR"}
+
+APPROX = "~"
+"""Marks a printed value that floating-point rounding can change (see ``format_table``)."""
 
 
-def format_table(rows: list, columns: Sequence[str] | None = None) -> str:
-    """A fixed-width text table of ``summarize`` rows (fixed precision, so it is stable)."""
+def format_table(rows: list, columns: Sequence[str] | None = None, approx=()) -> str:
+    """A fixed-width text table of ``summarize`` rows at fixed precision.
+
+    ``approx`` lists the groups (a row's key value, or tuple of key values) whose runs depend on
+    floating-point rounding (``labnn.sensitivity``): their result values are printed with a
+    leading ``~``, and the column widths never depend on them, so the rest of the table reads
+    the same on every machine (the notebooks' sanitize rule folds each ``~value``).
+    """
     if not rows:
         raise ValueError("rows: expected at least one row")
+    keys = [k for k in rows[0] if k in RunConfig.__dataclass_fields__]
     if columns is None:
-        keys = [k for k in rows[0] if k in RunConfig.__dataclass_fields__]
         columns = keys + list(TABLE_COLUMNS)
-    header = {"median_epochs": "epochs_to_100", "reached": "reached_100"}
-    cells = [[header.get(c, c) for c in columns]]
-    cells += [[_fmt(c, row[c]) for c in columns] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    approx = {a if isinstance(a, tuple) else (a,) for a in approx}
+    cells, marked = [[HEADERS.get(c, c) for c in columns]], [[False] * len(columns)]
+    for row in rows:
+        mark = tuple(row[k] for k in keys) in approx
+        cells.append([(APPROX if mark and c not in keys and c != "runs" else "") + _fmt(c, row[c])
+                      for c in columns])
+        marked.append([v.startswith(APPROX) for v in cells[-1]])
+    widths = [max(len(r[i]) for r, m in zip(cells, marked) if not m[i])
+              for i in range(len(columns))]
     lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def curves(results: Iterable[RunResult], metric: str = "loss") -> np.ndarray:
@@ -458,23 +504,31 @@ def loss_ratio(result: RunResult) -> float:
     return float(result.final_loss / result.loss[0])
 
 
-def pick_lr(results: Iterable[RunResult]) -> dict:
-    """For each optimizer in ``results``, the learning rate whose runs ALL reached 100 % with
-    the smallest median epochs to get there (None if no learning rate did): {optimizer: lr}."""
-    best: dict = {}
+def pick_lr(results: Iterable[RunResult], slack: float = 0.1) -> dict:
+    """For each optimizer in ``results``, its learning rate: among the rates whose share of
+    runs that reached 100 % is within ``slack`` of the best rate's share, the one with the
+    fewest median epochs to get there (None if no rate reached 100 % at all): {optimizer: lr}.
+    The slack keeps the choice from hanging on one knife-edge run."""
+    slack = float(slack)
+    if not 0.0 <= slack <= 1.0:
+        raise ValueError(f"slack: expected a share in [0, 1], got {slack}")
+    stats: dict = {}
     for (opt, lr), rs in group(results, ("optimizer", "lr")).items():
-        best.setdefault(opt, None)
-        if all(r.epochs_to_100 is not None for r in rs):
-            med = float(np.median([r.epochs_to_100 for r in rs]))
-            if best[opt] is None or med < best[opt][1]:
-                best[opt] = (lr, med)
-    return {opt: (None if v is None else v[0]) for opt, v in best.items()}
+        reached = [r.epochs_to_100 for r in rs if r.epochs_to_100 is not None]
+        share = len(reached) / len(rs)
+        stats.setdefault(opt, []).append((share, float(np.median(reached)) if reached else None,
+                                          lr))
+    chosen = {}
+    for opt, rows in stats.items():
+        best = max(share for share, _, _ in rows)
+        fits = [(med, lr) for share, med, lr in rows if best > 0 and share >= best - slack]
+        chosen[opt] = min(fits)[1] if fits else None
+    return chosen
 
 
 __all__ = [
-    "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
+    "APPROX", "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
     "default_workers", "format_table", "group", "hidden_units_study", "learning_rate_study",
     "load_data", "loss_ratio", "network", "optimizer_study", "oscillation", "pick_lr", "run",
-    "run_stack",
-    "seed_study", "summarize", "sweep", "train",
+    "run_stack", "seed_study", "summarize", "sweep", "train", "wilson_interval",
 ]

@@ -33,6 +33,18 @@ def relative_error(analytic, numeric, elementwise: bool = False) -> float:
     return float(np.abs(a - n).max()) / den if den > 0 else 0.0
 
 
+ROUND_OFF = 1e-7
+"""Relative errors below this are round-off: their digits differ from one machine to the next."""
+
+
+def format_error(error: float, width: int = 0) -> str:
+    """A relative error for a print-out at 2 significant digits, right-aligned to ``width``.
+    A round-off-level error (below ``ROUND_OFF``) gets a leading ``~``: the check passed, and
+    the exact digits depend on the CPU's rounding (the notebooks' sanitize rule folds them)."""
+    text = f"{error:.1e}"
+    return (f"~{text}" if error < ROUND_OFF else text).rjust(width)
+
+
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """d f / d x by centred differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), changing
     ``x`` in place one element at a time (and restoring it). ``f()`` takes no argument and

@@ -42,8 +42,10 @@ class Layer:
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        """dL/d(output) -> dL/d(input), filling ``grads``. ``need_dx=False`` (the first layer
+        in training: nobody uses dL/dX) lets a layer skip that product and return None."""
+        raise NotImplementedError  # pragma: no cover - abstract
 
     def config(self) -> dict:
         return {}
@@ -147,7 +149,7 @@ class Activation(Layer):
         self._cache = (x, a)
         return a
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         if self._cache is None:
             raise ValueError("dout: backward called before forward")
         x, a = self._cache

@@ -12,7 +12,6 @@ original report did) is not gradient descent; ``labnn.seed_errors`` reproduces t
 from __future__ import annotations
 
 import functools
-import inspect
 import io
 import json
 import math
@@ -270,10 +269,7 @@ class Network:
         hist_loss, hist_acc = history.loss, history.accuracy
         layers = self.layers
         rev_body = layers[:0:-1]  # every layer but the first, output first
-        first_backward = layers[0].backward
-        # Layers whose backward takes need_dx (Dense, Conv2D) skip the first layer's dx.
-        takes_flag = "need_dx" in inspect.signature(first_backward).parameters
-        skip_dx = {"need_dx": False} if takes_flag else {}
+        first = layers[0]
         step = functools.partial(opt.step, check=False)
         isfinite = math.isfinite
 
@@ -291,7 +287,7 @@ class Network:
             correct = int(np.count_nonzero(pred == cls_b))
             for layer in rev_body:
                 dout = layer.backward(dout)
-            first_backward(dout, **skip_dx)
+            first.backward(dout, need_dx=False)  # nobody uses dL/dX
             step(params, grads)
             return b_loss, correct
 

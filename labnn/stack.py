@@ -242,7 +242,9 @@ class NetworkStack:
                     diverged_at[active[bad]] = epoch + 1
                     for f, p in zip(final, self.params):
                         f[active[bad]] = p[bad]
-                self.backward(dout)
+                for layer in self.layers[:0:-1]:
+                    dout = layer.backward(dout)
+                self.layers[0].backward(dout, need_dx=False)  # nobody uses dL/dX
                 opt.step(self.params, self.grads, check=False)
                 leave = bad.copy()
                 if stop_at is not None:

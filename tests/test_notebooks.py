@@ -84,3 +84,70 @@ def test_make_test_runs_strict_nbval_with_sanitize_file():
     assert re.search(r"--nbval(?!-lax)", makefile)
     assert "--nbval-sanitize-with tests/nbval_sanitize.cfg" in makefile
     assert (ROOT / "tests" / "nbval_sanitize.cfg").is_file()
+
+
+# ----------------------------------------------------------------- what strict nbval compares
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+ORDINARY_RESULTS = [
+    "epoch 5000 loss : 0.16231",
+    "Iter3 |  Ground truth: 1.0 |  prediction: 0.99943 |",
+    "loss=0.03844 accuracy=100.00%",
+    "    xor       1     100      94  88%-97%  99.71%  0.000901  1320  1087-1668  0.0029  0.0%",
+    " linear    rmsprop  0.01      50  5.76e-10  1.9e-09  8.8e-07  (3.2e-12, 4.1e-08)",
+    "median epochs 1204; solved 2 of 10; accuracy 52.38 %; ratio 17x; 1e-07",
+    "seed 4: 90.5%   mean 98.1%  [0.001, 0.001]  gradient 1.2e-03",
+]
+
+
+def _text_cells(nb):
+    """Code cells that print text (streams, text/plain or errors): what nbval can compare."""
+    out = []
+    for cell in _code_cells(nb):
+        kinds = {o.output_type for o in cell.outputs}
+        if "stream" in kinds or "error" in kinds or any(
+                "text/plain" in o.get("data", {}) for o in cell.outputs):
+            out.append(cell)
+    return out
+
+
+def _sanitize_rules():
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "tests" / "nbval_sanitize.cfg", encoding="utf-8")
+    return {s: (re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()}
+
+
+def test_at_least_85_percent_of_text_cells_are_compared():
+    total = compared = 0
+    for path in NOTEBOOKS:
+        for cell in _text_cells(nbformat.read(path, as_version=4)):
+            total += 1
+            compared += not (IGNORE_TAGS & set(cell.metadata.get("tags", [])))
+    assert total and compared / total >= 0.85, f"only {compared} of {total} text cells compared"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_uncompared_cell_says_why(path):
+    for cell in _code_cells(nbformat.read(path, as_version=4)):
+        if IGNORE_TAGS & set(cell.metadata.get("tags", [])):
+            assert re.search(r"^# not compared: \S", cell.source, re.M), (
+                f"{path.name}: a cell excluded from nbval without a '# not compared: <why>' "
+                f"line:\n{cell.source}")
+
+
+def test_sanitize_rules_leave_ordinary_results_alone():
+    rules = _sanitize_rules()
+    assert rules, "no sanitize rules found"
+    for name, (pattern, _) in rules.items():
+        for text in ORDINARY_RESULTS:
+            assert not pattern.search(text), f"sanitize rule {name!r} would change {text!r}"
+
+
+def test_the_rounding_rule_folds_only_marked_values():
+    rules = _sanitize_rules()
+    ((pattern, replace),) = [v for k, v in rules.items() if "~" in k]
+    assert pattern.sub(replace, "  xor   1   ~94  ~88%-97%   99.71%") == "  xor   1~~   99.71%"
+    assert pattern.sub(replace, "solved ~6, mixed: ~0)") == "solved~, mixed:~)"
+    wide = pattern.sub(replace, "  xor  ~100  ~85%-100%  0.0%")
+    assert wide == pattern.sub(replace, "  xor    ~94  ~8%-9%  0.0%")   # widths never matter
