@@ -83,13 +83,16 @@ def main(argv=None):
     bench_stack(4, 10, 1000, args.repeats)
     if args.skip_study:
         return
-    bench_study({"linear": range(5), "xor": range(10)})
+    old_per_run, _ = bench_study({"linear": range(5), "xor": range(10)})
     seeds = {"linear": range(50), "xor": range(100)}
+    runs = len(LRS) * sum(len(s) for s in seeds.values())
     start = time.perf_counter()
     E.learning_rate_study(LRS, seeds=seeds)
     full = time.perf_counter() - start
-    print(f"the study as notebook 03 runs it (100 XOR and 50 linear seeds per rate, "
-          f"{E.default_workers()} worker processes): {full:5.1f} s")
+    print(f"the study as notebook 03 runs it ({runs} runs: 100 XOR and 50 linear seeds per "
+          f"rate, {E.default_workers()} worker processes): {full:5.1f} s; one fit per run "
+          f"would take about {old_per_run * runs:4.0f} s in one process (the per-run cost "
+          f"above x {runs})")
 
 
 if __name__ == "__main__":
