@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,17 @@ def execute(path: Path, timeout: int = 600):
     return nb, elapsed
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``: a stored
+    notebook is never half-written, even if the run is interrupted."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all)")
@@ -101,7 +113,7 @@ def main(argv=None) -> int:
                 for line in list(diff)[:12]:
                     print("    " + line[:160])
         else:
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
         print(f"{path.name:<28} {elapsed:6.1f} s", flush=True)
     print(f"{'total':<28} {total:6.1f} s")
     if changed:
