@@ -3,7 +3,8 @@
 1. One forward + backward of Conv2D(1 -> 8, 3x3, stride 1, no padding) on a batch of 256
    12x12 images (float64): labnn.conv (im2col by stride tricks) against the naive loops of
    tests/test_conv.py (one output pixel at a time), which must agree to round-off.
-2. Training time of labnn.images.conv_net (and the dense net of similar size) on the shapes task:
+2. Training time of labnn.report.images.conv_net (and the dense net of similar size) on the
+   shapes task:
    400 images, 40 epochs of Adam, mini-batches of 32, softmax cross-entropy.
 
 Prints medians of interleaved runs. Not a test: figures only.
@@ -27,7 +28,7 @@ import time
 import numpy as np
 
 from labnn.conv import Conv2D
-from labnn.images import generate_shapes, train_model
+from labnn.report.images import generate_shapes, train_model
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 from test_conv import naive_conv_backward, naive_conv_forward  # noqa: E402

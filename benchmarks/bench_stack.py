@@ -18,8 +18,8 @@ import statistics
 import time
 
 import labnn
-from labnn import experiments as E
 from labnn.data import generate_xor_easy
+from labnn.report import experiments as E
 from labnn.stack import NetworkStack
 
 LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10**0.5, 10.0, 10**1.5, 100.0]

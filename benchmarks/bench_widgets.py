@@ -13,8 +13,8 @@ import argparse
 import statistics
 import time
 
-from labnn import widgets
-from labnn.playground import PlaygroundConfig
+from labnn.explorer import widgets
+from labnn.explorer.playground import PlaygroundConfig
 
 TARGET_MS = 300.0
 

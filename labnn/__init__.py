@@ -5,7 +5,16 @@
     net = labnn.Network(2, seed=0).add_layer(4, "sigmoid").add_layer(4, "sigmoid")
     net.add_layer(1, "sigmoid")
     history = net.fit(X, y, epochs=5000, lr=1.0)
-    net.test(X, y)
+    labnn.lab.test(net, X, y)
+
+The house, each layer using only the ones before it:
+
+- the core, these modules: activations, layers, conv, losses, optim, init, network, stack,
+  data, metrics, gradcheck. NumPy only; it knows nothing of the lab, the report or the explorer.
+- ``labnn.lab``: what the course adds (the lab's network, its print-outs, the seed report's
+  errors).
+- ``labnn.report``: the report's experiments, their sensitivity to rounding, and the plots.
+- ``labnn.explorer``: the Playground-style explorer's pure core and its widgets.
 """
 
 from . import (
@@ -13,30 +22,26 @@ from . import (
     conv,
     data,
     gradcheck,
-    images,
     init,
+    lab,
     layers,
     losses,
     metrics,
     optim,
+    stack,
 )
 from .conv import Conv2D, Flatten, MaxPool2D
+from .lab import lab_network
 from .layers import Activation, Dense, Layer, register_layer
 from .metrics import accuracy
-from .network import (
-    DEFAULT_EPOCHS,
-    DEFAULT_LR,
-    DivergenceError,
-    History,
-    Network,
-    lab_network,
-)
+from .network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History, Network
+from .stack import NetworkStack
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Activation", "Conv2D", "DEFAULT_EPOCHS", "DEFAULT_LR", "Dense", "DivergenceError", "Flatten",
-    "History", "Layer", "MaxPool2D", "Network", "accuracy", "activations", "conv", "data",
-    "gradcheck", "images", "init", "lab_network", "layers", "losses", "metrics", "optim",
-    "register_layer",
+    "History", "Layer", "MaxPool2D", "Network", "NetworkStack", "accuracy", "activations", "conv",
+    "data", "gradcheck", "init", "lab", "lab_network", "layers", "losses", "metrics", "optim",
+    "register_layer", "stack",
 ]

@@ -13,8 +13,8 @@ report's plain standard normal for both W and b).
 - ``he``: N(0, 2 / fan_in), zero bias (for ReLU-like activations).
 - ``normal``: N(0, 1) for W and b, as in the report this project grew from.
 
-``labnn.sensitivity`` can ask for every initial parameter to be moved by a few units in the last
-place (``NUDGE_ULPS``), to measure which results depend on floating-point rounding.
+``labnn.report.sensitivity`` can ask for every initial parameter to be moved by a few units in
+the last place (``NUDGE_ULPS``), to measure which results depend on floating-point rounding.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def check_scheme(name) -> str:
 
 NUDGE_ULPS = 0
 """Units in the last place added to every non-zero initial parameter (0: none). Set it through
-``labnn.sensitivity.nudged`` or ``labnn.sensitivity.set_nudge``."""
+``labnn.report.sensitivity.nudged`` or ``labnn.report.sensitivity.set_nudge``."""
 
 
 def nudge(a: np.ndarray, ulps: int) -> np.ndarray:

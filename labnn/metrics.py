@@ -1,4 +1,4 @@
-"""Accuracy and the lab's test print-out."""
+"""Accuracy."""
 
 from __future__ import annotations
 
@@ -33,18 +33,3 @@ def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
     if not np.isin(y_true, (0, 1)).all():
         raise ValueError("y_true: expected 0/1 labels")
     return float(np.mean((y_prob > threshold) == (y_true > 0.5)))
-
-
-def format_test_report(y, y_hat, loss: float, acc: float) -> str:
-    """The lab's testing print-out: one line per sample, then the loss and accuracy line::
-
-        Iter0 |  Ground truth: 0.0 |  prediction: 0.00231 |
-        ...
-        loss=0.03844 accuracy=100.00%
-    """
-    y = np.asarray(y).reshape(len(y), -1)
-    y_hat = np.asarray(y_hat).reshape(len(y_hat), -1)
-    lines = [f"Iter{i} |  Ground truth: {float(t[0]):.1f} |  prediction: {float(p[0]):.5f} |"
-             for i, (t, p) in enumerate(zip(y, y_hat))]
-    lines.append(f"loss={loss:.5f} accuracy={acc:.2%}")
-    return "\n".join(lines)

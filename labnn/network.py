@@ -6,7 +6,7 @@
 One training step is: forward through every layer, the loss and dL/dy_hat, backward through
 every layer (each fills its gradients, none changes a parameter), then ONE optimizer step over
 all parameters. Updating a layer's W before propagating the gradient through it (as the
-original report did) is not gradient descent; ``labnn.seed_errors`` reproduces that mistake.
+original report did) is not gradient descent; ``labnn.lab.seed_errors`` reproduces that mistake.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations as _act
 from . import init as _init
 from . import losses as _losses
 from . import optim as _optim
@@ -35,7 +34,7 @@ from ._checks import (
     check_seed,
 )
 from .layers import LAYER_TYPES, Dense, Layer
-from .metrics import accuracy, format_test_report
+from .metrics import accuracy
 
 DEFAULT_LR = 1.0
 """The documented default learning rate of ``fit`` (plain full-batch SGD)."""
@@ -346,19 +345,6 @@ class Network:
         y_hat = self._forward(X)
         return checked(y_hat, y)[0], accuracy(y, y_hat)
 
-    def test(self, X, y, loss: str = "mse", file=None) -> tuple[float, float]:
-        """Print the lab's test print-out (one ``Iter3 |  Ground truth: 1.0 |  prediction:
-        0.99943 |`` line per sample, then ``loss=0.03844 accuracy=100.00%``) and return
-        (loss, accuracy)."""
-        checked, _ = _losses.get(loss)
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
-        y_hat = self._forward(X)
-        value = checked(y_hat, y)[0]
-        acc = accuracy(y, y_hat)
-        print(format_test_report(y, y_hat, value, acc), file=file)
-        return value, acc
-
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
         """Write the architecture and parameters to ``path`` (.npz, no pickles). The file is
@@ -446,19 +432,4 @@ class Network:
         return "\n".join(lines)
 
 
-def lab_network(hidden: int = 4, activation: str = "sigmoid", seed=None, dtype=np.float64,
-                init: str = "default", hidden_layers: int = 2, in_features: int = 2) -> Network:
-    """The lab's network: ``hidden_layers`` hidden layers of ``hidden`` units and one output
-    unit, every layer a Dense transformation plus ``activation`` (the output sigmoid unless the
-    activation is linear, for the no-activation experiment)."""
-    check_positive_int(hidden_layers, "hidden_layers")
-    act = _act.get(activation)
-    net = Network(in_features, seed=seed, dtype=dtype, init=init)
-    for _ in range(hidden_layers):
-        net.add_layer(hidden, act)
-    net.add_layer(1, "linear" if act.name == "linear" else "sigmoid")
-    return net
-
-
-__all__ = ["Network", "History", "DivergenceError", "lab_network", "DEFAULT_LR",
-           "DEFAULT_EPOCHS"]
+__all__ = ["Network", "History", "DivergenceError", "DEFAULT_LR", "DEFAULT_EPOCHS"]

@@ -15,7 +15,7 @@ def test_derivative_matches_centred_differences(name):
 
 
 def test_seed_report_sigmoid_derivative_fails_the_check():
-    from labnn.seed_errors import SEED_SIGMOID
+    from labnn.lab.seed_errors import SEED_SIGMOID
 
     assert check_activation(SEED_SIGMOID, Z) > 1e-2
 

@@ -18,8 +18,8 @@ import labnn
 from labnn import Activation, Dense, Network
 from labnn.conv import Conv2D, Flatten, MaxPool2D
 from labnn.gradcheck import check_loss, check_network, relative_error
-from labnn.images import CLASSES, compare_conv_dense, conv_net, dense_net, generate_shapes
 from labnn.losses import softmax, softmax_cross_entropy
+from labnn.report.images import CLASSES, compare_conv_dense, conv_net, dense_net, generate_shapes
 
 TOL = 1e-7  # the bound on labnn.gradcheck's relative error, float64
 
@@ -511,7 +511,7 @@ def test_compare_and_builders_reject_bad_arguments():
     with pytest.raises(ValueError, match="^n_train: "):
         compare_conv_dense(n_train=0)
     with pytest.raises(ValueError, match="^model: "):
-        labnn.images.train_model("mlp", 0, *generate_shapes(8, seed=0))
+        labnn.report.images.train_model("mlp", 0, *generate_shapes(8, seed=0))
     with pytest.raises(ValueError, match="^kernel_size: "):
         conv_net(0, kernel_size=13)
 
@@ -530,7 +530,7 @@ def test_relative_error_of_naive_and_vectorised_conv_is_round_off():
 def test_layer_outputs_follow_the_layers():
     net = conv_net(0, filters=4, hidden=5)
     X, _ = generate_shapes(6, seed=2)
-    outs = labnn.images.layer_outputs(net, X)
+    outs = labnn.report.images.layer_outputs(net, X)
     assert [o.shape for o in outs] == [(6, 4, 10, 10), (6, 4, 10, 10), (6, 4, 1, 1), (6, 4),
                                        (6, 5), (6, 4)]
     np.testing.assert_array_equal(outs[-1], net.predict(X))
@@ -540,18 +540,18 @@ def test_layer_outputs_follow_the_layers():
 def test_filter_responses_are_per_class_means_of_peak_activations():
     net = conv_net(1, filters=3, hidden=4)
     X, y = generate_shapes(40, seed=4)
-    resp = labnn.images.filter_responses(net, X, y)
-    relu_maps = labnn.images.layer_outputs(net, X)[1]
+    resp = labnn.report.images.filter_responses(net, X, y)
+    relu_maps = labnn.report.images.layer_outputs(net, X)[1]
     peak = relu_maps.max(axis=(2, 3))
     assert resp.shape == (4, 3)
     for k in range(4):
         np.testing.assert_allclose(resp[k], peak[y.argmax(axis=1) == k].mean(axis=0))
     with pytest.raises(ValueError, match="^net: expected a network with a Conv2D"):
-        labnn.images.filter_responses(dense_net(0), X, y)
+        labnn.report.images.filter_responses(dense_net(0), X, y)
     with pytest.raises(ValueError, match="^y: expected images of every class"):
-        labnn.images.filter_responses(net, X[:2], np.eye(4)[[0, 0]])
+        labnn.report.images.filter_responses(net, X[:2], np.eye(4)[[0, 0]])
     with pytest.raises(ValueError, match="^y: expected one-hot labels with 40 rows"):
-        labnn.images.filter_responses(net, X, y[:3])
+        labnn.report.images.filter_responses(net, X, y[:3])
 
 
 def test_image_plots_build_figures():
@@ -559,7 +559,7 @@ def test_image_plots_build_figures():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from labnn.plots import plot_filter_responses, show_filters, show_images
+    from labnn.report.plots import plot_filter_responses, show_filters, show_images
 
     X, y = generate_shapes(40, seed=0)
     fig = show_images(X, y, CLASSES, per_class=3)
@@ -594,7 +594,7 @@ def test_conv_backward_can_skip_dx_and_still_fills_dW_db():
 
 
 def test_multiply_adds_counts_conv_and_dense_arithmetic():
-    from labnn.images import conv_net, dense_net, multiply_adds
+    from labnn.report.images import conv_net, dense_net, multiply_adds
 
     # 16 filters x 10 x 10 outputs x 9 taps, then 16 x 32 and 32 x 4
     assert multiply_adds(conv_net(seed=0)) == 16 * 10 * 10 * 9 + 16 * 32 + 32 * 4

@@ -1,4 +1,4 @@
-"""labnn.experiments: seeded runs, sweeps (serial and in worker processes), summaries."""
+"""labnn.report.experiments: seeded runs, sweeps (serial and in worker processes), summaries."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import labnn
-from labnn import experiments as E
+from labnn.report import experiments as E
 
 
 def _same(a: E.RunResult, b: E.RunResult) -> bool:

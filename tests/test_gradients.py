@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import labnn
 from labnn.gradcheck import check_loss, check_network, numerical_gradient, relative_error
-from labnn.seed_errors import SEED_SIGMOID
+from labnn.lab.seed_errors import SEED_SIGMOID
 
 TOL = 1e-7
 

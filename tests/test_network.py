@@ -43,7 +43,7 @@ def test_backward_fills_grads_and_never_changes_params():
 def test_fit_is_exact_gradient_descent():
     """One fit epoch = full backward pass, then one update with the gradients of the
     parameters as they were (not the seed report's update-before-propagate)."""
-    from labnn.seed_errors import exact_step, update_before_propagate_step
+    from labnn.lab.seed_errors import exact_step, update_before_propagate_step
 
     X, y = XOR
     a, b, c = (labnn.lab_network(seed=4) for _ in range(3))
@@ -174,20 +174,6 @@ def test_divergence_stops_with_a_clear_error(recwarn):
         labnn.Network(2, seed=0).add_layer(8, "relu").add_layer(1).fit(X * 1e3, y, lr=10.0)
     except labnn.DivergenceError as err:
         assert 0 < err.history.epochs < 1000
-
-
-def test_test_printout_format():
-    X, y = XOR
-    net = labnn.lab_network(seed=0)
-    net.fit(X, y, epochs=5000)
-    buf = io.StringIO()
-    loss, acc = net.test(X, y, file=buf)
-    lines = buf.getvalue().splitlines()
-    assert len(lines) == 22
-    assert re.fullmatch(r"Iter3 \|  Ground truth: 1\.0 \|  prediction: \d\.\d{5} \|", lines[3])
-    assert lines[0].startswith("Iter0 |  Ground truth: 0.0 |  prediction: ")
-    assert lines[-1] == f"loss={loss:.5f} accuracy={acc:.2%}" and acc == 1.0
-    assert lines[-1].endswith("accuracy=100.00%")
 
 
 # ---------------------------------------------------------------------------- bad input

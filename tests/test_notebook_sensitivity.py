@@ -1,12 +1,13 @@
 """The stored report survives a rounding-sized perturbation.
 
-Another CPU rounds the last bit of some sums differently, and training can amplify that. This test
-does the perturbing itself, in the library rather than through environment variables: it
+Another CPU rounds the last bit of some sums differently, and training can amplify that. This
+test does the perturbing itself, in the library rather than through environment variables: it
 re-executes every report notebook with every initial weight moved by one unit in the last place
-(``labnn.sensitivity.set_nudge(1)``, injected as a first cell that is then dropped) and compares
-the text of every checked cell with the stored text, after the same sanitize rules that strict
-nbval applies. A number that the nudge changes must be printed as rounding-dependent (``~``) or
-at a precision it is stable to; otherwise this test fails, as the report would on another machine.
+(``labnn.report.sensitivity.set_nudge(1)``, injected as a first cell that is then dropped) and
+compares the text of every checked cell with the stored text, after the same sanitize rules that
+strict nbval applies. A number that the nudge changes must be printed as rounding-dependent
+(``~``) or at a precision it is stable to; otherwise this test fails, as the report would on
+another machine.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SKIP_TAGS = {"nbval-ignore-output", "nbval-skip"}
-NUDGE = "import labnn.sensitivity\nlabnn.sensitivity.set_nudge(1)"
+NUDGE = "import labnn.report.sensitivity\nlabnn.report.sensitivity.set_nudge(1)"
 
 
 def sanitize_rules() -> list[tuple[re.Pattern, str]]:

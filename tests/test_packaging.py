@@ -37,7 +37,7 @@ def test_library_imports_only_numpy_and_the_standard_library():
     allowed_extra = {"plots.py": {"matplotlib"}, "widgets.py": {"ipywidgets", "matplotlib",
                                                                "IPython"}}
     stdlib = sys.stdlib_module_names
-    for path in sorted((ROOT / "labnn").glob("*.py")):
+    for path in sorted((ROOT / "labnn").rglob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -53,6 +53,57 @@ def test_library_imports_only_numpy_and_the_standard_library():
                 assert ok, f"{path.name} imports {name}"
 
 
+LAYERS = {"": 0, "lab": 1, "report": 2, "explorer": 3}
+"""The house: the core (labnn/*.py), then labnn/lab, labnn/report and labnn/explorer; each layer
+imports only the layers before it (the package face, labnn/__init__.py, hands names on)."""
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.get(parts[1], 0) if len(parts) > 1 and parts[1] in LAYERS else 0
+
+
+def _labnn_imports(source: str, package: str):
+    """Every labnn module that ``source``, a module of ``package``, imports (relative imports
+    resolved; ``from labnn import data`` counts as labnn.data)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.split(".")[0] == "labnn")
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = parts[:len(parts) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            if module.split(".")[0] == "labnn":
+                yield from (f"{module}.{a.name}" if module == "labnn" else module
+                            for a in node.names)
+
+
+def _check_layers(source: str, module: str) -> list[str]:
+    package = module.rsplit(".", 1)[0]
+    return [m for m in _labnn_imports(source, package) if _layer(m) > _layer(module)]
+
+
+def test_each_layer_of_the_house_imports_only_the_layers_before_it():
+    face = ROOT / "labnn" / "__init__.py"
+    files = [p for p in sorted((ROOT / "labnn").rglob("*.py")) if p != face]
+    assert {p.parent.name for p in files} == {"labnn", "lab", "report", "explorer"}
+    for path in files:
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if parts[-1] == "__init__":
+            module += ".__init__"
+        bad = _check_layers(path.read_text(), module)
+        assert not bad, f"{path.relative_to(ROOT)} imports a layer above it: {bad}"
+
+
+def test_the_layer_check_can_fail():
+    assert _check_layers("from ..report import plots\n", "labnn.lab.seed_errors") == [
+        "labnn.report"]
+    assert _check_layers("from labnn.explorer import widgets\n", "labnn.network") == [
+        "labnn.explorer"]
+    assert _check_layers("from . import losses\n", "labnn.network") == []
+
+
 def test_import_labnn_stays_light():
     code = ("import sys, labnn; bad = [m for m in ('matplotlib', 'ipywidgets', 'torch', "
             "'sklearn', 'IPython') if m in sys.modules]; print(bad)")
@@ -65,3 +116,11 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_subpackage_is_packaged():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts)
+             for p in (ROOT / "labnn").rglob("__init__.py")}
+    assert listed == found

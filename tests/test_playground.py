@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from labnn import DivergenceError, Network, data
-from labnn.playground import (
+from labnn.explorer.playground import (
     ACTIVATIONS,
     DATASETS,
     OPTIMIZERS,
@@ -216,7 +216,7 @@ def test_the_core_imports_neither_widgets_nor_matplotlib():
     import subprocess
     import sys
 
-    code = ("import sys, labnn.playground as pg; pg.train(epochs=2); "
+    code = ("import sys, labnn.explorer.playground as pg; pg.train(epochs=2); "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

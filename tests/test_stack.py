@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import labnn
-from labnn import experiments as E
 from labnn import optim
 from labnn.data import generate_linear, generate_xor_easy
+from labnn.report import experiments as E
 from labnn.stack import NetworkStack
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]

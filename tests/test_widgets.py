@@ -9,8 +9,8 @@ pytest.importorskip("ipywidgets")
 import ipywidgets as W  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from labnn import widgets as lw  # noqa: E402
-from labnn.playground import PlaygroundConfig, train  # noqa: E402
+from labnn.explorer import widgets as lw  # noqa: E402
+from labnn.explorer.playground import PlaygroundConfig, train  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

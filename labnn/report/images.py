@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_float_in, check_positive_int, check_seed
-from .conv import Conv2D, Flatten, MaxPool2D
-from .layers import Activation, Dense
-from .network import Network
+from .._checks import check_array, check_float_in, check_positive_int, check_seed
+from ..conv import Conv2D, Flatten, MaxPool2D
+from ..layers import Activation, Dense
+from ..network import Network
 
 CLASSES = ("horizontal bar", "vertical bar", "cross", "corner")
 IMAGE_SIZE = 12

@@ -26,12 +26,13 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from . import data as _data
-from . import init as _init
-from . import optim as _optim
-from ._checks import check_positive_int
-from .network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History, lab_network
-from .stack import NetworkStack
+from .. import data as _data
+from .. import init as _init
+from .. import optim as _optim
+from .._checks import check_positive_int
+from ..lab import lab_network
+from ..network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History
+from ..stack import NetworkStack
 
 DATASETS = ("linear", "xor")
 """The lab's two data sets."""
@@ -184,7 +185,7 @@ def _stack_key(config: RunConfig) -> tuple:
 def run_stack(configs: Sequence[RunConfig], nudge: int | None = None) -> list[RunResult]:
     """Train runs that share everything but seed and learning rate as one ``NetworkStack``;
     each result equals ``run(config)`` (tests check it). ``nudge`` sets the initial-weight
-    nudge in ulps (``labnn.sensitivity``) for this call; None keeps the current one."""
+    nudge in ulps (``labnn.report.sensitivity``) for this call; None keeps the current one."""
     configs = list(configs)
     if not configs or len({_stack_key(c) for c in configs}) != 1:
         raise ValueError("configs: expected runs that differ only in seed and lr")
@@ -230,8 +231,8 @@ def sweep(configs: Iterable[RunConfig], workers: int | None = None) -> list[RunR
     learning rate train together as one stack of networks (``run_stack``); ``workers`` > 1
     splits each stack over that many fresh (spawned) processes; ``None`` uses
     ``default_workers()``. Neither the stacking nor the worker count changes a result: each
-    equals ``run(config)``. The current initial-weight nudge (``labnn.sensitivity``) is passed
-    on to the workers. From a script (not a notebook), call it under
+    equals ``run(config)``. The current initial-weight nudge (``labnn.report.sensitivity``) is
+    passed on to the workers. From a script (not a notebook), call it under
     ``if __name__ == "__main__":`` as multiprocessing requires."""
     configs = list(configs)
     for i, c in enumerate(configs):
@@ -449,7 +450,7 @@ def format_table(rows: list, columns: Sequence[str] | None = None, approx=()) ->
     """A fixed-width text table of ``summarize`` rows at fixed precision.
 
     ``approx`` lists the groups (a row's key value, or tuple of key values) whose runs depend on
-    floating-point rounding (``labnn.sensitivity``): their result values are printed with a
+    floating-point rounding (``labnn.report.sensitivity``): their result values are printed with a
     leading ``~``, and the column widths never depend on them, so the rest of the table reads
     the same on every machine (the notebooks' sanitize rule folds each ``~value``).
     """

@@ -1,8 +1,8 @@
 """The Playground's pure core: a validated configuration, one function ``train(config)`` and the
-chunked training session that the widgets (``labnn.widgets``) drive. NumPy only: no widgets, no
-plotting, nothing printed.
+chunked training session that the widgets (``labnn.explorer.widgets``) drive. NumPy only: no
+widgets, no plotting, nothing printed.
 
-    from labnn.playground import PlaygroundConfig, train
+    from labnn.explorer.playground import PlaygroundConfig, train
     history, net = train(PlaygroundConfig(dataset="circle", units=8))
 
 The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.update``):
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations as _act
-from . import data as _data
-from . import optim as _optim
-from ._checks import check_float_in, check_positive_float, check_positive_int, check_seed
-from .network import DivergenceError, History, Network
+from .. import activations as _act
+from .. import data as _data
+from .. import optim as _optim
+from .._checks import check_float_in, check_positive_float, check_positive_int, check_seed
+from ..network import DivergenceError, History, Network
 
 DATASETS = tuple(_data.GENERATORS)
 ACTIVATIONS = _act.NAMES

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import init as _init
+from .. import init as _init
 
 
 def set_nudge(ulps: int) -> None:

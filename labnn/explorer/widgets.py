@@ -1,17 +1,17 @@
-"""The Playground explorer: ipywidgets controls and a matplotlib view over ``labnn.playground``.
+"""The Playground explorer: ipywidgets controls and a matplotlib view over
+``labnn.explorer.playground``.
 
-    import labnn.widgets
-    labnn.widgets.explorer()                           # every control, Play / Pause / Step / Reset
-    labnn.widgets.mini_explorer("lr", dataset="xor")   # one control plus the two views
+    import labnn.explorer.widgets
+    labnn.explorer.widgets.explorer()            # every control, Play / Pause / Step / Reset
+    labnn.explorer.widgets.mini_explorer("lr", dataset="xor")   # one control, two views
 
-This module is only the view: every number comes from ``labnn.playground.Session`` (the pure
-core that ``train(config)`` also uses). Each redraw renders one matplotlib figure (the decision
-boundary with the data, and the loss and accuracy curves) into an ``Image`` widget; the text
-line under it gives the epoch, the final loss and accuracy. A run that diverges shows a message,
-never a traceback. Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every
-tick trains one chunk of epochs and redraws, so the kernel stays free to take a Pause click or a
-learning-rate change between chunks.
-"""
+This module is only the view: every number comes from ``labnn.explorer.playground.Session`` (the
+pure core that ``train(config)`` also uses). Each redraw renders one matplotlib figure (the
+decision boundary with the data, and the loss and accuracy curves) into an ``Image`` widget; the
+text line under it gives the epoch, the final loss and accuracy. A run that diverges shows a
+message, never a traceback. Play is driven by a hidden ``ipywidgets.Play`` ticker in the front
+end: every tick trains one chunk of epochs and redraws, so the kernel stays free to take a Pause
+click or a learning-rate change between chunks. """
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ from matplotlib.ticker import (
     NullLocator,
 )
 
+from .._checks import check_positive_int
+from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
 from . import playground as pg
-from ._checks import check_positive_int
-from .plots import BOUNDARY_CMAP, CLASS_COLORS
 
 CONTROLS = ("dataset", "noise", "lr", "units", "layers", "activation", "optimizer", "loss",
             "epochs", "batch_size", "seed")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import losses as _losses
-from .activations import Activation, sigmoid
+from .. import losses as _losses
+from ..activations import Activation, sigmoid
 
 
 def _seed_sigmoid_derivative(z, a):

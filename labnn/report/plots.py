@@ -85,7 +85,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str
 
 
 # --------------------------------------------------------------------------- report figures
-# Views of labnn.experiments results (duck-typed: anything with ``.config``, ``.loss``,
+# Views of labnn.report.experiments results (duck-typed: anything with ``.config``, ``.loss``,
 # ``.accuracy``, ``.final_loss``, ``.final_accuracy``, ``.epochs_to_100``).
 
 def _groups(results, by):
@@ -111,7 +111,7 @@ def group_colors(n, cmap="viridis"):
 
 def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True):
     """Each activation's value (solid) and derivative (dashed) over ``z`` (default -6..6)."""
-    from .activations import get
+    from ..activations import get
 
     if isinstance(names, str):
         names = (names,)
@@ -363,8 +363,9 @@ def show_filters(W, title: str | None = None, ncols: int = 8):
 
 
 def plot_filter_responses(responses, class_names=None, ax=None, title: str | None = None):
-    """Heatmap of ``labnn.images.filter_responses``: one row per class, one column per filter,
-    each cell the filter's mean strongest response on that class's images (value printed)."""
+    """Heatmap of ``labnn.report.images.filter_responses``: one row per class, one column per
+    filter, each cell the filter's mean strongest response on that class's images (value
+    printed)."""
     responses = np.asarray(responses)
     if responses.ndim != 2:
         raise ValueError(f"responses: expected a (classes, filters) array, got shape "

@@ -1,0 +1,59 @@
+"""What the course adds to the core: the lab's network, its print-outs, and (in
+``labnn.lab.seed_errors``) the two errors of the report this project grew from.
+
+    from labnn import lab
+    net = lab.lab_network(seed=0)                 # 2-4-4-1, sigmoid everywhere
+    net.fit(X, y, epochs=5000, lr=1.0, log_every=500)   # epoch 500 loss : 0.02496 ...
+    lab.test(net, X, y)                           # Iter0 |  Ground truth: 0.0 | ... accuracy
+
+The core (``labnn.Network`` and below) knows nothing of this module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations as _act
+from .._checks import check_positive_int
+from ..network import Network
+
+
+def lab_network(hidden: int = 4, activation: str = "sigmoid", seed=None, dtype=np.float64,
+                init: str = "default", hidden_layers: int = 2, in_features: int = 2) -> Network:
+    """The lab's network: ``hidden_layers`` hidden layers of ``hidden`` units and one output
+    unit, every layer a Dense transformation plus ``activation`` (the output sigmoid unless the
+    activation is linear, for the no-activation experiment)."""
+    check_positive_int(hidden_layers, "hidden_layers")
+    act = _act.get(activation)
+    net = Network(in_features, seed=seed, dtype=dtype, init=init)
+    for _ in range(hidden_layers):
+        net.add_layer(hidden, act)
+    net.add_layer(1, "linear" if act.name == "linear" else "sigmoid")
+    return net
+
+
+def format_test_report(y, y_hat, loss: float, acc: float) -> str:
+    """The lab's testing print-out: one line per sample, then the loss and accuracy line::
+
+        Iter0 |  Ground truth: 0.0 |  prediction: 0.00231 |
+        ...
+        loss=0.03844 accuracy=100.00%
+    """
+    y = np.asarray(y).reshape(len(y), -1)
+    y_hat = np.asarray(y_hat).reshape(len(y_hat), -1)
+    lines = [f"Iter{i} |  Ground truth: {float(t[0]):.1f} |  prediction: {float(p[0]):.5f} |"
+             for i, (t, p) in enumerate(zip(y, y_hat))]
+    lines.append(f"loss={loss:.5f} accuracy={acc:.2%}")
+    return "\n".join(lines)
+
+
+def test(net: Network, X, y, loss: str = "mse", file=None) -> tuple[float, float]:
+    """Print the lab's test print-out for ``net`` on X, y (one ``Iter3 |  Ground truth: 1.0 |
+    prediction: 0.99943 |`` line per sample, then ``loss=0.03844 accuracy=100.00%``) and
+    return (loss, accuracy)."""
+    value, acc = net.evaluate(X, y, loss=loss)
+    print(format_test_report(y, net.predict(X), value, acc), file=file)
+    return value, acc
+
+
+__all__ = ["format_test_report", "lab_network", "test"]
