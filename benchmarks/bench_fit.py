@@ -48,7 +48,7 @@ def minimal_loop(X, y, weights, epochs, lr):
 
 
 def make_net(hidden, seed, dtype):
-    return labnn.lab_network(hidden=hidden, seed=seed, dtype=dtype)
+    return labnn.lab_network(hidden_units=hidden, seed=seed, dtype=dtype)
 
 
 def bench(name, X, y, hidden, epochs, dtype, repeats, torch_too=False):

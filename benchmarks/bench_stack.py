@@ -27,11 +27,11 @@ LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10**0.5, 10.0, 10**1.5, 100.0]
 
 def one_by_one(hidden, seeds, X, y, epochs):
     for s in seeds:
-        labnn.lab_network(hidden=hidden, seed=s).fit(X, y, epochs=epochs, lr=1.0)
+        labnn.lab_network(hidden_units=hidden, seed=s).fit(X, y, epochs=epochs, lr=1.0)
 
 
 def stacked(hidden, seeds, X, y, epochs):
-    NetworkStack([labnn.lab_network(hidden=hidden, seed=s) for s in seeds]).fit(
+    NetworkStack([labnn.lab_network(hidden_units=hidden, seed=s) for s in seeds]).fit(
         X, y, epochs=epochs, lr=1.0)
 
 

@@ -40,7 +40,7 @@ def main(argv=None) -> int:
     explorer = widgets.explorer()
     cases = {
         "lr": [0.1, 0.3, 1.0, 0.03],
-        "units": [4, 8, 12, 6],
+        "hidden_units": [4, 8, 12, 6],
         "activation": ["sigmoid", "tanh", "relu"],
         "layers": [1, 2, 3],
         "dataset": ["circle", "xor", "linear"],

@@ -73,14 +73,14 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, 
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
     checked, _ = _losses.get(loss)
-    X = np.array(net._check_X(X), dtype=np.float64)  # own copy, perturbed in place
-    y = net._check_y(y, X.shape[0])
+    X = np.array(X, dtype=np.float64)      # own copy, perturbed in place
+    y = np.asarray(y, dtype=np.float64)
 
     def objective():
-        return checked(net._forward(X), y)[0]
+        return checked(net.forward(X), y)[0]
 
-    _, dout = checked(net._forward(X), y)
-    dX = net._backward(dout)
+    _, dout = checked(net.forward(X), y)
+    dX = net.backward(dout)
     analytic = [g.copy() for g in net.grads]
 
     errors = {}

@@ -115,6 +115,7 @@ class Network:
         self.rng = np.random.default_rng(self.seed)
         self.layers: list[Layer] = []
         self._out_shape = shape
+        self._last_out_shape = None   # of the last forward pass, which backward must match
 
     # ------------------------------------------------------------------ building
     def add(self, layer: Layer) -> Network:
@@ -175,6 +176,7 @@ class Network:
         with np.errstate(over="ignore"):
             for layer in self.layers:
                 X = layer.forward(X)
+        self._last_out_shape = X.shape
         return X
 
     def _backward(self, dout):
@@ -191,11 +193,24 @@ class Network:
         Never changes a parameter."""
         self._require_layers()
         dout = check_array(dout, "dout", dtype=self.dtype)
-        cache = getattr(self.layers[-1], "_cache", None)
-        if cache is not None and dout.shape != cache[-1].shape:
+        if self._last_out_shape is None:
+            raise ValueError("dout: backward called before forward")
+        if dout.shape != self._last_out_shape:
             raise ValueError(f"dout: expected the shape of the last forward output "
-                             f"{cache[-1].shape}, got {dout.shape}")
+                             f"{self._last_out_shape}, got {dout.shape}")
         return self._backward(dout)
+
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """The output of every layer for inputs X, in order (the last is the network's output):
+        for looking inside a network (what each layer or filter responds to)."""
+        out = self._check_X(X)
+        outputs = []
+        with np.errstate(over="ignore"):
+            for layer in self.layers:
+                out = layer.forward(out)
+                outputs.append(out)
+        self._last_out_shape = out.shape
+        return outputs
 
     def predict(self, X) -> np.ndarray:
         """Network outputs for X (probabilities with a sigmoid output)."""

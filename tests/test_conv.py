@@ -433,7 +433,7 @@ def test_fit_with_softmax_ce_reports_multiclass_accuracy_and_is_seeded():
     X, y = generate_shapes(64, seed=1)
 
     def train():
-        net = conv_net(seed=3, filters=4, hidden=8)
+        net = conv_net(seed=3, filters=4, hidden_units=8)
         h = net.fit(X, y, epochs=3, lr=0.01, optimizer="adam", loss="softmax_ce",
                     batch_size=16, seed=5)
         return net, h
@@ -528,7 +528,7 @@ def test_relative_error_of_naive_and_vectorised_conv_is_round_off():
 
 
 def test_layer_outputs_follow_the_layers():
-    net = conv_net(0, filters=4, hidden=5)
+    net = conv_net(0, filters=4, hidden_units=5)
     X, _ = generate_shapes(6, seed=2)
     outs = labnn.report.images.layer_outputs(net, X)
     assert [o.shape for o in outs] == [(6, 4, 10, 10), (6, 4, 10, 10), (6, 4, 1, 1), (6, 4),
@@ -538,7 +538,7 @@ def test_layer_outputs_follow_the_layers():
 
 
 def test_filter_responses_are_per_class_means_of_peak_activations():
-    net = conv_net(1, filters=3, hidden=4)
+    net = conv_net(1, filters=3, hidden_units=4)
     X, y = generate_shapes(40, seed=4)
     resp = labnn.report.images.filter_responses(net, X, y)
     relu_maps = labnn.report.images.layer_outputs(net, X)[1]

@@ -32,7 +32,7 @@ def test_run_is_deterministic_and_equals_a_direct_fit():
 
 
 def test_network_rebuilds_the_trained_net_without_retraining():
-    r = E.run(E.RunConfig(dataset="xor", seed=1, epochs=200, hidden=3, activation="tanh"))
+    r = E.run(E.RunConfig(dataset="xor", seed=1, epochs=200, hidden_units=3, activation="tanh"))
     net = E.network(r)
     X, y = E.load_data("xor")
     assert net.evaluate(X, y) == (r.final_loss, r.final_accuracy)
@@ -64,7 +64,7 @@ def test_studies_build_the_documented_grids():
     assert [(r.config.lr, r.config.seed) for r in rs] == [(0.5, 0), (0.5, 1), (1.0, 0),
                                                           (1.0, 1)]
     rs = E.hidden_units_study([2, 8], seeds=[0], epochs=20, workers=1)
-    assert [(r.config.dataset, r.config.hidden) for r in rs] == [
+    assert [(r.config.dataset, r.config.hidden_units) for r in rs] == [
         ("linear", 2), ("linear", 8), ("xor", 2), ("xor", 8)]
     assert E.network(rs[1]).layers[0].units == 8
     rs = E.activation_study(["tanh", "relu"], seeds=[0], datasets=["xor"], epochs=20,
@@ -127,7 +127,7 @@ def test_curves_pad_with_nan_and_shape_measures():
     ({"lr": 0.0}, "lr"),
     ({"lr": float("nan")}, "lr"),
     ({"epochs": 0}, "epochs"),
-    ({"hidden": 0}, "hidden"),
+    ({"hidden_units": 0}, "hidden_units"),
 ])
 def test_bad_config_raises_naming_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):

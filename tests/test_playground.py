@@ -32,7 +32,7 @@ def test_default_config_learns_the_lab_xor():
 
 
 def test_same_config_same_bits_and_seed_matters():
-    cfg = PlaygroundConfig(dataset="circle", units=5, epochs=50, batch_size=16)
+    cfg = PlaygroundConfig(dataset="circle", hidden_units=5, epochs=50, batch_size=16)
     h1, n1 = train(cfg)
     h2, n2 = train(cfg)
     assert h1.loss == h2.loss and h1.accuracy == h2.accuracy
@@ -42,7 +42,7 @@ def test_same_config_same_bits_and_seed_matters():
 
 
 def test_network_shape_follows_config():
-    net = build_network(PlaygroundConfig(units=7, layers=3, activation="relu"))
+    net = build_network(PlaygroundConfig(hidden_units=7, hidden_layers=3, activation="relu"))
     shapes = [p.shape for p in net.params]
     assert shapes == [(2, 7), (7,), (7, 7), (7,), (7, 7), (7,), (7, 1), (1,)]
     assert [layer.activation.name for layer in net.layers] == ["relu"] * 3 + ["sigmoid"]
@@ -112,8 +112,9 @@ def test_lr_retrains_from_scratch_when_idle():
     assert s.history.loss == train(epochs=60, lr=1.0)[0].loss
 
 
-@pytest.mark.parametrize("change", [{"units": 3}, {"layers": 1}, {"activation": "relu"},
-                                    {"dataset": "circle"}, {"optimizer": "adam"},
+@pytest.mark.parametrize("change", [{"hidden_units": 3}, {"hidden_layers": 1},
+                                    {"activation": "relu"}, {"dataset": "circle"},
+                                    {"optimizer": "adam"},
                                     {"loss": "bce"}, {"seed": 4}, {"batch_size": 4},
                                     {"noise": 0.2}, {"epochs": 30}])
 def test_other_changes_rebuild_and_retrain(change):
@@ -192,8 +193,9 @@ def test_status_text():
 
 @pytest.mark.parametrize("bad, word", [
     ({"dataset": "moons"}, "dataset"), ({"noise": -0.1}, "noise"), ({"noise": 2}, "noise"),
-    ({"lr": 0}, "lr"), ({"lr": float("nan")}, "lr"), ({"units": 0}, "units"),
-    ({"units": 33}, "units"), ({"units": 2.5}, "units"), ({"layers": 5}, "layers"),
+    ({"lr": 0}, "lr"), ({"lr": float("nan")}, "lr"), ({"hidden_units": 0}, "hidden_units"),
+    ({"hidden_units": 33}, "hidden_units"), ({"hidden_units": 2.5}, "hidden_units"),
+    ({"hidden_layers": 5}, "hidden_layers"),
     ({"activation": "softplus"}, "activation"), ({"optimizer": "lbfgs"}, "optimizer"),
     ({"loss": "hinge"}, "loss"), ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"),
     ({"seed": -1}, "seed"), ({"seed": None}, "seed"), ({"n": 0}, "n"), ({"colour": 1}, "colour"),
@@ -204,8 +206,8 @@ def test_bad_config_raises_value_error_naming_the_argument(bad, word):
 
 
 def test_config_normalises_names_and_accepts_dicts():
-    cfg = as_config({"activation": "None", "optimizer": "ADAM"}, units=3)
-    assert cfg.activation == "linear" and cfg.optimizer == "adam" and cfg.units == 3
+    cfg = as_config({"activation": "None", "optimizer": "ADAM"}, hidden_units=3)
+    assert cfg.activation == "linear" and cfg.optimizer == "adam" and cfg.hidden_units == 3
     assert as_config(cfg) is cfg
     with pytest.raises(ValueError, match="config"):
         as_config("xor")

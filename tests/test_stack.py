@@ -57,10 +57,10 @@ def test_each_network_can_have_its_own_data():
     data = [generate_linear(100, seed=s) for s in range(4)]
     X = np.stack([d[0] for d in data])
     y = np.stack([d[1] for d in data])
-    stack = NetworkStack(_nets(range(4), hidden=3))
+    stack = NetworkStack(_nets(range(4), hidden_units=3))
     history = stack.fit(X, y, epochs=200, lr=1.5)
     for i in range(4):
-        net = labnn.lab_network(seed=i, hidden=3)
+        net = labnn.lab_network(seed=i, hidden_units=3)
         single = net.fit(*data[i], epochs=200, lr=1.5)
         _assert_same_run(stack, history, i, net, single)
     loss, acc = stack.evaluate(X, y)
@@ -137,7 +137,7 @@ class TestBadInput:
         with pytest.raises(ValueError, match="networks"):
             NetworkStack([])
         with pytest.raises(ValueError, match="networks"):
-            NetworkStack([labnn.lab_network(seed=0), labnn.lab_network(seed=1, hidden=3)])
+            NetworkStack([labnn.lab_network(seed=0), labnn.lab_network(seed=1, hidden_units=3)])
         with pytest.raises(ValueError, match="networks"):
             NetworkStack(["not a network"])
         conv = labnn.Network((1, 5, 5), seed=0).add(labnn.Conv2D(1, 2, 3))

@@ -33,14 +33,14 @@ def full():
 
 
 @pytest.mark.parametrize("control, widget_type", [("lr", W.FloatLogSlider),
-                                                  ("units", W.IntSlider),
+                                                  ("hidden_units", W.IntSlider),
                                                   ("activation", W.Dropdown)])
 def test_mini_explorer_has_one_control_and_both_views(control, widget_type):
     e = lw.mini_explorer(control, dataset="xor")
     assert isinstance(e, W.VBox)
     assert list(e.controls) == [control]
     w = e.controls[control]
-    assert isinstance(w, widget_type) and w.description == control
+    assert isinstance(w, widget_type) and w.description == control.replace("_", " ")
     assert not e.buttons and not e.toggles
     assert bytes(e.image.value).startswith(PNG)
     h, _ = train(dataset="xor")
@@ -50,7 +50,7 @@ def test_mini_explorer_has_one_control_and_both_views(control, widget_type):
     assert e.message.value == ""
 
 
-@pytest.mark.parametrize("control, value", [("lr", 0.02), ("units", 2),
+@pytest.mark.parametrize("control, value", [("lr", 0.02), ("hidden_units", 2),
                                             ("activation", "sigmoid")])
 def test_mini_explorer_change_retrains_and_redraws(control, value):
     e = lw.mini_explorer(control, dataset="xor", epochs=200)
@@ -65,14 +65,15 @@ def test_mini_explorer_change_retrains_and_redraws(control, value):
 
 
 def test_mini_explorer_config_sets_the_rest():
-    e = lw.mini_explorer("units", dataset="circle", activation="relu", units=5, lr=0.5)
+    e = lw.mini_explorer("hidden_units", dataset="circle", activation="relu", hidden_units=5,
+                         lr=0.5)
     cfg = e.session.config
-    assert (cfg.dataset, cfg.activation, cfg.units, cfg.lr) == ("circle", "relu", 5, 0.5)
-    assert e.controls["units"].value == 5
+    assert (cfg.dataset, cfg.activation, cfg.hidden_units, cfg.lr) == ("circle", "relu", 5, 0.5)
+    assert e.controls["hidden_units"].value == 5
     with pytest.raises(ValueError, match="control"):
         lw.mini_explorer("optimizer")
-    with pytest.raises(ValueError, match="units"):
-        lw.mini_explorer("lr", units=0)
+    with pytest.raises(ValueError, match="hidden_units"):
+        lw.mini_explorer("lr", hidden_units=0)
 
 
 def test_full_explorer_has_every_control_with_the_contracted_bounds(full):
@@ -80,9 +81,9 @@ def test_full_explorer_has_every_control_with_the_contracted_bounds(full):
     lr = full.controls["lr"]
     assert isinstance(lr, W.FloatLogSlider) and lr.description == "lr"
     assert lr.base == 10 and 10 ** lr.min == pytest.approx(1e-4) and 10 ** lr.max == 10
-    units = full.controls["units"]
-    assert (units.description, units.min, units.max) == ("units", 1, 32)
-    assert (full.controls["layers"].min, full.controls["layers"].max) == (1, 4)
+    units = full.controls["hidden_units"]
+    assert (units.description, units.min, units.max) == ("hidden units", 1, 32)
+    assert (full.controls["hidden_layers"].min, full.controls["hidden_layers"].max) == (1, 4)
     assert set(full.controls["dataset"].options) == {"linear", "xor", "circle", "spiral"}
     assert set(full.buttons) == {"play", "pause", "step", "reset"}
     assert set(full.toggles) == set(lw.TOGGLES)
@@ -93,10 +94,10 @@ def test_widget_bounds_clamp_bad_values(full):
     assert full.session.config.lr == 10.0
     full.controls["lr"].value = 1e-9
     assert full.session.config.lr == pytest.approx(1e-4)
-    full.controls["units"].value = 1000
-    assert full.session.config.units == 32
-    full.controls["layers"].value = -3
-    assert full.session.config.layers == 1
+    full.controls["hidden_units"].value = 1000
+    assert full.session.config.hidden_units == 32
+    full.controls["hidden_layers"].value = -3
+    assert full.session.config.hidden_layers == 1
     full.controls["seed"].value = -5
     assert full.session.config.seed == 0
     full.controls["noise"].value = 9.0
@@ -106,7 +107,7 @@ def test_widget_bounds_clamp_bad_values(full):
 
 
 def test_every_control_drives_its_config_field(full):
-    new = {"dataset": "spiral", "noise": 0.1, "lr": 0.1, "units": 3, "layers": 3,
+    new = {"dataset": "spiral", "noise": 0.1, "lr": 0.1, "hidden_units": 3, "hidden_layers": 3,
            "activation": "relu", "optimizer": "adam", "loss": "bce", "epochs": 60,
            "batch_size": 16, "seed": 7}
     for name, value in new.items():
@@ -159,7 +160,7 @@ def test_architecture_change_rebuilds_while_playing(full):
     full.play()
     _tick(full, 2)
     net = full.session.network
-    full.controls["units"].value = 3
+    full.controls["hidden_units"].value = 3
     assert full.session.network is not net
     assert full.session.epoch == 100  # retrained from scratch for `epochs`
     assert [p.shape for p in full.session.network.params][:2] == [(2, 3), (3,)]

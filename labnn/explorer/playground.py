@@ -3,7 +3,7 @@ chunked training session that the widgets (``labnn.explorer.widgets``) drive. Nu
 widgets, no plotting, nothing printed.
 
     from labnn.explorer.playground import PlaygroundConfig, train
-    history, net = train(PlaygroundConfig(dataset="circle", units=8))
+    history, net = train(PlaygroundConfig(dataset="circle", hidden_units=8))
 
 The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.update``):
 
@@ -28,6 +28,7 @@ from .. import activations as _act
 from .. import data as _data
 from .. import optim as _optim
 from .._checks import check_float_in, check_positive_float, check_positive_int, check_seed
+from ..lab import lab_network
 from ..network import DivergenceError, History, Network
 
 DATASETS = tuple(_data.GENERATORS)
@@ -70,8 +71,8 @@ class PlaygroundConfig:
     dataset: str = "xor"
     noise: float = 0.0
     lr: float = 0.3
-    units: int = 8
-    layers: int = 2
+    hidden_units: int = 8
+    hidden_layers: int = 2
     activation: str = "tanh"
     optimizer: str = "sgd"
     loss: str = "mse"
@@ -85,8 +86,9 @@ class PlaygroundConfig:
         setattr_(self, "dataset", _choice(self.dataset, "dataset", DATASETS))
         setattr_(self, "noise", check_float_in(self.noise, "noise", 0.0, MAX_NOISE))
         setattr_(self, "lr", check_positive_float(self.lr, "lr"))
-        setattr_(self, "units", _int_in(self.units, "units", 1, MAX_UNITS))
-        setattr_(self, "layers", _int_in(self.layers, "layers", 1, MAX_LAYERS))
+        setattr_(self, "hidden_units", _int_in(self.hidden_units, "hidden_units", 1, MAX_UNITS))
+        setattr_(self, "hidden_layers",
+                 _int_in(self.hidden_layers, "hidden_layers", 1, MAX_LAYERS))
         if isinstance(self.activation, str) and self.activation.lower() in _act.ALIASES:
             setattr_(self, "activation", _act.ALIASES[self.activation.lower()])
         setattr_(self, "activation", _choice(self.activation, "activation", ACTIVATIONS))
@@ -117,9 +119,9 @@ class PlaygroundConfig:
 
     def summary(self) -> str:
         batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
-        return (f"{self.dataset} (noise {self.noise:g}), {self.layers} x {self.units} "
-                f"{self.activation}, {self.optimizer} lr={self.lr:.3g}, {self.loss}, {batch}, "
-                f"seed {self.seed}")
+        return (f"{self.dataset} (noise {self.noise:g}), {self.hidden_layers} x "
+                f"{self.hidden_units} {self.activation}, {self.optimizer} lr={self.lr:.3g}, "
+                f"{self.loss}, {batch}, seed {self.seed}")
 
 
 def as_config(config=None, **changes) -> PlaygroundConfig:
@@ -140,12 +142,11 @@ def make_data(config: PlaygroundConfig):
 
 
 def build_network(config: PlaygroundConfig) -> Network:
-    """``layers`` hidden layers of ``units`` units with ``activation``, then one sigmoid output;
-    initialised from ``config.seed``."""
-    net = Network(2, seed=config.seed)
-    for _ in range(config.layers):
-        net.add_layer(config.units, config.activation)
-    return net.add_layer(1, "sigmoid")
+    """The lab's builder (``labnn.lab.lab_network``) with the configuration's hidden units,
+    hidden layers and activation, and a sigmoid output unit (as in Playground, even for a linear
+    activation); initialised from ``config.seed``."""
+    return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
+                       activation=config.activation, seed=config.seed, output="sigmoid")
 
 
 def make_optimizer(config: PlaygroundConfig) -> _optim.Optimizer:

@@ -35,11 +35,11 @@ from .._checks import check_positive_int
 from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
 from . import playground as pg
 
-CONTROLS = ("dataset", "noise", "lr", "units", "layers", "activation", "optimizer", "loss",
-            "epochs", "batch_size", "seed")
+CONTROLS = ("dataset", "noise", "lr", "hidden_units", "hidden_layers", "activation", "optimizer",
+            "loss", "epochs", "batch_size", "seed")
 """Training controls of the full explorer, in display order (each is a PlaygroundConfig field)."""
 
-MINI_CONTROLS = ("lr", "units", "activation")
+MINI_CONTROLS = ("lr", "hidden_units", "activation")
 TOGGLES = ("show_data", "discretize", "log_loss")
 """Display toggles: they only redraw, they never retrain."""
 
@@ -59,11 +59,11 @@ def _control(name: str, value):
         return W.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
                                 step=0.1, description="lr", readout_format=".3g",
                                 continuous_update=False, style=style, layout=lay)
-    if name == "units":
-        return W.IntSlider(value=value, min=1, max=pg.MAX_UNITS, description="units",
+    if name == "hidden_units":
+        return W.IntSlider(value=value, min=1, max=pg.MAX_UNITS, description="hidden units",
                            continuous_update=False, style=style, layout=lay)
-    if name == "layers":
-        return W.IntSlider(value=value, min=1, max=pg.MAX_LAYERS, description="layers",
+    if name == "hidden_layers":
+        return W.IntSlider(value=value, min=1, max=pg.MAX_LAYERS, description="hidden layers",
                            continuous_update=False, style=style, layout=lay)
     if name == "noise":
         return W.FloatSlider(value=value, min=0.0, max=pg.MAX_NOISE, step=0.01,
@@ -144,7 +144,8 @@ class View:
             pts.set_offsets(session.X[labels == bool(cls)])
             pts.set_visible(show_data)
         cfg = session.config
-        ax.set_title(f"{cfg.dataset}: {cfg.layers} x {cfg.units} {cfg.activation}", fontsize=10)
+        ax.set_title(f"{cfg.dataset}: {cfg.hidden_layers} x {cfg.hidden_units} {cfg.activation}",
+                     fontsize=10)
 
         h = session.history
         n = h.epochs
@@ -383,9 +384,9 @@ def explorer(**config) -> Explorer:
 
 
 def mini_explorer(control: str, **config) -> Explorer:
-    """A small explorer with ONE control ("lr", "units" or "activation") plus the boundary and
-    curve views; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change retrains the
-    configuration from scratch for ``epochs`` epochs and redraws."""
+    """A small explorer with ONE control ("lr", "hidden_units" or "activation") plus the
+    boundary and curve views; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change
+    retrains the configuration from scratch for ``epochs`` epochs and redraws."""
     if control not in MINI_CONTROLS:
         raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
     return Explorer((control,), buttons=False, toggles=False, **config)

@@ -18,18 +18,22 @@ from .._checks import check_positive_int
 from ..network import Network
 
 
-def lab_network(hidden: int = 4, activation: str = "sigmoid", seed=None, dtype=np.float64,
-                init: str = "default", hidden_layers: int = 2, in_features: int = 2) -> Network:
-    """The lab's network: ``hidden_layers`` hidden layers of ``hidden`` units and one output
-    unit, every layer a Dense transformation plus ``activation`` (the output sigmoid unless the
-    activation is linear, for the no-activation experiment)."""
+def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
+                dtype=np.float64, init: str = "default", hidden_layers: int = 2,
+                in_features: int = 2, output: str | None = None) -> Network:
+    """The one place that builds a network from the run vocabulary (used by the lab, the
+    report's experiments and the explorer): ``hidden_layers`` hidden layers of
+    ``hidden_units`` units, every layer a Dense transformation plus ``activation``, then one
+    output unit with ``output`` (default: a sigmoid, or no activation at all when
+    ``activation`` is linear, for the no-activation experiment)."""
     check_positive_int(hidden_layers, "hidden_layers")
     act = _act.get(activation)
+    if output is None:
+        output = "linear" if act.name == "linear" else "sigmoid"
     net = Network(in_features, seed=seed, dtype=dtype, init=init)
     for _ in range(hidden_layers):
-        net.add_layer(hidden, act)
-    net.add_layer(1, "linear" if act.name == "linear" else "sigmoid")
-    return net
+        net.add_layer(hidden_units, act)
+    return net.add_layer(1, output)
 
 
 def format_test_report(y, y_hat, loss: float, acc: float) -> str:

@@ -28,30 +28,31 @@ def update_before_propagate_step(net, X, y, lr: float, loss: str = "mse") -> flo
     first, then propagate the gradient through the *updated* W. Returns the loss before the
     step. Only for Dense networks."""
     _, loss_fn = _losses.get(loss)
-    out = net._forward(X)
-    value, dout = loss_fn(out, y)
-    for layer in reversed(net.layers):
-        x, z, a = layer._cache
+    inputs, pre, post = [], [], []           # each layer's x, z and a, as the seed kept them
+    a = np.asarray(X, dtype=np.float64)
+    for layer in net.layers:
+        inputs.append(a)
+        pre.append(a @ layer.W + layer.b)
+        a = layer.activation(pre[-1])
+        post.append(a)
+    value, dout = loss_fn(a, y)
+    for layer, x, z, a in zip(net.layers[::-1], inputs[::-1], pre[::-1], post[::-1]):
         dz = layer.activation.backward(z, a, dout)
         layer.W -= lr * (x.T @ dz)
         layer.b -= lr * dz.sum(axis=0)
         dout = dz @ layer.W.T  # the bug: W has already moved
-    return value
+    return float(value)
 
 
 def exact_step(net, X, y, lr: float, loss: str = "mse") -> float:
     """One step of true gradient descent (full backward pass, then update). Returns the loss
     before the step."""
     _, loss_fn = _losses.get(loss)
-    value, dout = loss_fn(net._forward(X), y)
-    net._backward(dout)
+    value, dout = loss_fn(net.forward(X), y)
+    net.backward(dout)
     for p, g in zip(net.params, net.grads):
         p -= lr * g
-    return value
-
-
-def _copy_params(net):
-    return [p.copy() for p in net.params]
+    return float(value)
 
 
 def drift(net_a, net_b) -> float:

@@ -54,7 +54,7 @@ class RunConfig:
     dataset: str = "xor"
     seed: int = 0
     lr: float | None = None
-    hidden: int = 4
+    hidden_units: int = 4
     activation: str = "sigmoid"
     optimizer: str | None = None
     epochs: int = DEFAULT_EPOCHS
@@ -71,7 +71,8 @@ class RunConfig:
                 or self.seed < 0:
             raise ValueError(f"seed: expected a non-negative integer, got {self.seed!r}")
         check_positive_int(self.epochs, "epochs")
-        check_positive_int(self.hidden, "hidden")
+        check_positive_int(self.hidden_units, "hidden_units")
+        check_positive_int(self.hidden_layers, "hidden_layers")
         if self.lr is not None and not (isinstance(self.lr, (int, float))
                                         and math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"lr: expected a positive finite number or None, got {self.lr!r}")
@@ -108,8 +109,8 @@ def load_data(dataset: str, seed: int = 0):
 
 def build(config: RunConfig):
     """The untrained lab network of ``config``."""
-    return lab_network(hidden=config.hidden, activation=config.activation, seed=config.seed,
-                       hidden_layers=config.hidden_layers)
+    return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
+                       activation=config.activation, seed=config.seed)
 
 
 def train(config: RunConfig):
@@ -304,13 +305,14 @@ def learning_rate_study(lrs: Sequence[float], seeds=range(10), datasets=DATASETS
     return sweep([replace(c, **config) for c in _grid(datasets, seeds, lr=lrs)], workers)
 
 
-def hidden_units_study(units: Sequence[int], seeds=range(10), datasets=DATASETS,
+def hidden_units_study(hidden_units: Sequence[int], seeds=range(10), datasets=DATASETS,
                        workers=None, **config) -> list[RunResult]:
-    """The lab network with ``units`` hidden units per hidden layer."""
-    units = [check_positive_int(u, "units") for u in units]
-    if not units:
-        raise ValueError("units: expected at least one hidden-layer size")
-    return sweep([replace(c, **config) for c in _grid(datasets, seeds, hidden=units)], workers)
+    """The lab network with each of ``hidden_units`` units per hidden layer."""
+    hidden_units = [check_positive_int(u, "hidden_units") for u in hidden_units]
+    if not hidden_units:
+        raise ValueError("hidden_units: expected at least one hidden-layer size")
+    configs = _grid(datasets, seeds, hidden_units=hidden_units)
+    return sweep([replace(c, **config) for c in configs], workers)
 
 
 def activation_study(activations: Sequence[str], seeds=range(10), datasets=DATASETS,

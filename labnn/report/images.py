@@ -90,10 +90,10 @@ def generate_shapes(n: int = 600, seed=None, noise: float = 0.2, size: int = IMA
 
 
 # ---------------------------------------------------------------------- the experiment
-def conv_net(seed=None, filters: int = 16, kernel_size: int = 3, hidden: int = 32,
+def conv_net(seed=None, filters: int = 16, kernel_size: int = 3, hidden_units: int = 32,
              size: int = IMAGE_SIZE, classes: int = len(CLASSES)) -> Network:
     """Conv2D(1 -> filters, k x k) -> ReLU -> global max pool (MaxPool2D over the whole
-    feature map) -> Flatten -> Dense(hidden, ReLU) -> Dense(classes) logits.
+    feature map) -> Flatten -> Dense(hidden_units, ReLU) -> Dense(classes) logits.
 
     Each filter answers "is my k x k pattern anywhere in the image, and how strongly?"; the
     dense layers combine those answers. 836 parameters with the defaults."""
@@ -104,16 +104,16 @@ def conv_net(seed=None, filters: int = 16, kernel_size: int = 3, hidden: int = 3
     net = Network((1, size, size), seed=seed, init="he")
     net.add(Conv2D(1, filters, kernel_size)).add(Activation("relu"))
     net.add(MaxPool2D(size - kernel_size + 1)).add(Flatten())
-    net.add(Dense(hidden, "relu")).add(Dense(classes, "linear", init="xavier"))
+    net.add(Dense(hidden_units, "relu")).add(Dense(classes, "linear", init="xavier"))
     return net
 
 
-def dense_net(seed=None, hidden: int = 6, size: int = IMAGE_SIZE,
+def dense_net(seed=None, hidden_units: int = 6, size: int = IMAGE_SIZE,
               classes: int = len(CLASSES)) -> Network:
-    """Flatten -> Dense(hidden, ReLU) -> Dense(classes) logits: every pixel to every unit.
+    """Flatten -> Dense(hidden_units, ReLU) -> Dense(classes) logits: every pixel to every unit.
     898 parameters with the defaults (about the conv net's 836)."""
     net = Network((1, size, size), seed=seed, init="he")
-    net.add(Flatten()).add(Dense(hidden, "relu")).add(Dense(classes, "linear", init="xavier"))
+    net.add(Flatten()).add(Dense(hidden_units, "relu")).add(Dense(classes, "linear", init="xavier"))
     return net
 
 
@@ -173,14 +173,8 @@ def compare_conv_dense(seeds=(0, 1, 2, 3, 4), n_train: int = 400, n_test: int = 
 
 
 def layer_outputs(net: Network, X) -> list[np.ndarray]:
-    """The output of every layer of ``net`` for inputs X, in order (the last is the network's
-    output); for looking inside a trained net, e.g. what each filter responds to."""
-    out = net._check_X(X)
-    outputs = []
-    for layer in net.layers:
-        out = layer.forward(out)
-        outputs.append(out)
-    return outputs
+    """The output of every layer of ``net`` for inputs X (``Network.layer_outputs``)."""
+    return net.layer_outputs(X)
 
 
 def filter_responses(net: Network, X, y) -> np.ndarray:
@@ -191,10 +185,11 @@ def filter_responses(net: Network, X, y) -> np.ndarray:
     first = next((i for i, layer in enumerate(net.layers) if isinstance(layer, Conv2D)), None)
     if first is None:
         raise ValueError("net: expected a network with a Conv2D layer")
-    X = net._check_X(X)
+    outputs = net.layer_outputs(X)             # validates X
+    n = outputs[0].shape[0]
     y = check_array(y, "y", ndim=2)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y: expected one-hot labels with {X.shape[0]} rows (one per image), "
+    if y.shape[0] != n:
+        raise ValueError(f"y: expected one-hot labels with {n} rows (one per image), "
                          f"got shape {y.shape}")
     labels = y.argmax(axis=1)
     missing = sorted(set(range(y.shape[1])) - set(labels.tolist()))
@@ -203,10 +198,7 @@ def filter_responses(net: Network, X, y) -> np.ndarray:
     stop = first + 1
     if stop < len(net.layers) and isinstance(net.layers[stop], Activation):
         stop += 1
-    out = X
-    for layer in net.layers[:stop]:
-        out = layer.forward(out)
-    peak = out.max(axis=(2, 3))                                   # (N, filters)
+    peak = outputs[stop - 1].max(axis=(2, 3))                    # (N, filters)
     return np.stack([peak[labels == k].mean(axis=0) for k in range(y.shape[1])])
 
 

@@ -98,7 +98,7 @@ def _groups(results, by):
 def _label(by, value):
     if by == "lr":
         return f"lr={value:.3g}"
-    if by == "hidden":
+    if by == "hidden_units":
         return f"{value} units"
     return str(value)
 

@@ -1,5 +1,5 @@
 """The playground notebook in a real JupyterLab, in headless Chromium: run all cells, check that
-the widgets rendered and no cell shows a traceback, move the ``lr`` and ``units`` sliders and
+the widgets rendered and no cell shows a traceback, move the ``lr`` and ``hidden units`` sliders and
 check that the shown text and image change, Play then Pause. Screenshots go to build/browser/.
 
 And the negative: the same check FAILS when the widget extension is disabled (the notebook then
@@ -89,7 +89,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         assert re.search(r"epoch 500 +loss [\d.e-]+ +accuracy 100\.00%", status0), status0
 
         timings = {}
-        for label, key in (("lr", "ArrowRight"), ("units", "ArrowLeft")):
+        for label, key in (("lr", "ArrowRight"), ("hidden units", "ArrowLeft")):
             before, after, seconds = move_slider(page, explorer, label, key)
             timings[label] = seconds
             print(f"{label}: {before} -> {after}: new text after {seconds * 1000:.0f} ms: "
