@@ -33,3 +33,17 @@ def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
     if not np.isin(y_true, (0, 1)).all():
         raise ValueError("y_true: expected 0/1 labels")
     return float(np.mean((y_prob > threshold) == (y_true > 0.5)))
+
+
+def class_labels(y, multi: bool):
+    """The classes in targets y: the argmax of each row when there are several output columns
+    (``multi``), else y > 0.5, elementwise."""
+    return y.argmax(axis=-1) if multi else y > 0.5
+
+
+def count_correct(y_hat, labels, multi: bool, axis=None):
+    """How many predictions in ``y_hat`` match ``labels`` (``class_labels`` of the targets):
+    in total, or per network of a stack over ``axis``."""
+    pred = class_labels(y_hat, multi)
+    return np.count_nonzero(pred == labels, axis=axis) if axis is not None else \
+        int(np.count_nonzero(pred == labels))

@@ -11,7 +11,6 @@ original report did) is not gradient descent; ``labnn.lab.seed_errors`` reproduc
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import math
@@ -33,8 +32,8 @@ from ._checks import (
     check_positive_int,
     check_seed,
 )
-from .layers import LAYER_TYPES, Dense, Layer
-from .metrics import accuracy
+from .layers import LAYER_TYPES, Dense, Layer, Sequential
+from .metrics import accuracy, class_labels, count_correct
 
 DEFAULT_LR = 1.0
 """The documented default learning rate of ``fit`` (plain full-batch SGD)."""
@@ -89,7 +88,7 @@ class History:
         return self
 
 
-class Network:
+class Network(Sequential):
     """A feed-forward network.
 
     Args:
@@ -138,16 +137,6 @@ class Network:
         return s[0] if len(s) == 1 else s
 
     @property
-    def params(self) -> list:
-        """[W1, b1, W2, b2, ...]: the live arrays (optimizers update them in place)."""
-        return [p for layer in self.layers for p in layer.params]
-
-    @property
-    def grads(self) -> list:
-        """[dW1, db1, ...], filled by ``backward``, in the order of ``params``."""
-        return [g for layer in self.layers for g in layer.grads]
-
-    @property
     def num_params(self) -> int:
         return sum(layer.num_params for layer in self.layers)
 
@@ -174,15 +163,14 @@ class Network:
 
     def _forward(self, X):
         with np.errstate(over="ignore"):
-            for layer in self.layers:
-                X = layer.forward(X)
-        self._last_out_shape = X.shape
-        return X
+            out = super()._forward(X)
+        self._last_out_shape = out.shape
+        return out
 
-    def _backward(self, dout):
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        return dout
+    @property
+    def _multi_class(self) -> bool:
+        """Several output columns: the class is the argmax (else one column, thresholded)."""
+        return len(self._out_shape) == 1 and self._out_shape[0] > 1
 
     def forward(self, X) -> np.ndarray:
         """Outputs (N, out) for inputs X (N, in_features); caches what backward needs."""
@@ -259,78 +247,78 @@ class Network:
 
         Returns a History; raises DivergenceError if the loss becomes NaN or inf.
         """
-        X = self._check_X(X)
-        n = X.shape[0]
-        y = self._check_y(y, n)
+        X, y, loss_fn = self._fit_data(X, y, loss)
         epochs = check_positive_int(epochs, "epochs")
         log_every = check_nonneg_int(log_every, "log_every")
         if callback is not None and not callable(callback):
             raise ValueError(f"callback: expected a callable or None, got {callback!r}")
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
-        _, loss_fn = _losses.get(loss)
-        if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
-            raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
         opt = self._make_optimizer(optimizer, lr)
-        params, grads = self.params, self.grads
-        opt.check(params, grads)
-        rng = np.random.default_rng(check_seed(seed))
-        full = batch_size is None or batch_size >= n
-        multi = len(self._out_shape) == 1 and self._out_shape[0] > 1
-        y_cls = y.argmax(axis=1) if multi else y > 0.5
-
+        opt.check(self.params, self.grads)
+        rng, labels = np.random.default_rng(check_seed(seed)), class_labels(y, self._multi_class)
         history = History()
-        hist_loss, hist_acc = history.loss, history.accuracy
-        layers = self.layers
-        rev_body = layers[:0:-1]  # every layer but the first, output first
-        first = layers[0]
-        step = functools.partial(opt.step, check=False)
-        isfinite = math.isfinite
-
-        def train_on(xb, yb, cls_b):
-            """One forward pass, loss, backward pass and optimizer step on a batch; returns
-            (loss, number correct) measured before the step."""
-            out = xb
-            for layer in layers:
-                out = layer.forward(out)
-            b_loss, dout = loss_fn(out, yb)
-            b_loss = float(b_loss)
-            if not isfinite(b_loss):
-                return b_loss, 0
-            pred = out.argmax(axis=1) if multi else out > 0.5
-            correct = int(np.count_nonzero(pred == cls_b))
-            for layer in rev_body:
-                dout = layer.backward(dout)
-            first.backward(dout, need_dx=False)  # nobody uses dL/dX
-            step(params, grads)
-            return b_loss, correct
-
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
-                if full:
-                    ep_loss, correct = train_on(X, y, y_cls)
-                    if not isfinite(ep_loss):
-                        self._diverged(history, epoch, ep_loss, opt)
-                else:
-                    order = rng.permutation(n) if shuffle else np.arange(n)
-                    total_loss, correct = 0.0, 0
-                    for start in range(0, n, batch_size):
-                        idx = order[start:start + batch_size]
-                        b_loss, b_correct = train_on(X[idx], y[idx], y_cls[idx])
-                        if not isfinite(b_loss):
-                            self._diverged(history, epoch, b_loss, opt)
-                        total_loss += b_loss * len(idx)
-                        correct += b_correct
-                    ep_loss = total_loss / n
-                ep_acc = correct / y_cls.size
-                hist_loss.append(ep_loss)
-                hist_acc.append(ep_acc)
+                batches = self._batches(len(X), batch_size, shuffle, rng)
+                ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches)
+                if not math.isfinite(ep_loss):
+                    self._diverged(history, epoch, ep_loss, opt)
+                history.loss.append(ep_loss)
+                history.accuracy.append(ep_acc)
                 if log_every and epoch % log_every == 0:
                     print(f"epoch {epoch} loss : {ep_loss:.5f}", file=file)
                 if callback is not None and callback(epoch, history):
                     history.stopped_early = True
                     break
         return history
+
+    def _fit_data(self, X, y, loss: str):
+        """Validated X, y and the loss function that training uses."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        _, loss_fn = _losses.get(loss)
+        if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
+            raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+        return X, y, loss_fn
+
+    def train_step(self, X, y, labels, loss_fn, optimizer) -> tuple[float, int]:
+        """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
+        the backward pass (every layer fills its gradients, none changes a parameter), then ONE
+        optimizer update of all parameters. Returns (loss, correct predictions), measured
+        before the update; a NaN or inf loss returns at once, before anything is changed."""
+        out = self._forward(X)
+        loss, dout = loss_fn(out, y)
+        loss = float(loss)
+        if not math.isfinite(loss):
+            return loss, 0
+        correct = count_correct(out, labels, self._multi_class)
+        self._backward(dout, need_dx=False)   # nobody uses dL/dX in training
+        optimizer.step(self.params, self.grads, check=False)
+        return loss, correct
+
+    def _train_epoch(self, X, y, labels, loss_fn, opt, batches) -> tuple[float, float]:
+        """One pass over the data: (loss, accuracy) of the epoch, or a batch's non-finite loss."""
+        if len(batches) == 1 and batches[0] == slice(None):        # full batch
+            loss, correct = self.train_step(X, y, labels, loss_fn, opt)
+            return loss, correct / labels.size
+        total, correct = 0.0, 0
+        for idx in batches:
+            b_loss, b_correct = self.train_step(X[idx], y[idx], labels[idx], loss_fn, opt)
+            if not math.isfinite(b_loss):
+                return b_loss, math.nan
+            total += b_loss * len(idx)
+            correct += b_correct
+        return total / len(X), correct / labels.size
+
+    @staticmethod
+    def _batches(n: int, batch_size: int | None, shuffle: bool, rng) -> list:
+        """The index sets of one epoch: the whole data (full batch), or mini-batches of
+        ``batch_size`` in a fresh random order when ``shuffle``."""
+        if batch_size is None or batch_size >= n:
+            return [slice(None)]
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
     def _make_optimizer(self, optimizer, lr):
         if optimizer is None:

@@ -34,7 +34,8 @@ import numpy as np
 from . import losses as _losses
 from . import optim as _optim
 from ._checks import check_array, check_float_in, check_positive_int
-from .layers import Activation, Dense
+from .layers import Activation, Dense, Sequential
+from .metrics import class_labels, count_correct
 from .network import DEFAULT_EPOCHS, DEFAULT_LR, History, Network
 
 
@@ -82,7 +83,73 @@ class StackHistory:
         return [int(f) if r else None for f, r in zip(first, reached.any(axis=0))]
 
 
-class NetworkStack:
+def _loss_for(loss: str, y):
+    _, loss_fn = _losses.get(loss)
+    if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
+        raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+    return loss_fn
+
+
+class _Ledger:
+    """What ``NetworkStack.fit`` records per network while the stack shrinks: the curves, the
+    epochs each network ran, where it diverged or stopped, and its parameters when it left.
+    ``active`` maps the rows still training to their positions in the stack."""
+
+    def __init__(self, params, epochs: int, targets: int):
+        size = params[0].shape[0]
+        self.loss = np.full((epochs, size), np.nan)
+        self.accuracy = np.full((epochs, size), np.nan)
+        self.epochs_run = np.zeros(size, dtype=np.int64)
+        self.diverged_at = np.zeros(size, dtype=np.int64)
+        self.stopped = np.zeros(size, dtype=bool)
+        self.final = [p.copy() for p in params]
+        self.active = np.arange(size)
+        self.targets = targets
+
+    def record(self, epoch: int, loss, correct):
+        """Store the epoch's loss and accuracy of the active networks; returns the mask of those
+        whose loss is NaN or inf (their epoch is not recorded, as in ``fit``)."""
+        bad = ~np.isfinite(loss)
+        good = self.active[~bad]
+        self.loss[epoch, good] = loss[~bad]
+        self.accuracy[epoch, good] = correct[~bad] / self.targets
+        self.epochs_run[good] = epoch + 1
+        return bad
+
+    def reached(self, epoch: int, stop_at):
+        if stop_at is None:
+            return np.zeros(self.active.size, dtype=bool)
+        return self.accuracy[epoch, self.active] >= stop_at
+
+    def leave(self, mask, params, diverged_at: int = 0, stopped: bool = False) -> None:
+        """Networks ``mask`` (over the active rows) leave with their current parameters; the
+        stack drops them (``keep``) after this epoch's update."""
+        if not mask.any():
+            return
+        gone = self.active[mask]
+        self.diverged_at[gone] = diverged_at
+        self.stopped[gone] = stopped
+        for f, p in zip(self.final, params):
+            f[gone] = p[mask]
+
+    def keep(self, mask) -> None:
+        self.active = self.active[mask]
+
+    def finish(self, params) -> list:
+        """Every network's parameters: the active ones as they are now."""
+        if self.active.size:
+            for f, p in zip(self.final, params):
+                f[self.active] = p
+        return self.final
+
+    def history(self) -> StackHistory:
+        n = max(int(self.epochs_run.max()), 1)
+        return StackHistory(loss=self.loss[:n], accuracy=self.accuracy[:n],
+                            epochs_run=self.epochs_run, diverged_at=self.diverged_at,
+                            stopped_early=self.stopped)
+
+
+class NetworkStack(Sequential):
     """S networks of one architecture (Dense and Activation layers), trained in lockstep.
 
     Args:
@@ -122,26 +189,14 @@ class NetworkStack:
     def size(self) -> int:
         return self.layers[0].params[0].shape[0] if self.params else 0
 
-    @property
-    def params(self) -> list:
-        """[W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, H)."""
-        return [p for layer in self.layers for p in layer.params]
-
-    @property
-    def grads(self) -> list:
-        return [g for layer in self.layers for g in layer.grads]
-
     def forward(self, X) -> np.ndarray:
-        """(S, N, out) outputs for X (N, D) shared or (S, N, D) per network."""
-        for layer in self.layers:
-            X = layer.forward(X)
-        return X
+        """(S, N, out) outputs for X (N, D) shared or (S, N, D) per network. ``params`` are
+        [W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, H)."""
+        return self._forward(X)
 
     def backward(self, dout) -> np.ndarray:
         """Back-propagate dL/d(output) (S, N, out); fills ``grads``, returns dL/dX."""
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        return dout
+        return self._backward(dout)
 
     def network(self, i: int) -> Network:
         """Network i of the stack as a plain ``Network`` (a copy of its current parameters)."""
@@ -205,70 +260,44 @@ class NetworkStack:
         epochs = check_positive_int(epochs, "epochs")
         if stop_at is not None:
             stop_at = check_float_in(stop_at, "stop_at", 0.0, 1.0)
-        _, loss_fn = _losses.get(loss)
-        if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
-            raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+        loss_fn = _loss_for(loss, y)
+        opt = self._make_optimizer(optimizer, lr)
+        multi = y.shape[-1] > 1
+        labels = class_labels(y, multi)
+        per_net = (X.ndim == len(self.template.input_shape) + 2, y.ndim == 3)
+        per_network = labels.shape[-1] if multi else labels.shape[-2] * labels.shape[-1]
+        ledger = _Ledger(self.params, epochs, targets=per_network)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(epochs):
+                out = self._forward(X)
+                ep_loss, dout = loss_fn(out, y, stacked=True)
+                correct = count_correct(out, labels, multi, axis=-1 if multi else (-2, -1))
+                bad = ledger.record(epoch, ep_loss, correct)
+                ledger.leave(bad, self.params, diverged_at=epoch + 1)   # before its update,
+                self._backward(dout, need_dx=False)                    # as fit would raise
+                opt.step(self.params, self.grads, check=False)
+                done = ~bad & ledger.reached(epoch, stop_at)
+                ledger.leave(done, self.params, stopped=True)
+                keep = ~(bad | done)
+                if keep.all():
+                    continue
+                ledger.keep(keep)
+                if not keep.any():
+                    break
+                self._select(keep)
+                opt.select(keep)
+                X = X[keep] if per_net[0] else X
+                y, labels = (y[keep], labels[keep]) if per_net[1] else (y, labels)
+        self._set_all(ledger.finish(self.params))
+        return ledger.history()
+
+    def _make_optimizer(self, optimizer, lr) -> _optim.Optimizer:
         if optimizer is not None and not isinstance(optimizer, str):
             raise ValueError(f"optimizer: expected None or a name ({', '.join(_optim.NAMES)})"
                              f", got {type(optimizer).__name__}")
         opt = _optim.make(optimizer or "sgd", 1.0)
         opt.lr = self._check_lr(lr, optimizer)
-
-        S = self.size
-        multi = y.shape[-1] > 1
-        y_cls = y.argmax(axis=-1) if multi else y > 0.5
-        n_targets = y_cls.shape[-1] if multi else y_cls.shape[-2] * y_cls.shape[-1]
-        per_net_X, per_net_y = X.ndim == len(self.template.input_shape) + 2, y.ndim == 3
-        loss_hist = np.full((epochs, S), np.nan)
-        acc_hist = np.full((epochs, S), np.nan)
-        epochs_run = np.zeros(S, dtype=np.int64)
-        diverged_at = np.zeros(S, dtype=np.int64)
-        stopped = np.zeros(S, dtype=bool)
-        final = [p.copy() for p in self.params]   # every network's parameters when it leaves
-        active = np.arange(S)                     # stack positions of the networks still in
-
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for epoch in range(epochs):
-                out = self.forward(X)
-                ep_loss, dout = loss_fn(out, y, stacked=True)
-                pred = out.argmax(axis=-1) if multi else out > 0.5
-                correct = np.count_nonzero(pred == y_cls, axis=(-2, -1) if not multi else -1)
-                bad = ~np.isfinite(ep_loss)
-                good = active[~bad]
-                loss_hist[epoch, good] = ep_loss[~bad]
-                acc_hist[epoch, good] = correct[~bad] / n_targets
-                epochs_run[good] = epoch + 1
-                if bad.any():                     # leaves before its update, as fit raises
-                    diverged_at[active[bad]] = epoch + 1
-                    for f, p in zip(final, self.params):
-                        f[active[bad]] = p[bad]
-                for layer in self.layers[:0:-1]:
-                    dout = layer.backward(dout)
-                self.layers[0].backward(dout, need_dx=False)  # nobody uses dL/dX
-                opt.step(self.params, self.grads, check=False)
-                leave = bad.copy()
-                if stop_at is not None:
-                    done = ~bad & (acc_hist[epoch, active] >= stop_at)
-                    stopped[active[done]] = True
-                    for f, p in zip(final, self.params):
-                        f[active[done]] = p[done]
-                    leave |= done
-                if leave.any():
-                    keep = ~leave
-                    active = active[keep]
-                    if not active.size:
-                        break
-                    self._select(keep)
-                    opt.select(keep)
-                    X = X[keep] if per_net_X else X
-                    y, y_cls = (y[keep], y_cls[keep]) if per_net_y else (y, y_cls)
-        for f, p in zip(final, self.params):
-            if active.size:
-                f[active] = p
-        self._set_all(final)
-        n = int(epochs_run.max()) if S else 0
-        return StackHistory(loss=loss_hist[:max(n, 1)], accuracy=acc_hist[:max(n, 1)],
-                            epochs_run=epochs_run, diverged_at=diverged_at, stopped_early=stopped)
+        return opt
 
     def _select(self, keep) -> None:
         """Keep only the networks ``keep`` (boolean mask) in every layer."""

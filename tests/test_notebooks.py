@@ -151,3 +151,21 @@ def test_the_rounding_rule_folds_only_marked_values():
     assert pattern.sub(replace, "solved ~6, mixed: ~0)") == "solved~, mixed:~)"
     wide = pattern.sub(replace, "  xor  ~100  ~85%-100%  0.0%")
     assert wide == pattern.sub(replace, "  xor    ~94  ~8%-9%  0.0%")   # widths never matter
+
+
+def test_every_line_of_code_that_01_quotes_is_in_the_library():
+    """Notebook 01's table of back-propagation equations quotes the lines that compute them;
+    each quote must stand, as written, in the source of the function it names."""
+    import importlib
+    import inspect
+
+    nb = nbformat.read(ROOT / "notebooks" / "01_implementation.ipynb", as_version=4)
+    table = next(c.source for c in nb.cells
+                 if c.cell_type == "markdown" and "where `labnn` computes it" in c.source)
+    quotes = re.findall(r"`([\w.]+)`: `([^`]+)`", table)
+    assert len(quotes) >= 5, quotes
+    for where, code in quotes:
+        obj = importlib.import_module("labnn")
+        for part in where.split("."):
+            obj = getattr(obj, part)
+        assert code in inspect.getsource(obj), f"01 quotes {code!r} from {where}, not there"

@@ -124,3 +124,14 @@ def test_every_subpackage_is_packaged():
     found = {".".join(p.parent.relative_to(ROOT).parts)
              for p in (ROOT / "labnn").rglob("__init__.py")}
     assert listed == found
+
+
+def test_no_function_in_the_library_is_over_50_lines():
+    long = []
+    for path in sorted((ROOT / "labnn").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 50:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
+    assert not long, long

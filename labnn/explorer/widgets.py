@@ -126,6 +126,10 @@ class View:
 
     def draw(self, session: pg.Session, *, show_data: bool = True, discretize: bool = False,
              log_loss: bool = True) -> None:
+        self._draw_boundary(session, show_data, discretize)
+        self._draw_curves(session, log_loss)
+
+    def _draw_boundary(self, session: pg.Session, show_data: bool, discretize: bool) -> None:
         extent, p = session.predict_grid(self.resolution)
         self.heatmap.set_data((p > 0.5).astype(float) if discretize else p)
         self.heatmap.set_extent(extent)
@@ -147,7 +151,8 @@ class View:
         ax.set_title(f"{cfg.dataset}: {cfg.hidden_layers} x {cfg.hidden_units} {cfg.activation}",
                      fontsize=10)
 
-        h = session.history
+    def _draw_curves(self, session: pg.Session, log_loss: bool) -> None:
+        cfg, h = session.config, session.history
         n = h.epochs
         k = max(1, -(-n // MAX_PLOT_POINTS))
         epochs = np.arange(1, n + 1)[::k]
@@ -236,15 +241,7 @@ class Explorer(W.VBox):
 
         for name, widget in self.controls.items():
             widget.observe(self._make_handler(name), names="value")
-        self.toggles = {}
-        if toggles:
-            self.toggles = {
-                "show_data": W.Checkbox(value=True, description="show data", indent=False),
-                "discretize": W.Checkbox(value=False, description="discretize", indent=False),
-                "log_loss": W.Checkbox(value=True, description="log loss", indent=False),
-            }
-            for widget in self.toggles.values():
-                widget.observe(lambda change: self._guard(self.redraw), names="value")
+        self.toggles = self._make_toggles() if toggles else {}
 
         px = int(round(self.view.figure.get_figwidth() * self.view.figure.dpi))
         self.image = W.Image(format="png", layout=W.Layout(width=f"{px}px", max_width="100%"))
@@ -257,18 +254,37 @@ class Explorer(W.VBox):
         self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval),
                              layout=W.Layout(display="none"))
         self.ticker.observe(lambda change: self._guard(self._tick), names="value")
-        self.buttons = {}
-        rows = []
-        if buttons:
-            specs = (("play", "Play", "play", self.play), ("pause", "Pause", "pause", self.pause),
-                     ("step", "Step", "step-forward", self.step),
-                     ("reset", "Reset", "undo", self.reset))
-            for key, label, icon, action in specs:
-                b = W.Button(description=label, icon=icon, layout=W.Layout(width="90px"))
-                b.add_class(f"labnn-{key}")
-                b.on_click(lambda _b, action=action: self._guard(action))
-                self.buttons[key] = b
-            rows.append(W.HBox([*self.buttons.values(), self.ticker]))
+        self.buttons = self._make_buttons() if buttons else {}
+        super().__init__(self._rows())
+        self.add_class("labnn-explorer")
+        self.session.advance(self.session.config.epochs)
+        self.redraw()
+
+    def _make_toggles(self) -> dict:
+        toggles = {
+            "show_data": W.Checkbox(value=True, description="show data", indent=False),
+            "discretize": W.Checkbox(value=False, description="discretize", indent=False),
+            "log_loss": W.Checkbox(value=True, description="log loss", indent=False),
+        }
+        for widget in toggles.values():
+            widget.observe(lambda change: self._guard(self.redraw), names="value")
+        return toggles
+
+    def _make_buttons(self) -> dict:
+        buttons = {}
+        specs = (("play", "Play", "play", self.play), ("pause", "Pause", "pause", self.pause),
+                 ("step", "Step", "step-forward", self.step),
+                 ("reset", "Reset", "undo", self.reset))
+        for key, label, icon, action in specs:
+            b = W.Button(description=label, icon=icon, layout=W.Layout(width="90px"))
+            b.add_class(f"labnn-{key}")
+            b.on_click(lambda _b, action=action: self._guard(action))
+            buttons[key] = b
+        return buttons
+
+    def _rows(self) -> list:
+        """The explorer's layout, top to bottom: buttons, controls, toggles, the view."""
+        rows = [W.HBox([*self.buttons.values(), self.ticker])] if self.buttons else []
         widgets = list(self.controls.values())
         if len(widgets) > 3:
             half = (len(widgets) + 1) // 2
@@ -277,11 +293,7 @@ class Explorer(W.VBox):
             rows.extend(widgets)
         if self.toggles:
             rows.append(W.HBox(list(self.toggles.values())))
-        rows += [self.image, self.status, self.message]
-        super().__init__(rows)
-        self.add_class("labnn-explorer")
-        self.session.advance(self.session.config.epochs)
-        self.redraw()
+        return rows + [self.image, self.status, self.message]
 
     # ------------------------------------------------------------------ handlers
     def _guard(self, action, *args):

@@ -197,13 +197,7 @@ def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
         medians = []
         color = f"C{k}"
         for x, key in zip(xs, keys):
-            vals, missing = [], []
-            for r in groups[key]:
-                v = getattr(r, metric)
-                if v is None or (isinstance(v, float) and not np.isfinite(v)):
-                    missing.append(never if never is not None else r.config.epochs)
-                else:
-                    vals.append(float(v))
+            vals, missing = _values(groups[key], metric, never)
             # a small deterministic horizontal offset per data set keeps the two visible
             off = (k - (len(splits) - 1) / 2) * (0.08 if categorical else 0.0)
             xx = x * (1.0 + 0.06 * (k - (len(splits) - 1) / 2)) if (logx and not categorical) \
@@ -215,8 +209,7 @@ def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
                            edgecolors=color, lw=0.9)
             allv = vals + missing
             medians.append(np.median(allv) if allv else np.nan)
-        xm = xs if categorical else xs
-        ax.plot(xm + ((k - (len(splits) - 1) / 2) * 0.08 if categorical else 0), medians,
+        ax.plot(xs + ((k - (len(splits) - 1) / 2) * 0.08 if categorical else 0), medians,
                 color=color, lw=1.5, marker="o", ms=4, label=f"{name} (median)")
     if categorical:
         ax.set_xticks(np.arange(len(keys)))
@@ -225,15 +218,27 @@ def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel(by)
     labels = {"final_loss": "final loss (MSE)", "final_accuracy": "final accuracy",
               "epochs_to_100": "epochs to 100 % accuracy"}
-    ax.set_ylabel(labels.get(metric, metric))
+    ax.set(xlabel=by, ylabel=labels.get(metric, metric))
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return ax
+
+
+def _values(results, metric: str, never):
+    """(values, missing) of ``metric`` over runs: a missing one (None, NaN or inf: never
+    reached, diverged) is drawn at ``never``, or at the run's epoch count."""
+    vals, missing = [], []
+    for r in results:
+        v = getattr(r, metric)
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            missing.append(never if never is not None else r.config.epochs)
+        else:
+            vals.append(float(v))
+    return vals, missing
 
 
 def plot_boundaries(nets, X, y, titles=None, ncols: int | None = None, size: float = 3.0,

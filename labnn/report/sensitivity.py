@@ -100,23 +100,11 @@ def compare(results: Sequence, others: Sequence, by: str | Sequence[str] = ("dat
     for key, rs in group([by_config[b.config] for b in others], names).items():
         keys = key if len(names) > 1 else (key,)
         row = dict(zip(names, keys))
-        counts = {"solved_changed": 0, "accuracy_changed": 0, "epochs_changed": 0,
-                  "loss_changed": 0, "changed": 0}
-        shift = 0
-        for a in rs:
-            b = pairs[id(a)]
-            flags = {
-                "solved_changed": a.solved != b.solved,
-                "accuracy_changed": not _same(a.final_accuracy, b.final_accuracy),
-                "epochs_changed": a.epochs_to_100 != b.epochs_to_100,
-                "loss_changed": _relative_change(a.final_loss, b.final_loss) > check,
-            }
-            flags["changed"] = any(flags.values())
-            for k, v in flags.items():
-                counts[k] += bool(v)
-            if a.epochs_to_100 is not None and b.epochs_to_100 is not None:
-                shift = max(shift, abs(a.epochs_to_100 - b.epochs_to_100))
-        row.update(runs=len(rs), **counts, max_epoch_shift=shift,
+        flags = [_changes(a, pairs[id(a)], check) for a in rs]
+        counts = {k: sum(bool(f[k]) for f in flags) for k in flags[0]}
+        shifts = [abs(a.epochs_to_100 - pairs[id(a)].epochs_to_100) for a in rs
+                  if a.epochs_to_100 is not None and pairs[id(a)].epochs_to_100 is not None]
+        row.update(runs=len(rs), **counts, max_epoch_shift=max(shifts, default=0),
                    chaotic=counts["changed"] > 0)
         rows.append(row)
     return rows
@@ -145,6 +133,18 @@ def format_changes(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",))
     widths = [max(len(r[i]) for r in cells if not r[i].startswith(APPROX))
               for i in range(len(cells[0]))]
     return "\n".join("  ".join(v.rjust(w) for v, w in zip(r, widths)).rstrip() for r in cells)
+
+
+def _changes(a, b, loss_tolerance: float) -> dict:
+    """Which outcomes of run ``a`` its twin ``b`` changed (and whether any did)."""
+    flags = {
+        "solved_changed": a.solved != b.solved,
+        "accuracy_changed": not _same(a.final_accuracy, b.final_accuracy),
+        "epochs_changed": a.epochs_to_100 != b.epochs_to_100,
+        "loss_changed": _relative_change(a.final_loss, b.final_loss) > loss_tolerance,
+    }
+    flags["changed"] = any(flags.values())
+    return flags
 
 
 def _same(a: float, b: float) -> bool:
