@@ -1,4 +1,4 @@
-"""Convolutional layers, softmax cross-entropy and the shapes task (issue 5).
+"""labnn.conv: Conv2D, MaxPool2D and Flatten against naive loops, and conv networks end to end.
 
 The naive loop definitions below are the reference (one output pixel at a time, straight from
 the formulas); labnn.conv must match them forward and backward, and pass centred-difference
@@ -7,19 +7,16 @@ gradient checks. benchmarks/bench_conv.py times the same reference against the l
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import labnn
 from labnn import Activation, Dense, Network
 from labnn.conv import Conv2D, Flatten, MaxPool2D
-from labnn.gradcheck import check_loss, check_network, relative_error
-from labnn.losses import softmax, softmax_cross_entropy
-from labnn.report.images import CLASSES, compare_conv_dense, conv_net, dense_net, generate_shapes
+from labnn.gradcheck import check_network, relative_error
+from labnn.losses import softmax_cross_entropy
+from labnn.report.images import conv_net, dense_net, generate_shapes
 
 TOL = 1e-7  # the issue's bound on labnn.gradcheck's relative error, float64
 
@@ -95,20 +92,6 @@ def naive_maxpool_backward(x, dout, pool=(2, 2), stride=(2, 2)):
                     p, q = divmod(int(np.argmax(window)), kw)  # first maximum on ties
                     dx[s, ch, i * sh + p, j * sw + q] += dout[s, ch, i, j]
     return dx
-
-
-def naive_softmax_ce(z, y):
-    n = z.shape[0]
-    loss = 0.0
-    grad = np.zeros_like(z)
-    for s in range(n):
-        m = max(z[s])
-        exps = [math.exp(v - m) for v in z[s]]
-        total = sum(exps)
-        for k in range(z.shape[1]):
-            loss -= y[s, k] * ((z[s, k] - m) - math.log(total)) / n
-            grad[s, k] = (exps[k] / total * sum(y[s]) - y[s, k]) / n
-    return loss, grad
 
 
 def built_conv(c_in, c_out, k, stride=1, padding=0, shape=(7, 8), seed=0, dtype=np.float64):
@@ -292,50 +275,6 @@ def test_full_conv_net_gradient_check_with_softmax_ce():
     assert max(errors.values()) < TOL, errors
 
 
-# ---------------------------------------------------------------------- softmax cross-entropy
-def test_softmax_ce_matches_reference_and_gradient_check():
-    rng = np.random.default_rng(11)
-    z = rng.normal(scale=3.0, size=(6, 4))
-    y = np.eye(4)[rng.integers(0, 4, size=6)]
-    loss, grad = softmax_cross_entropy(z, y)
-    ref_loss, ref_grad = naive_softmax_ce(z, y)
-    assert loss == pytest.approx(ref_loss, rel=1e-13)
-    np.testing.assert_allclose(grad, ref_grad, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(grad.sum(axis=1), 0.0, atol=1e-15)
-    for name in ("softmax_ce", "cross_entropy"):
-        assert check_loss(name, z, y) < TOL
-    soft = softmax(rng.normal(size=(6, 4)))  # probability rows as targets: same formula
-    assert check_loss("softmax_ce", z, soft) < TOL
-
-
-def test_softmax_ce_is_stable_for_huge_logits():
-    z = np.array([[1000.0, 0.0, -1000.0], [-800.0, 800.0, 0.0]])
-    y = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
-    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
-        loss, grad = softmax_cross_entropy(z, y)
-    assert loss == pytest.approx((0.0 + 1600.0) / 2)
-    np.testing.assert_allclose(grad, [[0, 0, 0], [-0.5, 0.5, 0]], atol=1e-300)
-    np.testing.assert_allclose(softmax(z), [[1, 0, 0], [0, 1, 0]])
-    # the mean of -log(1/C) for equal logits
-    assert softmax_cross_entropy(np.zeros((2, 5)), np.eye(5)[:2])[0] == pytest.approx(np.log(5))
-
-
-def test_softmax_ce_rejects_bad_targets_and_shapes():
-    z = np.zeros((2, 3))
-    with pytest.raises(ValueError, match="^y: expected one-hot"):
-        softmax_cross_entropy(z, np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 0.0]]))
-    with pytest.raises(ValueError, match="^y: expected one-hot"):
-        softmax_cross_entropy(z, np.array([[2.0, -1.0, 0.0], [0.0, 1.0, 0.0]]))
-    with pytest.raises(ValueError, match="^y: expected the shape"):
-        softmax_cross_entropy(z, np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="^y_hat: softmax_ce expects"):
-        softmax_cross_entropy(np.zeros((2, 1)), np.ones((2, 1)))
-    with pytest.raises(ValueError, match="^y_hat: expected finite"):
-        softmax_cross_entropy(np.full((2, 3), np.nan), np.eye(3)[:2])
-    with pytest.raises(ValueError, match="^loss: expected one of"):
-        labnn.losses.get("softmax")
-
-
 # ---------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs, name", [
     ({"stride": 0}, "stride"), ({"stride": (1, 0)}, "stride"), ({"stride": 1.5}, "stride"),
@@ -449,71 +388,7 @@ def test_fit_with_softmax_ce_reports_multiclass_accuracy_and_is_seeded():
     assert h_a.loss[-1] < h_a.loss[0]
 
 
-def test_conv_net_beats_dense_net_of_similar_size_on_held_out_images():
-    runs = compare_conv_dense(seeds=(0,), n_train=400, n_test=400, epochs=30)
-    conv, dense = runs
-    assert (conv.model, dense.model) == ("conv", "dense")
-    assert abs(conv.params - dense.params) < 0.1 * dense.params
-    assert conv.test_accuracy > 0.8
-    assert conv.test_accuracy > dense.test_accuracy + 0.3
-    assert dense.train_accuracy > 0.9  # the dense net fits its training set: it memorises
-
-
-# ---------------------------------------------------------------------- the shapes task
-def test_generate_shapes_shapes_balance_and_determinism():
-    X, y = generate_shapes(103, seed=7)
-    assert X.shape == (103, 1, 12, 12) and X.dtype == np.float64
-    assert y.shape == (103, len(CLASSES)) and y.dtype == np.float64
-    np.testing.assert_array_equal(y.sum(axis=1), 1.0)
-    counts = y.sum(axis=0)
-    assert counts.max() - counts.min() <= 1
-    X2, y2 = generate_shapes(103, seed=7)
-    assert X.tobytes() == X2.tobytes() and y.tobytes() == y2.tobytes()
-    X3, _ = generate_shapes(103, seed=8)
-    assert not np.array_equal(X, X3)
-
-
-def test_generate_shapes_draws_the_named_shapes():
-    X, y = generate_shapes(400, seed=3, noise=0.0)
-    labels = y.argmax(axis=1)
-    lit = X[:, 0] > 0
-    values = X[:, 0][lit]
-    assert values.min() >= 0.6 and values.max() <= 1.0
-    rows = lit.any(axis=2).sum(axis=1)   # number of rows holding a shape pixel
-    cols = lit.any(axis=1).sum(axis=1)
-    count = lit.sum(axis=(1, 2))
-    h, v, cross, corner = (labels == k for k in range(4))
-    assert (rows[h] == 1).all() and (cols[h] >= 5).all() and (cols[h] == count[h]).all()
-    assert (cols[v] == 1).all() and (rows[v] >= 5).all() and (rows[v] == count[v]).all()
-    assert (rows[cross] == cols[cross]).all() and (count[cross] == 2 * rows[cross] - 1).all()
-    assert (count[corner] == rows[corner] + cols[corner] - 1).all()
-    assert (rows[corner] >= 4).all() and (cols[corner] >= 4).all()
-    # a cross's centre pixel has 4 lit neighbours; no corner pixel has more than 2
-    pad = np.pad(lit, ((0, 0), (1, 1), (1, 1)))
-    nbrs = (pad[:, :-2, 1:-1] & pad[:, 2:, 1:-1]) & (pad[:, 1:-1, :-2] & pad[:, 1:-1, 2:])
-    assert (nbrs & lit)[cross].any(axis=(1, 2)).all()
-    assert not (nbrs & lit)[corner].any()
-
-
-@pytest.mark.parametrize("kwargs, name", [
-    ({"n": 0}, "n"), ({"n": 2.5}, "n"), ({"noise": -0.1}, "noise"), ({"size": 8}, "size"),
-    ({"seed": -1}, "seed"),
-])
-def test_generate_shapes_rejects_bad_arguments(kwargs, name):
-    args = {"n": 10, **kwargs}
-    with pytest.raises(ValueError, match=f"^{name}: "):
-        generate_shapes(**args)
-
-
-def test_compare_and_builders_reject_bad_arguments():
-    with pytest.raises(ValueError, match="^seeds: "):
-        compare_conv_dense(seeds=())
-    with pytest.raises(ValueError, match="^n_train: "):
-        compare_conv_dense(n_train=0)
-    with pytest.raises(ValueError, match="^model: "):
-        labnn.report.images.train_model("mlp", 0, *generate_shapes(8, seed=0))
-    with pytest.raises(ValueError, match="^kernel_size: "):
-        conv_net(0, kernel_size=13)
+# ---------------------------------------------------------------------- float32
 
 
 def test_relative_error_of_naive_and_vectorised_conv_is_round_off():
@@ -525,59 +400,6 @@ def test_relative_error_of_naive_and_vectorised_conv_is_round_off():
     ref = naive_conv_forward(x, layer.W.astype(np.float64), layer.b.astype(np.float64),
                              (1, 1), (1, 1))
     assert relative_error(out, ref) < 1e-6
-
-
-def test_layer_outputs_follow_the_layers():
-    net = conv_net(0, filters=4, hidden_units=5)
-    X, _ = generate_shapes(6, seed=2)
-    outs = labnn.report.images.layer_outputs(net, X)
-    assert [o.shape for o in outs] == [(6, 4, 10, 10), (6, 4, 10, 10), (6, 4, 1, 1), (6, 4),
-                                       (6, 5), (6, 4)]
-    np.testing.assert_array_equal(outs[-1], net.predict(X))
-    np.testing.assert_array_equal(outs[2][:, :, 0, 0], outs[1].max(axis=(2, 3)))
-
-
-def test_filter_responses_are_per_class_means_of_peak_activations():
-    net = conv_net(1, filters=3, hidden_units=4)
-    X, y = generate_shapes(40, seed=4)
-    resp = labnn.report.images.filter_responses(net, X, y)
-    relu_maps = labnn.report.images.layer_outputs(net, X)[1]
-    peak = relu_maps.max(axis=(2, 3))
-    assert resp.shape == (4, 3)
-    for k in range(4):
-        np.testing.assert_allclose(resp[k], peak[y.argmax(axis=1) == k].mean(axis=0))
-    with pytest.raises(ValueError, match="^net: expected a network with a Conv2D"):
-        labnn.report.images.filter_responses(dense_net(0), X, y)
-    with pytest.raises(ValueError, match="^y: expected images of every class"):
-        labnn.report.images.filter_responses(net, X[:2], np.eye(4)[[0, 0]])
-    with pytest.raises(ValueError, match="^y: expected one-hot labels with 40 rows"):
-        labnn.report.images.filter_responses(net, X, y[:3])
-
-
-def test_image_plots_build_figures():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from labnn.report.plots import plot_filter_responses, show_filters, show_images
-
-    X, y = generate_shapes(40, seed=0)
-    fig = show_images(X, y, CLASSES, per_class=3)
-    assert len([ax for ax in fig.axes if ax.images]) == 12
-    assert [ax.get_ylabel() for ax in fig.axes[::3]] == list(CLASSES)
-    W = conv_net(0, filters=5).layers[0].W
-    fig2 = show_filters(W)
-    images = [ax.images[0] for ax in fig2.axes if ax.images]
-    assert len(images) == 5
-    np.testing.assert_array_equal(images[2].get_array(), W[2, 0])
-    assert images[0].get_clim() == (-np.abs(W).max(), np.abs(W).max())
-    ax = plot_filter_responses(np.arange(8.0).reshape(4, 2), CLASSES)
-    assert [t.get_text() for t in ax.texts][:3] == ["0.0", "1.0", "2.0"]
-    with pytest.raises(ValueError, match="^X: expected grey images"):
-        show_images(np.zeros((2, 3, 4, 4)))
-    with pytest.raises(ValueError, match="^W: expected conv weights"):
-        show_filters(np.zeros((3, 3)))
-    plt.close("all")
 
 
 def test_conv_backward_can_skip_dx_and_still_fills_dW_db():
@@ -593,11 +415,3 @@ def test_conv_backward_can_skip_dx_and_still_fills_dW_db():
     np.testing.assert_array_equal(layer.db, db)
 
 
-def test_multiply_adds_counts_conv_and_dense_arithmetic():
-    from labnn.report.images import conv_net, dense_net, multiply_adds
-
-    # 16 filters x 10 x 10 outputs x 9 taps, then 16 x 32 and 32 x 4
-    assert multiply_adds(conv_net(seed=0)) == 16 * 10 * 10 * 9 + 16 * 32 + 32 * 4
-    assert multiply_adds(dense_net(seed=0)) == 144 * 6 + 6 * 4
-    with pytest.raises(ValueError, match="net: expected a labnn Network"):
-        multiply_adds("conv")

@@ -158,3 +158,43 @@ def test_until_100_stops_at_the_first_perfect_epoch():
     assert full.epochs_to_100 is not None
     assert short.epochs_to_100 == full.epochs_to_100 == len(short.loss)
     assert np.array_equal(short.loss, full.loss[:len(short.loss)])
+
+
+def test_wilson_interval_matches_known_values():
+    lo, hi = E.wilson_interval(0, 100)
+    assert lo == 0.0 and abs(hi - 0.0370) < 1e-4
+    lo, hi = E.wilson_interval(94, 100)
+    assert abs(lo - 0.8752) < 1e-4 and abs(hi - 0.9722) < 1e-4
+    assert E.wilson_interval(10, 10)[1] == 1.0
+    with pytest.raises(ValueError, match="n"):
+        E.wilson_interval(0, 0)
+
+
+def test_format_table_marks_rounding_dependent_groups_without_moving_the_rest():
+    rs = E.sweep([E.RunConfig(dataset="xor", seed=s, lr=lr, epochs=60)
+                  for lr in (0.5, 2.0) for s in range(3)], workers=1)
+    rows = E.summarize(rs, by=("dataset", "lr"))
+    plain = E.format_table(rows).splitlines()
+    marked = E.format_table(rows, approx=[("xor", 2.0)]).splitlines()
+    assert "~" not in "".join(plain) and marked[1] == plain[1]      # header and the calm row
+    assert marked[0] == plain[0]
+    cells = marked[2].split()
+    assert cells[:3] == ["xor", "2", "3"]                          # keys and runs stay plain
+    assert all(c.startswith("~") for c in cells[3:])
+    rows[1]["solved"] = 123456                                     # a wide marked value
+    wide = E.format_table(rows, approx=[("xor", 2.0)]).splitlines()
+    assert wide[:2] == plain[:2]                                   # never sets a width
+
+
+def test_pick_lr_ignores_a_knife_edge_run_within_the_slack():
+    def runs(opt, lr, epochs):
+        return [E.RunResult(config=E.RunConfig(optimizer=opt, lr=lr, seed=i), final_loss=0.0,
+                            final_accuracy=1.0 if e else 0.5, epochs_to_100=e, diverged_at=None,
+                            loss=np.zeros(1), accuracy=np.zeros(1)) for i, e in enumerate(epochs)]
+    slow = runs("adam", 0.01, [500] * 10)
+    fast = runs("adam", 0.1, [60] * 9 + [None])                    # one run short of all
+    assert E.pick_lr(slow + fast) == {"adam": 0.1}
+    assert E.pick_lr(slow + fast, slack=0.0) == {"adam": 0.01}
+    assert E.pick_lr(runs("sgd", 1.0, [None] * 3)) == {"sgd": None}
+    with pytest.raises(ValueError, match="slack"):
+        E.pick_lr(slow, slack=2.0)

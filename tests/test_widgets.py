@@ -137,10 +137,14 @@ def test_play_trains_in_chunks_and_redraws(full):
 
 
 def test_ticks_queued_while_busy_are_dropped():
-    e = lw.explorer(epochs=50)
+    now = [100.0]
+    e = lw.explorer(epochs=50, clock=lambda: now[0])   # time stands still: a backlog
     e.play()
-    _tick(e, 3)  # back to back, as a backlog arrives
+    _tick(e, 3)                                        # back to back, as a backlog arrives
     assert e.session.epoch == 50 + e.chunk
+    now[0] += 1.0                                      # the next tick comes a second later
+    _tick(e)
+    assert e.session.epoch == 50 + 2 * e.chunk
 
 
 def test_lr_change_is_live_while_playing(full):

@@ -1,0 +1,34 @@
+"""labnn.report.plots: the figures build (their content is judged by eye in the notebooks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labnn.report.images import CLASSES, conv_net, generate_shapes
+
+
+def test_image_plots_build_figures():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from labnn.report.plots import plot_filter_responses, show_filters, show_images
+
+    X, y = generate_shapes(40, seed=0)
+    fig = show_images(X, y, CLASSES, per_class=3)
+    assert len([ax for ax in fig.axes if ax.images]) == 12
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == list(CLASSES)
+    W = conv_net(0, filters=5).layers[0].W
+    fig2 = show_filters(W)
+    images = [ax.images[0] for ax in fig2.axes if ax.images]
+    assert len(images) == 5
+    np.testing.assert_array_equal(images[2].get_array(), W[2, 0])
+    assert images[0].get_clim() == (-np.abs(W).max(), np.abs(W).max())
+    ax = plot_filter_responses(np.arange(8.0).reshape(4, 2), CLASSES)
+    assert [t.get_text() for t in ax.texts][:3] == ["0.0", "1.0", "2.0"]
+    with pytest.raises(ValueError, match="^X: expected grey images"):
+        show_images(np.zeros((2, 3, 4, 4)))
+    with pytest.raises(ValueError, match="^W: expected conv weights"):
+        show_filters(np.zeros((3, 3)))
+    plt.close("all")
