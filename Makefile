@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test lab bench lint clean notebooks report
+.PHONY: setup test test-fast lab bench lint clean notebooks report
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 test: $(STAMP) lint
 	$(PY) -m pytest tests notebooks $(NBVAL)
+
+# The quick loop while editing: every test not marked slow, no notebooks (about 20 s).
+test-fast: $(STAMP)
+	$(PY) -m pytest tests -m "not slow"
 
 # Regenerate every notebook's stored outputs (byte-identical from run to run).
 notebooks: $(STAMP)

@@ -88,7 +88,7 @@ def _tanh_backward(z, a, da):
 
 
 @dataclass(frozen=True)
-class Activation:
+class ActivationFunction:
     """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring).
     ``fused_backward(z, a, da)``, if given, must equal ``da * derivative(z, a)``; it only saves
     temporaries (tests check the equality)."""
@@ -111,14 +111,15 @@ class Activation:
         return da * self.derivative(z, a)
 
 
-REGISTRY: dict[str, Activation] = {}
+REGISTRY: dict[str, ActivationFunction] = {}
 ALIASES = {"none": "linear", "identity": "linear"}
 
 
-def register(activation: Activation, *, overwrite: bool = False) -> Activation:
+def register(activation: ActivationFunction, *, overwrite: bool = False) -> ActivationFunction:
     """Add an activation to the registry so layers can name it."""
-    if not isinstance(activation, Activation):
-        raise ValueError(f"activation: expected an Activation, got {type(activation).__name__}")
+    if not isinstance(activation, ActivationFunction):
+        raise ValueError(f"activation: expected an ActivationFunction, got "
+                         f"{type(activation).__name__}")
     if activation.name in REGISTRY and not overwrite:
         raise ValueError(f"activation: the name {activation.name!r} is already registered")
     REGISTRY[activation.name] = activation
@@ -126,20 +127,20 @@ def register(activation: Activation, *, overwrite: bool = False) -> Activation:
 
 
 for _act in (
-    Activation("sigmoid", _sigmoid, sigmoid_derivative, _sigmoid_backward),
-    Activation("tanh", tanh, tanh_derivative, _tanh_backward),
-    Activation("relu", relu, relu_derivative),
-    Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
-    Activation("linear", linear, linear_derivative),
+    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative, _sigmoid_backward),
+    ActivationFunction("tanh", tanh, tanh_derivative, _tanh_backward),
+    ActivationFunction("relu", relu, relu_derivative),
+    ActivationFunction("leaky_relu", leaky_relu, leaky_relu_derivative),
+    ActivationFunction("linear", linear, linear_derivative),
 ):
     register(_act)
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
 
-def get(name) -> Activation:
+def get(name) -> ActivationFunction:
     """Look an activation up by name (`none` and `identity` are aliases of `linear`)."""
-    if isinstance(name, Activation):
+    if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str):
         raise ValueError(f"activation: expected a name such as {', '.join(NAMES)}; "

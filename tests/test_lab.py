@@ -12,6 +12,7 @@ import labnn
 from labnn.data import generate_linear, generate_xor_easy
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["linear", "xor"])
 def test_default_setup_reaches_100_percent(dataset):
     finals = []

@@ -21,6 +21,8 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SKIP_TAGS = {"nbval-ignore-output", "nbval-skip"}
 NUDGE = "import labnn.report.sensitivity\nlabnn.report.sensitivity.set_nudge(1)"

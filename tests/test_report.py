@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,7 @@ def _load_builder():
     return module
 
 
+@pytest.mark.slow
 def test_report_is_one_offline_page_with_all_sections_in_order(tmp_path):
     builder = _load_builder()
     out = builder.build(tmp_path / "report.html")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import losses as _losses
-from ..activations import Activation, sigmoid
+from ..activations import ActivationFunction, sigmoid
 
 
 def _seed_sigmoid_derivative(z, a):
@@ -20,7 +20,7 @@ def _seed_sigmoid_derivative(z, a):
     return s * (1.0 - s)
 
 
-SEED_SIGMOID = Activation("seed_sigmoid", sigmoid, _seed_sigmoid_derivative)
+SEED_SIGMOID = ActivationFunction("seed_sigmoid", sigmoid, _seed_sigmoid_derivative)
 
 
 def update_before_propagate_step(net, X, y, lr: float, loss: str = "mse") -> float:

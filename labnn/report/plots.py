@@ -1,4 +1,5 @@
-"""matplotlib views of labnn results. The only module of labnn that imports matplotlib.
+"""matplotlib views of the report's results (the explorer draws its own view in
+``labnn.explorer.widgets``).
 
 Colours follow the lab: class 0 red, class 1 blue.
 """
