@@ -73,30 +73,13 @@ def linear_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.ones_like(z)
 
 
-def _sigmoid_backward(z, a, da):
-    d = 1.0 - a
-    d *= a
-    d *= da
-    return d
-
-
-def _tanh_backward(z, a, da):
-    d = a * a
-    np.subtract(1.0, d, out=d)
-    d *= da
-    return d
-
-
 @dataclass(frozen=True)
 class ActivationFunction:
-    """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring).
-    ``fused_backward(z, a, da)``, if given, must equal ``da * derivative(z, a)``; it only saves
-    temporaries (tests check the equality)."""
+    """An activation: ``value(z)`` and ``derivative(z, a)`` (see the module docstring)."""
 
     name: str
     value: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    fused_backward: Callable | None = None
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -104,10 +87,8 @@ class ActivationFunction:
 
     def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray) -> np.ndarray:
         """dL/dz = dL/da * da/dz."""
-        if self.name == "linear":
+        if self.name == "linear":   # f'(z) = 1: no array of ones to multiply by
             return da
-        if self.fused_backward is not None:
-            return self.fused_backward(z, a, da)
         return da * self.derivative(z, a)
 
 
@@ -127,8 +108,8 @@ def register(activation: ActivationFunction, *, overwrite: bool = False) -> Acti
 
 
 for _act in (
-    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative, _sigmoid_backward),
-    ActivationFunction("tanh", tanh, tanh_derivative, _tanh_backward),
+    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative),
+    ActivationFunction("tanh", tanh, tanh_derivative),
     ActivationFunction("relu", relu, relu_derivative),
     ActivationFunction("leaky_relu", leaky_relu, leaky_relu_derivative),
     ActivationFunction("linear", linear, linear_derivative),

@@ -162,7 +162,8 @@ class NetworkStack(Sequential):
         if not networks or not all(isinstance(n, Network) for n in networks):
             raise ValueError("networks: expected a non-empty list of labnn Networks")
         first = networks[0]
-        first._require_layers()
+        if not first.layers:
+            raise ValueError("networks: they have no layers yet; call add_layer first")
         for i, net in enumerate(networks):
             if (net.input_shape != first.input_shape or net.dtype != first.dtype
                     or [layer.describe() for layer in net.layers]

@@ -32,3 +32,30 @@ def test_image_plots_build_figures():
     with pytest.raises(ValueError, match="^W: expected conv weights"):
         show_filters(np.zeros((3, 3)))
     plt.close("all")
+
+
+def test_sweep_plots_draw_every_group_with_its_median():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from labnn.report import experiments as E
+    from labnn.report import plots
+
+    rs = E.sweep([E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=40)
+                  for ds in ("linear", "xor") for lr in (0.1, 1.0) for s in range(3)], workers=1)
+    fig, axes = plt.subplots(1, 3)
+    plots.plot_sweep_metric(rs, "lr", "final_loss", ax=axes[0], logx=True)
+    plots.plot_sweep_metric(rs, "lr", "epochs_to_100", ax=axes[1], never=40)
+    plots.plot_sweep_curves([r for r in rs if r.config.dataset == "xor"], by="lr", ax=axes[2])
+    medians = [line for line in axes[0].get_lines() if "median" in line.get_label()]
+    assert [m.get_label() for m in medians] == ["linear (median)", "xor (median)"]
+    for m, ds in zip(medians, ("linear", "xor")):
+        expected = [np.median([r.final_loss for r in rs
+                               if r.config.dataset == ds and r.config.lr == lr])
+                    for lr in (0.1, 1.0)]
+        assert np.allclose(m.get_ydata(), expected)
+    assert len(axes[2].get_lines()) >= 2                     # one median curve per lr
+    assert axes[1].get_ylabel() == "epochs to 100 % accuracy"
+    plt.close(fig)

@@ -34,8 +34,8 @@ from ..lab import lab_network
 from ..network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History
 from ..stack import NetworkStack
 
-DATASETS = ("linear", "xor")
-"""The lab's two data sets."""
+LAB_DATASETS = ("linear", "xor")
+"""The lab's two data sets (the explorer has more: ``labnn.explorer.playground.DATASETS``)."""
 
 LINEAR_N = 100
 """Points in the lab's linear data set."""
@@ -64,8 +64,8 @@ class RunConfig:
     """Stop at the first epoch with 100 % accuracy (for studies that only need that epoch)."""
 
     def __post_init__(self):
-        if self.dataset not in DATASETS:
-            raise ValueError(f"dataset: expected one of {', '.join(DATASETS)}, "
+        if self.dataset not in LAB_DATASETS:
+            raise ValueError(f"dataset: expected one of {', '.join(LAB_DATASETS)}, "
                              f"got {self.dataset!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) \
                 or self.seed < 0:
@@ -104,7 +104,7 @@ def load_data(dataset: str, seed: int = 0):
         return _data.generate_linear(LINEAR_N, seed=seed)
     if dataset == "xor":
         return _data.generate_xor_easy()
-    raise ValueError(f"dataset: expected one of {', '.join(DATASETS)}, got {dataset!r}")
+    raise ValueError(f"dataset: expected one of {', '.join(LAB_DATASETS)}, got {dataset!r}")
 
 
 def build(config: RunConfig):
@@ -113,7 +113,7 @@ def build(config: RunConfig):
                        activation=config.activation, seed=config.seed)
 
 
-def train(config: RunConfig):
+def _train_run(config: RunConfig):
     """Train the network of ``config``; returns (network, X, y, RunResult)."""
     X, y = load_data(config.dataset, config.seed)
     net = build(config)
@@ -155,7 +155,7 @@ def _stop_at_100(epoch: int, history: History) -> bool:
 
 def run(config: RunConfig) -> RunResult:
     """Train once and return what was measured (deterministic in ``config``)."""
-    return train(config)[3]
+    return _train_run(config)[3]
 
 
 _WORKER_ENV = {
@@ -290,13 +290,13 @@ def _grid(datasets, seeds, **varying) -> list[RunConfig]:
     return configs
 
 
-def seed_study(seeds=range(10), datasets=DATASETS, workers=None, **config) -> list[RunResult]:
+def seed_study(seeds=range(10), datasets=LAB_DATASETS, workers=None, **config) -> list[RunResult]:
     """The documented default (or ``config`` overrides) on each data set over ``seeds``."""
     base = [replace(c, **config) for c in _grid(datasets, seeds)]
     return sweep(base, workers)
 
 
-def learning_rate_study(lrs: Sequence[float], seeds=range(10), datasets=DATASETS,
+def learning_rate_study(lrs: Sequence[float], seeds=range(10), datasets=LAB_DATASETS,
                         workers=None, **config) -> list[RunResult]:
     """Plain SGD at each learning rate in ``lrs``, every seed, every data set."""
     lrs = [float(v) for v in lrs]
@@ -305,7 +305,7 @@ def learning_rate_study(lrs: Sequence[float], seeds=range(10), datasets=DATASETS
     return sweep([replace(c, **config) for c in _grid(datasets, seeds, lr=lrs)], workers)
 
 
-def hidden_units_study(hidden_units: Sequence[int], seeds=range(10), datasets=DATASETS,
+def hidden_units_study(hidden_units: Sequence[int], seeds=range(10), datasets=LAB_DATASETS,
                        workers=None, **config) -> list[RunResult]:
     """The lab network with each of ``hidden_units`` units per hidden layer."""
     hidden_units = [check_positive_int(u, "hidden_units") for u in hidden_units]
@@ -315,7 +315,7 @@ def hidden_units_study(hidden_units: Sequence[int], seeds=range(10), datasets=DA
     return sweep([replace(c, **config) for c in configs], workers)
 
 
-def activation_study(activations: Sequence[str], seeds=range(10), datasets=DATASETS,
+def activation_study(activations: Sequence[str], seeds=range(10), datasets=LAB_DATASETS,
                      workers=None, **config) -> list[RunResult]:
     """The lab network with each activation in its hidden layers (``linear``: no activation
     at all, the output unit included)."""
@@ -326,7 +326,7 @@ def activation_study(activations: Sequence[str], seeds=range(10), datasets=DATAS
     return sweep([replace(c, **config) for c in configs], workers)
 
 
-def optimizer_study(optimizers: dict, seeds=range(10), datasets=DATASETS, workers=None,
+def optimizer_study(optimizers: dict, seeds=range(10), datasets=LAB_DATASETS, workers=None,
                     **config) -> list[RunResult]:
     """Each optimizer at its learning rate: ``optimizers`` maps a name (sgd, momentum,
     adagrad, rmsprop, adam) to a learning rate."""
@@ -530,8 +530,8 @@ def pick_lr(results: Iterable[RunResult], slack: float = 0.1) -> dict:
 
 
 __all__ = [
-    "APPROX", "DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
+    "APPROX", "LAB_DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
     "default_workers", "format_table", "group", "hidden_units_study", "learning_rate_study",
     "load_data", "loss_ratio", "network", "optimizer_study", "oscillation", "pick_lr", "run",
-    "run_stack", "seed_study", "summarize", "sweep", "train", "wilson_interval",
+    "run_stack", "seed_study", "summarize", "sweep", "wilson_interval",
 ]
