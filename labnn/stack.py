@@ -234,7 +234,10 @@ class NetworkStack(Sequential):
             lr = DEFAULT_LR if optimizer is None else _optim.make(optimizer).lr
         if isinstance(lr, (int, float, np.floating)) and not isinstance(lr, bool):
             lr = [lr] * self.size
-        lr = np.array(lr, dtype=np.float64) if not isinstance(lr, str) else None
+        try:
+            lr = None if isinstance(lr, str) else np.array(lr, dtype=np.float64)
+        except (TypeError, ValueError):     # ["fast"], [1.0, None], ragged lists
+            lr = None
         if lr is None or lr.shape != (self.size,) or not (np.isfinite(lr) & (lr > 0)).all():
             raise ValueError(f"lr: expected a positive finite number or {self.size} of them "
                              f"(one per network)")

@@ -146,7 +146,8 @@ class TestBadInput:
 
     @pytest.mark.parametrize("kw, match", [
         ({"lr": [1.0, 2.0]}, "lr"), ({"lr": -1.0}, "lr"), ({"lr": [1.0, np.nan, 1.0]}, "lr"),
-        ({"lr": "fast"}, "lr"), ({"epochs": 0}, "epochs"), ({"stop_at": 1.5}, "stop_at"),
+        ({"lr": "fast"}, "lr"), ({"lr": ["a", 1.0, 1.0]}, "lr"), ({"lr": [1.0, None, 1.0]}, "lr"),
+        ({"epochs": 0}, "epochs"), ({"stop_at": 1.5}, "stop_at"),
         ({"optimizer": "nope"}, "optimizer"), ({"optimizer": optim.SGD(1.0)}, "optimizer"),
         ({"loss": "hinge"}, "loss"),
     ])
