@@ -8,22 +8,28 @@ derivative gives 1e-3 .. 1.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import losses as _losses
+from ._checks import check_positive_float
 
 
 def relative_error(analytic, numeric, elementwise: bool = False) -> float:
     """Relative error of two gradient arrays in the max norm:
     max |a - n| / (max |a| + max |n|), 0 when both are 0. With ``elementwise=True``, the
     largest per-element |a_i - n_i| / (|a_i| + |n_i|) instead (stricter, but dominated by
-    round-off on elements whose gradient is tiny)."""
+    round-off on elements whose gradient is tiny). A NaN or inf in either gradient gives inf:
+    a check can never pass on numbers that are not numbers."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
         raise ValueError(f"numeric: expected shape {a.shape}, got {n.shape}")
     if a.size == 0:
         return 0.0
+    if not (np.isfinite(a).all() and np.isfinite(n).all()):
+        return math.inf
     if elementwise:
         num = np.abs(a - n)
         den = np.abs(a) + np.abs(n)
@@ -48,7 +54,8 @@ def format_error(error: float, width: int = 0) -> str:
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """d f / d x by centred differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), changing
     ``x`` in place one element at a time (and restoring it). ``f()`` takes no argument and
-    returns a float."""
+    returns a float. ``x`` is restored even when ``f`` raises."""
+    eps = check_positive_float(eps, "eps")
     if x.dtype != np.float64:
         raise ValueError(f"x: expected a float64 array for a gradient check, got {x.dtype}")
     grad = np.zeros_like(x)
@@ -57,11 +64,13 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
         raise ValueError("x: expected a contiguous array (it is changed in place)")
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + eps
-        plus = f()
-        flat[i] = old - eps
-        minus = f()
-        flat[i] = old
+        try:
+            flat[i] = old + eps
+            plus = f()
+            flat[i] = old - eps
+            minus = f()
+        finally:
+            flat[i] = old
         gflat[i] = (plus - minus) / (2 * eps)
     return grad
 
@@ -69,7 +78,9 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
 def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, float]:
     """Relative error between back-propagation and centred differences for every parameter
     of ``net`` (names W1, b1, W2, b2, ... by layer position; other layers' params as
-    P<i>_<j>) and for the input X. The network must be float64."""
+    P<i>_<j>) and for the input X. The network must be float64. A network whose gradients all
+    vanish (every unit saturated) raises ValueError: zero against zero would pass any check."""
+    eps = check_positive_float(eps, "eps")
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
     checked, _ = _losses.get(loss)
@@ -90,7 +101,11 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, 
             name = (("W", "b")[j] + str(li + 1)) if len(layer.params) == 2 else f"P{li + 1}_{j}"
             errors[name] = relative_error(analytic[k], numerical_gradient(objective, p, eps))
             k += 1
-    errors["X"] = relative_error(dX, numerical_gradient(objective, X, eps))
+    numeric_dX = numerical_gradient(objective, X, eps)
+    errors["X"] = relative_error(dX, numeric_dX)
+    if not any(g.any() for g in analytic) and not dX.any() and not numeric_dX.any():
+        raise ValueError("net: every gradient is exactly zero at these parameters (saturated "
+                         "units?); a gradient check cannot tell right from wrong there")
     return errors
 
 
@@ -99,6 +114,7 @@ def check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float:
     of its value, element-wise."""
     from .activations import get
 
+    eps = check_positive_float(eps, "eps")
     act = get(activation)
     z = np.asarray(z, dtype=np.float64)
     analytic = act.derivative(z, act.value(z))
@@ -108,6 +124,7 @@ def check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float:
 
 def check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> float:
     """Relative error of a loss's dL/dy_hat against centred differences."""
+    eps = check_positive_float(eps, "eps")
     checked, _ = _losses.get(loss)
     y_hat = np.array(y_hat, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)

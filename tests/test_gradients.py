@@ -6,7 +6,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import labnn
-from labnn.gradcheck import check_loss, check_network, numerical_gradient, relative_error
+from labnn.data import generate_xor_easy
+from labnn.gradcheck import (
+    check_activation,
+    check_loss,
+    check_network,
+    numerical_gradient,
+    relative_error,
+)
 from labnn.lab.seed_errors import SEED_SIGMOID
 
 TOL = 1e-7
@@ -115,3 +122,54 @@ def test_gradcheck_refuses_float32_networks():
     X, y = labnn.data.generate_xor_easy()
     with pytest.raises(ValueError, match="net: expected a float64"):
         check_network(net, X, y)
+
+
+class TestTheCheckOnlyPassesWhatItEarns:
+    """One root cause: a gradient check that reports a pass on NaN, on vanished gradients, or
+    after a perturbation it did not undo. Each variant must fail loudly instead."""
+
+    @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+    @pytest.mark.parametrize("side", ["analytic", "numeric"])
+    def test_non_finite_gradients_never_pass(self, bad, side):
+        good = np.array([1.0, 2.0, 3.0])
+        broken = good.copy()
+        broken[1] = bad
+        a, n = (broken, good) if side == "analytic" else (good, broken)
+        assert relative_error(a, n) == np.inf
+        assert relative_error(a, n, elementwise=True) == np.inf
+
+    @pytest.mark.parametrize("eps", [0, -1e-5, np.nan, np.inf, "1e-5", None, True])
+    def test_a_bad_eps_is_refused_before_anything_moves(self, eps):
+        X, y = generate_xor_easy()
+        net = labnn.lab_network(seed=0)
+        before = [p.copy() for p in net.params]
+        for call in (lambda: check_network(net, X, y, eps=eps),
+                     lambda: check_activation("tanh", np.linspace(-2, 2, 5), eps=eps),
+                     lambda: check_loss("mse", np.full((3, 1), 0.3), np.ones((3, 1)), eps=eps),
+                     lambda: numerical_gradient(lambda: 0.0, np.zeros(3), eps=eps)):
+            with pytest.raises(ValueError, match="eps"):
+                call()
+        assert all(np.array_equal(p, q) for p, q in zip(net.params, before))
+
+    def test_the_perturbation_is_undone_when_the_objective_raises(self):
+        x = np.array([1.0, 2.0, 3.0])
+        calls = []
+
+        def f():
+            calls.append(x.copy())
+            if len(calls) == 3:
+                raise RuntimeError("the objective fails halfway")
+            return float(x.sum())
+
+        with pytest.raises(RuntimeError):
+            numerical_gradient(f, x)
+        assert np.array_equal(x, [1.0, 2.0, 3.0])
+
+    def test_a_network_whose_gradients_all_vanish_is_refused(self):
+        X, y = generate_xor_easy()
+        net = labnn.lab_network(seed=0)
+        for p in net.params:
+            p *= 1e4                                # every sigmoid saturated: exact zeros
+        with pytest.raises(ValueError, match="net: every gradient is exactly zero"):
+            check_network(net, X, y)
+        assert max(check_network(labnn.lab_network(seed=0), X, y).values()) < 1e-7
