@@ -271,7 +271,7 @@ class Network(Sequential):
                 if callback is not None and callback(epoch, history):
                     history.stopped_early = True
                     break
-        return history
+        return self._finished(history, opt)
 
     def _fit_data(self, X, y, loss: str):
         """Validated X, y and the loss function that training uses."""
@@ -333,6 +333,19 @@ class Network(Sequential):
         raise ValueError(f"optimizer: expected None, a name ({', '.join(_optim.NAMES)}) or an "
                          f"Optimizer, got {type(optimizer).__name__}")
 
+    def _finite(self) -> bool:
+        return all(np.isfinite(p).all() for p in self.params)
+
+    def _finished(self, history, opt) -> History:
+        """The history of a finished fit; a last update that made a parameter NaN or inf is a
+        divergence too (the loss of the next epoch, which would show it, is never computed)."""
+        if not self._finite():
+            raise DivergenceError(
+                f"training diverged: the update of epoch {history.epochs} made a parameter NaN "
+                f"or inf ({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate",
+                history)
+        return history
+
     @staticmethod
     def _diverged(history, epoch, value, opt):
         raise DivergenceError(
@@ -353,6 +366,9 @@ class Network(Sequential):
         """Write the architecture and parameters to ``path`` (.npz, no pickles). The file is
         written to a temporary name and moved into place, so it is never half-written."""
         self._require_layers()
+        if not self._finite():
+            raise ValueError("network: it has NaN or inf parameters (a diverged run?); "
+                             "refusing to save them")
         arrays = {
             "format": np.array(SAVE_FORMAT),
             "input_shape": np.array(self.input_shape, dtype=np.int64),
@@ -420,6 +436,8 @@ class Network(Sequential):
                 if stored.shape != p.shape or stored.dtype.kind != "f":
                     raise ValueError(f"path: layer {i} parameter {j} has shape {stored.shape}, "
                                      f"expected {p.shape}")
+                if not np.isfinite(stored).all():
+                    raise ValueError(f"path: layer {i} parameter {j} holds NaN or inf values")
                 p[...] = stored
         return net
 

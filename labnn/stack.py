@@ -136,10 +136,15 @@ class _Ledger:
         self.active = self.active[mask]
 
     def finish(self, params) -> list:
-        """Every network's parameters: the active ones as they are now."""
+        """Every network's parameters: the active ones as they are now. One whose last update
+        made a parameter NaN or inf diverged at the epoch after its last, where ``fit`` raises."""
         if self.active.size:
+            bad = np.zeros(self.active.size, dtype=bool)
             for f, p in zip(self.final, params):
                 f[self.active] = p
+                bad |= ~np.isfinite(p.reshape(len(p), -1)).all(axis=1)
+            gone = self.active[bad]
+            self.diverged_at[gone] = self.epochs_run[gone] + 1
         return self.final
 
     def history(self) -> StackHistory:

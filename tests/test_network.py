@@ -314,3 +314,42 @@ def test_history_holds_plain_floats():
     h2 = labnn.lab_network(seed=0).fit(*XOR, epochs=3, batch_size=5, seed=0)
     for hist in (h, h2):
         assert all(type(v) is float for v in hist.loss + hist.accuracy)
+
+
+class TestNoRunEndsWithNonFiniteParameters:
+    """One root cause: a last update that makes the parameters NaN or inf went unseen (only the
+    loss computed before each update was checked), and save/load passed such weights on."""
+
+    @pytest.mark.parametrize("epochs, stop_after", [(1, None), (5, 1), (5, 2)])
+    def test_a_last_update_that_blows_up_raises(self, epochs, stop_after):
+        X, y = generate_linear(20, seed=0)
+        net = labnn.Network(2, seed=0).add_layer(4, "linear").add_layer(1, "linear")
+        lrs = iter([1e-3] * ((stop_after or epochs) - 1) + [1e308])
+        opt = labnn.optim.SGD(lr=1e-3)
+
+        def callback(epoch, history):                     # the last update is the huge one
+            opt.lr = next(lrs, 1e-3)
+            return stop_after is not None and epoch == stop_after
+
+        opt.lr = next(lrs)
+        with pytest.raises(labnn.DivergenceError, match="made a parameter NaN or inf") as err:
+            net.fit(X * 1e3, y, epochs=epochs, optimizer=opt, callback=callback)
+        assert err.value.history.epochs == (stop_after or epochs)
+        assert all(np.isfinite(err.value.history.loss))
+
+    def test_save_refuses_and_load_rejects_non_finite_weights(self, tmp_path):
+        net = labnn.lab_network(seed=0)
+        for bad in (np.nan, np.inf, -np.inf):
+            net.params[2][0, 0] = bad
+            with pytest.raises(ValueError, match="NaN or inf"):
+                net.save(tmp_path / "bad.npz")
+            assert not (tmp_path / "bad.npz").exists()
+        good = labnn.lab_network(seed=0)
+        good.save(tmp_path / "good.npz")
+        with np.load(tmp_path / "good.npz", allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        arrays["layer1_param0"] = arrays["layer1_param0"].copy()
+        arrays["layer1_param0"][1, 1] = np.nan
+        np.savez(tmp_path / "tampered.npz", **arrays)
+        with pytest.raises(ValueError, match="layer 1 parameter 0 holds NaN or inf"):
+            labnn.Network.load(tmp_path / "tampered.npz")

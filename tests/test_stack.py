@@ -205,3 +205,21 @@ def test_sweep_trains_stacks_that_equal_single_runs():
         assert a.final_accuracy == b.final_accuracy or (np.isnan(a.final_accuracy)
                                                         and np.isnan(b.final_accuracy))
         assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))
+
+
+def test_a_last_update_that_blows_up_marks_only_that_network_as_diverged():
+    X, y = generate_linear(20, seed=0)
+    X = X * 1e3
+
+    def nets():
+        return [labnn.Network(2, seed=s).add_layer(4, "linear").add_layer(1, "linear")
+                for s in range(2)]
+
+    stack = NetworkStack(nets())
+    history = stack.fit(X, y, epochs=1, lr=[1e-12, 1e308])
+    assert list(history.diverged_at) == [0, 2]
+    single = nets()[1]
+    with pytest.raises(labnn.DivergenceError) as err:
+        single.fit(X, y, epochs=1, lr=1e308)
+    assert err.value.history.epochs + 1 == history.diverged_at[1]
+    assert history.history(1).loss == err.value.history.loss
