@@ -121,6 +121,15 @@ LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce),
           "cross_entropy": (softmax_cross_entropy, _softmax_ce)}
 
 
+def for_training(name, y):
+    """The unchecked loss function that training calls every step, after checking the targets
+    once: ``bce`` needs them in [0, 1]. One check for ``Network.fit`` and ``NetworkStack.fit``."""
+    _, fast = get(name)
+    if name.lower() == "bce" and ((y < 0) | (y > 1)).any():
+        raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+    return fast
+
+
 def get(name):
     """(checked, fast) pair for a loss name."""
     if not isinstance(name, str) or name.lower() not in LOSSES:

@@ -277,10 +277,7 @@ class Network(Sequential):
         """Validated X, y and the loss function that training uses."""
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
-        _, loss_fn = _losses.get(loss)
-        if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
-            raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
-        return X, y, loss_fn
+        return X, y, _losses.for_training(loss, y)
 
     def train_step(self, X, y, labels, loss_fn, optimizer) -> tuple[float, int]:
         """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,

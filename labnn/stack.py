@@ -83,13 +83,6 @@ class StackHistory:
         return [int(f) if r else None for f, r in zip(first, reached.any(axis=0))]
 
 
-def _loss_for(loss: str, y):
-    _, loss_fn = _losses.get(loss)
-    if loss.lower() == "bce" and ((y < 0) | (y > 1)).any():
-        raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
-    return loss_fn
-
-
 class _Ledger:
     """What ``NetworkStack.fit`` records per network while the stack shrinks: the curves, the
     epochs each network ran, where it diverged or stopped, and its parameters when it left.
@@ -269,7 +262,7 @@ class NetworkStack(Sequential):
         epochs = check_positive_int(epochs, "epochs")
         if stop_at is not None:
             stop_at = check_float_in(stop_at, "stop_at", 0.0, 1.0)
-        loss_fn = _loss_for(loss, y)
+        loss_fn = _losses.for_training(loss, y)
         opt = self._make_optimizer(optimizer, lr)
         multi = y.shape[-1] > 1
         labels = class_labels(y, multi)
@@ -326,11 +319,10 @@ class NetworkStack(Sequential):
             out = self.forward(X)
             value = loss_fn(out, y, stacked=True)[0]
         multi = y.shape[-1] > 1
-        if multi:
-            correct = (out.argmax(axis=-1) == y.argmax(axis=-1)).mean(axis=-1)
-        else:
-            correct = ((out > 0.5) == (y > 0.5)).mean(axis=(-2, -1))
-        return np.asarray(value, dtype=np.float64), correct
+        labels = class_labels(y, multi)
+        per_network = labels.shape[-1] if multi else labels.shape[-2] * labels.shape[-1]
+        correct = count_correct(out, labels, multi, axis=-1 if multi else (-2, -1))
+        return np.asarray(value, dtype=np.float64), correct / per_network
 
     def __repr__(self) -> str:
         layers = ", ".join(layer.describe() for layer in self.layers)
