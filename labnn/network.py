@@ -11,12 +11,7 @@ original report did) is not gradient descent; ``labnn.lab.seed_errors`` reproduc
 
 from __future__ import annotations
 
-import io
-import json
 import math
-import os
-import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +20,7 @@ import numpy as np
 from . import init as _init
 from . import losses as _losses
 from . import optim as _optim
+from . import saving as _saving
 from ._checks import (
     check_array,
     check_dtype,
@@ -32,7 +28,7 @@ from ._checks import (
     check_positive_int,
     check_seed,
 )
-from .layers import LAYER_TYPES, Dense, Layer, Sequential
+from .layers import Dense, Layer, Sequential
 from .metrics import accuracy, class_labels, count_correct
 
 DEFAULT_LR = 1.0
@@ -40,9 +36,6 @@ DEFAULT_LR = 1.0
 
 DEFAULT_EPOCHS = 5000
 """The lab setup used across the report: 5000 full-batch epochs of SGD at lr 1.0."""
-
-SAVE_FORMAT = 1
-
 
 class DivergenceError(FloatingPointError):
     """Training produced a NaN or infinite loss. ``history`` holds the epochs before it."""
@@ -360,83 +353,14 @@ class Network(Sequential):
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
-        """Write the architecture and parameters to ``path`` (.npz, no pickles). The file is
-        written to a temporary name and moved into place, so it is never half-written."""
-        self._require_layers()
-        if not self._finite():
-            raise ValueError("network: it has NaN or inf parameters (a diverged run?); "
-                             "refusing to save them")
-        arrays = {
-            "format": np.array(SAVE_FORMAT),
-            "input_shape": np.array(self.input_shape, dtype=np.int64),
-            "dtype": np.array(str(self.dtype)),
-            "init": np.array(self.init),
-            "layer_types": np.array([type(layer).__name__ for layer in self.layers]),
-        }
-        for i, layer in enumerate(self.layers):
-            arrays[f"layer{i}_config"] = np.array(json.dumps(layer.config()))
-            for j, p in enumerate(layer.params):
-                arrays[f"layer{i}_param{j}"] = p
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".labnn-", suffix=".npz.tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        """Write the architecture and parameters to ``path`` (.npz, no pickles), never
+        half-written; see ``labnn.saving``."""
+        _saving.save(self, path)
 
     @classmethod
     def load(cls, path) -> Network:
-        """Read a network written by ``save`` (``allow_pickle=False``)."""
-        path = os.fspath(path)
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except OSError as exc:
-            raise ValueError(f"path: cannot read {path!r}: {exc.strerror}") from exc
-        if not raw.startswith(b"PK"):  # an .npz is a zip archive
-            raise ValueError(f"path: {path!r} is not a labnn .npz file (not a zip archive)")
-        try:
-            with np.load(io.BytesIO(raw), allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except ValueError as exc:
-            raise ValueError(f"path: {path!r} holds object arrays (pickles), which labnn "
-                             f"never loads") from exc
-        except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-            raise ValueError(f"path: {path!r} is not a labnn .npz file") from exc
-        try:
-            return cls._from_arrays(arrays)
-        except (KeyError, TypeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"path: {path!r} is not a labnn network file "
-                             f"(missing or malformed {exc})") from exc
-
-    @classmethod
-    def _from_arrays(cls, arrays) -> Network:
-        if "format" not in arrays or int(arrays["format"]) != SAVE_FORMAT:
-            raise ValueError("path: not a labnn network file (format marker missing or unknown)")
-        shape = tuple(int(d) for d in arrays["input_shape"])
-        net = cls(shape if len(shape) > 1 else shape[0], dtype=str(arrays["dtype"]),
-                  init=str(arrays["init"]))
-        for i, type_name in enumerate(arrays["layer_types"]):
-            type_name = str(type_name)
-            if type_name not in LAYER_TYPES:
-                raise ValueError(f"path: unknown layer type {type_name!r} in the file")
-            config = json.loads(str(arrays[f"layer{i}_config"]))
-            layer = LAYER_TYPES[type_name].from_config(config)
-            net.add(layer)
-            for j, p in enumerate(layer.params):
-                stored = arrays[f"layer{i}_param{j}"]
-                if stored.shape != p.shape or stored.dtype.kind != "f":
-                    raise ValueError(f"path: layer {i} parameter {j} has shape {stored.shape}, "
-                                     f"expected {p.shape}")
-                if not np.isfinite(stored).all():
-                    raise ValueError(f"path: layer {i} parameter {j} holds NaN or inf values")
-                p[...] = stored
-        return net
+        """Read a network written by ``save``; see ``labnn.saving``."""
+        return _saving.load(path, cls)
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
