@@ -20,6 +20,22 @@ def check_dtype(dtype, name: str = "dtype") -> np.dtype:
     return dt
 
 
+def check_bool(value, name: str) -> bool:
+    """A flag: True or False (NumPy bools too). Strings such as "false" and numbers such as 0
+    are refused rather than read as truthy or falsy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
+def check_file(file, name: str = "file"):
+    """Where text goes: None (stdout) or an open text stream (anything with ``write``)."""
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise ValueError(f"{name}: expected None (stdout) or an open text file such as "
+                         f"sys.stderr, got {file!r}; open a path with open(path, 'w') first")
+    return file
+
+
 def check_positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")
@@ -86,8 +102,19 @@ def check_array(a, name: str, *, ndim: int | None = None, dtype=None, allow_empt
         raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name}: expected a non-empty array, got shape {arr.shape}")
-    if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(f"{name}: expected finite values, found NaN or inf")
+    if dtype is not None and arr.dtype != dtype:
+        arr = _cast(arr, np.dtype(dtype), name)
     return arr
+
+
+def _cast(arr, dtype, name):
+    """``arr`` as ``dtype``, refusing values too large for it (1e300 into float32 would become
+    inf, with an overflow warning) rather than casting them to inf."""
+    if dtype.kind == "f" and arr.size:
+        largest, limit = float(np.abs(arr).max()), float(np.finfo(dtype).max)
+        if largest > limit:
+            raise ValueError(f"{name}: values up to {largest:.3g} do not fit in {dtype} (largest "
+                             f"{limit:.3g}); use a float64 network or scale them")
+    return arr.astype(dtype)

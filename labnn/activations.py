@@ -12,10 +12,13 @@ Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._checks import check_bool
 
 LEAKY_SLOPE = 0.01
 
@@ -80,6 +83,8 @@ class ActivationFunction:
     name: str
     value: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    output_range: tuple[float, float] = (-math.inf, math.inf)
+    """The interval the values lie in (a loss such as bce asks for [0, 1])."""
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -97,20 +102,27 @@ ALIASES = {"none": "linear", "identity": "linear"}
 
 
 def register(activation: ActivationFunction, *, overwrite: bool = False) -> ActivationFunction:
-    """Add an activation to the registry so layers can name it."""
+    """Add an activation to the registry so layers can name it. Names are looked up without
+    regard to case, so they are registered in lower case: ``MySig`` is found as ``mysig``."""
+    overwrite = check_bool(overwrite, "overwrite")
     if not isinstance(activation, ActivationFunction):
         raise ValueError(f"activation: expected an ActivationFunction, got "
                          f"{type(activation).__name__}")
-    if activation.name in REGISTRY and not overwrite:
+    if not isinstance(activation.name, str) or not activation.name.strip():
+        raise ValueError(f"activation: expected a non-empty name, got {activation.name!r}")
+    key = activation.name.lower()
+    if key in ALIASES:
+        raise ValueError(f"activation: {activation.name!r} is an alias of {ALIASES[key]!r}")
+    if key in REGISTRY and not overwrite:
         raise ValueError(f"activation: the name {activation.name!r} is already registered")
-    REGISTRY[activation.name] = activation
+    REGISTRY[key] = activation
     return activation
 
 
 for _act in (
-    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative),
-    ActivationFunction("tanh", tanh, tanh_derivative),
-    ActivationFunction("relu", relu, relu_derivative),
+    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative, (0.0, 1.0)),
+    ActivationFunction("tanh", tanh, tanh_derivative, (-1.0, 1.0)),
+    ActivationFunction("relu", relu, relu_derivative, (0.0, math.inf)),
     ActivationFunction("leaky_relu", leaky_relu, leaky_relu_derivative),
     ActivationFunction("linear", linear, linear_derivative),
 ):

@@ -83,14 +83,14 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, 
     eps = check_positive_float(eps, "eps")
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
-    checked, _ = _losses.get(loss)
-    X = np.array(X, dtype=np.float64)      # own copy, perturbed in place
-    y = np.asarray(y, dtype=np.float64)
+    X = np.array(net._check_X(X), dtype=np.float64)      # own copy, perturbed in place
+    y = net._check_y(y, X.shape[0])
+    loss_fn = net._loss_fn(loss, y)      # the checks and the function that fit uses
 
     def objective():
-        return checked(net.forward(X), y)[0]
+        return float(loss_fn(net.forward(X), y)[0])
 
-    _, dout = checked(net.forward(X), y)
+    _, dout = loss_fn(net.forward(X), y)
     dX = net.backward(dout)
     analytic = [g.copy() for g in net.grads]
 

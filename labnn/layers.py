@@ -29,6 +29,8 @@ class Layer:
 
     params: list
     grads: list
+    in_network: bool = False
+    """Set once a network has built this layer: a layer belongs to one network, once."""
 
     def build(self, input_shape: tuple, rng: np.random.Generator, dtype, init: str) -> tuple:
         """Create parameters for per-sample ``input_shape``; return the per-sample output
@@ -108,9 +110,10 @@ class Dense(Layer):
         return (self.units,)
 
     def forward(self, x):
-        z = x @ self.W
-        z += self.b[..., np.newaxis, :]  # b is one row, added to every sample's row of z
-        a = self.activation.value(z)
+        with np.errstate(over="ignore"):     # exp(-z) -> inf gives sigmoid's exact limit 0
+            z = x @ self.W
+            z += self.b[..., np.newaxis, :]  # b is one row, added to every sample's row of z
+            a = self.activation.value(z)
         self._cache = (x, z, a)
         return a
 
@@ -147,7 +150,8 @@ class Activation(Layer):
         return tuple(input_shape)
 
     def forward(self, x):
-        a = self.activation.value(x)
+        with np.errstate(over="ignore"):
+            a = self.activation.value(x)
         self._cache = (x, a)
         return a
 
@@ -182,9 +186,20 @@ class Sequential:
         """[dW1, db1, ...], filled by the backward pass, in the order of ``params``."""
         return [g for layer in self.layers for g in layer.grads]
 
-    def _forward(self, X):
+    @property
+    def output_range(self) -> tuple[float, float]:
+        """The interval the outputs lie in: the last layer's activation's range (a loss such as
+        bce asks for [0, 1]), unbounded when the last layer has no activation."""
+        activation = getattr(self.layers[-1], "activation", None)
+        return activation.output_range if activation is not None else (-np.inf, np.inf)
+
+    def _forward(self, X, outputs: list | None = None):
+        """The output of the last layer; every layer's output is appended to ``outputs`` when
+        given (for looking inside)."""
         for layer in self.layers:
             X = layer.forward(X)
+            if outputs is not None:
+                outputs.append(X)
         return X
 
     def _backward(self, dout, need_dx: bool = True):

@@ -76,6 +76,7 @@ def bce(y_hat, y):
     y_hat, y = _check_pair(y_hat, y)
     if (y_hat < 0).any() or (y_hat > 1).any():
         raise ValueError("y_hat: expected probabilities in [0, 1] for bce")
+    check_targets("bce", y)
     loss, grad = _bce(y_hat, y)
     return _as_float(loss), grad
 
@@ -105,12 +106,9 @@ def softmax_cross_entropy(z, y):
     """Mean softmax cross-entropy of logits z (N, C) against one-hot targets y (N, C) (rows of
     non-negative numbers summing to 1). Returns (loss: float, dL/dz (N, C))."""
     z, y = _check_pair(z, y)
-    if z.ndim != 2 or z.shape[1] < 2:
-        raise ValueError(f"y_hat: softmax_ce expects logits of shape (N, C) with C >= 2 "
-                         f"classes, got {z.shape}")
-    if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0, rtol=0.0, atol=1e-6):
-        raise ValueError("y: expected one-hot rows (non-negative, each summing to 1) for "
-                         "softmax_ce")
+    if z.ndim != 2:
+        raise ValueError(f"y_hat: softmax_ce expects logits of shape (N, C), got {z.shape}")
+    check_targets("softmax_ce", y)
     loss, grad = _softmax_ce(z, y)
     return _as_float(loss), grad
 
@@ -121,13 +119,42 @@ LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce),
           "cross_entropy": (softmax_cross_entropy, _softmax_ce)}
 
 
-def for_training(name, y):
-    """The unchecked loss function that training calls every step, after checking the targets
-    once: ``bce`` needs them in [0, 1]. One check for ``Network.fit`` and ``NetworkStack.fit``."""
-    _, fast = get(name)
-    if name.lower() == "bce" and ((y < 0) | (y > 1)).any():
+def check_targets(name, y) -> None:
+    """The rule a loss sets on its targets y (..., K), the last axis holding one sample's K
+    outputs: ``bce`` needs values in [0, 1]; ``softmax_ce`` needs K >= 2 classes and one-hot
+    rows (non-negative, summing to 1). ``mse`` takes any finite numbers."""
+    name = _name(name)
+    if name == "bce" and ((y < 0) | (y > 1)).any():
         raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
+    if name == "softmax_ce":
+        if y.ndim == 0 or y.shape[-1] < 2:
+            raise ValueError(f"y: softmax_ce needs one column per class, at least 2 (a "
+                             f"network with that many outputs), got shape {y.shape}")
+        if (y < 0).any() or not np.allclose(y.sum(axis=-1), 1.0, rtol=0.0, atol=1e-6):
+            raise ValueError("y: expected one-hot rows (non-negative, each summing to 1) for "
+                             "softmax_ce")
+
+
+def for_network(name, y, output_range: tuple[float, float]):
+    """The unchecked loss function that a network's ``fit``, ``evaluate`` and ``loss`` (and a
+    stack's) call, after checking once what every call would otherwise check: the targets
+    (``check_targets``) and, for ``bce``, that the network's output activation can only give
+    probabilities (``output_range`` inside [0, 1]): an unbounded output would train on
+    clipped values."""
+    _, fast = get(name)
+    check_targets(name, y)
+    lo, hi = output_range
+    if _name(name) == "bce" and (lo < 0 or hi > 1):
+        raise ValueError(f"loss: 'bce' needs outputs in [0, 1] (a sigmoid output unit); this "
+                         f"network's outputs range over [{lo:g}, {hi:g}]; use a sigmoid "
+                         f"output or loss='mse'")
     return fast
+
+
+def _name(name):
+    """A loss's canonical name (``cross_entropy`` is ``softmax_ce``)."""
+    name = name.lower()
+    return "softmax_ce" if name == "cross_entropy" else name
 
 
 def get(name):

@@ -23,7 +23,9 @@ from . import optim as _optim
 from . import saving as _saving
 from ._checks import (
     check_array,
+    check_bool,
     check_dtype,
+    check_file,
     check_nonneg_int,
     check_positive_int,
     check_seed,
@@ -81,6 +83,16 @@ class History:
         return self
 
 
+def _fit_options(epochs, batch_size, shuffle, log_every, callback, file):
+    """``fit``'s options, validated."""
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback: expected a callable or None, got {callback!r}")
+    if batch_size is not None:
+        batch_size = check_positive_int(batch_size, "batch_size")
+    return (check_positive_int(epochs, "epochs"), batch_size, check_bool(shuffle, "shuffle"),
+            check_nonneg_int(log_every, "log_every"), callback, check_file(file))
+
+
 class Network(Sequential):
     """A feed-forward network.
 
@@ -114,9 +126,12 @@ class Network(Sequential):
         """Append any layer (Dense, Activation, Conv2D, ...); returns the network."""
         if not isinstance(layer, Layer):
             raise ValueError(f"layer: expected a labnn Layer, got {type(layer).__name__}")
-        if any(layer is existing for existing in self.layers):
-            raise ValueError("layer: this layer object is already in the network")
+        if layer.in_network:
+            raise ValueError("layer: this layer object is already in a network; adding it again "
+                             "would share its weights or re-initialise them. Make a new one, "
+                             "e.g. Dense(4, 'sigmoid'), for each place")
         self._out_shape = tuple(layer.build(self._out_shape, self.rng, self.dtype, self.init))
+        layer.in_network = True
         self.layers.append(layer)
         return self
 
@@ -154,11 +169,27 @@ class Network(Sequential):
         if not self.layers:
             raise ValueError("network: it has no layers yet; call add_layer first")
 
-    def _forward(self, X):
-        with np.errstate(over="ignore"):
-            out = super()._forward(X)
+    def _forward(self, X, outputs=None):
+        out = super()._forward(X, outputs)
         self._last_out_shape = out.shape
         return out
+
+    def _checked_forward(self, X, name="X", outputs=None):
+        """The forward pass of a public call on validated inputs X: outputs that overflowed
+        to NaN or inf (finite but extreme inputs, or huge weights) raise ValueError instead of
+        being returned."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._forward(X, outputs)
+        if not np.isfinite(out).all():
+            raise ValueError(f"{name}: the network's output is NaN or inf for these inputs "
+                             f"(largest |value| {np.abs(X).max():.3g}): they are too large for "
+                             f"its weights; scale the inputs")
+        return out
+
+    def _loss_fn(self, loss, y):
+        """The loss function for targets y, checked once for this network (one path for fit,
+        evaluate and loss): the targets suit the loss, and bce gets probabilities."""
+        return _losses.for_network(loss, y, self.output_range)
 
     @property
     def _multi_class(self) -> bool:
@@ -167,7 +198,7 @@ class Network(Sequential):
 
     def forward(self, X) -> np.ndarray:
         """Outputs (N, out) for inputs X (N, in_features); caches what backward needs."""
-        return self._forward(self._check_X(X))
+        return self._checked_forward(self._check_X(X))
 
     def backward(self, dout) -> np.ndarray:
         """Back-propagate dL/d(output) (N, out): fills ``grads`` and returns dL/dX (N, D).
@@ -184,13 +215,8 @@ class Network(Sequential):
     def layer_outputs(self, X) -> list[np.ndarray]:
         """The output of every layer for inputs X, in order (the last is the network's output):
         for looking inside a network (what each layer or filter responds to)."""
-        out = self._check_X(X)
         outputs = []
-        with np.errstate(over="ignore"):
-            for layer in self.layers:
-                out = layer.forward(out)
-                outputs.append(out)
-        self._last_out_shape = out.shape
+        self._checked_forward(self._check_X(X), outputs=outputs)
         return outputs
 
     def predict(self, X) -> np.ndarray:
@@ -203,6 +229,14 @@ class Network(Sequential):
         ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). The pure part
         of every decision-boundary view."""
         resolution = check_positive_int(resolution, "resolution")
+        if self.input_shape != (2,):
+            raise ValueError(f"network: predict_grid needs a two-input network, this one takes "
+                             f"inputs of shape {self.input_shape}")
+        lo = check_array(lo, "lo", ndim=1, dtype=np.float64)
+        hi = check_array(hi, "hi", ndim=1, dtype=np.float64)
+        if lo.shape != (2,) or hi.shape != (2,) or not (lo < hi).all():
+            raise ValueError(f"lo, hi: expected two corners (x0, x1) with lo < hi in both "
+                             f"coordinates, got lo={lo.tolist()}, hi={hi.tolist()}")
         xs = np.linspace(lo[0], hi[0], resolution)
         ys = np.linspace(lo[1], hi[1], resolution)
         xx, yy = np.meshgrid(xs, ys)
@@ -210,9 +244,11 @@ class Network(Sequential):
         return xx, yy, p
 
     def loss(self, X, y, loss: str = "mse") -> float:
-        checked, _ = _losses.get(loss)
+        """The loss on X, y (any targets ``loss`` accepts, regression targets included)."""
         X = self._check_X(X)
-        return checked(self._forward(X), self._check_y(y, X.shape[0]))[0]
+        y = self._check_y(y, X.shape[0])
+        loss_fn = self._loss_fn(loss, y)
+        return float(loss_fn(self._checked_forward(X), y)[0])
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs: int = DEFAULT_EPOCHS, lr: float | None = None, optimizer=None,
@@ -230,7 +266,7 @@ class Network(Sequential):
                 (default: the torch default); with an Optimizer instance it must be None.
             optimizer: None (SGD), a name (sgd, momentum, adagrad, rmsprop, adam) or an
                 ``labnn.optim.Optimizer`` (whose state carries over between fit calls).
-            loss: "mse" or "bce".
+            loss: "mse", "bce" (a sigmoid output) or "softmax_ce" (logits, one-hot y).
             batch_size: None for full batch, else mini-batches of that size (the last one may be
                 smaller), reshuffled every epoch when ``shuffle``.
             seed: seed of the shuffling generator (None: fresh entropy).
@@ -241,12 +277,8 @@ class Network(Sequential):
         Returns a History; raises DivergenceError if the loss becomes NaN or inf.
         """
         X, y, loss_fn = self._fit_data(X, y, loss)
-        epochs = check_positive_int(epochs, "epochs")
-        log_every = check_nonneg_int(log_every, "log_every")
-        if callback is not None and not callable(callback):
-            raise ValueError(f"callback: expected a callable or None, got {callback!r}")
-        if batch_size is not None:
-            batch_size = check_positive_int(batch_size, "batch_size")
+        epochs, batch_size, shuffle, log_every, callback, file = _fit_options(
+            epochs, batch_size, shuffle, log_every, callback, file)
         opt = self._make_optimizer(optimizer, lr)
         opt.check(self.params, self.grads)
         rng, labels = np.random.default_rng(check_seed(seed)), class_labels(y, self._multi_class)
@@ -256,7 +288,7 @@ class Network(Sequential):
                 batches = self._batches(len(X), batch_size, shuffle, rng)
                 ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches)
                 if not math.isfinite(ep_loss):
-                    self._diverged(history, epoch, ep_loss, opt)
+                    self._diverged(history, epoch, ep_loss, opt, X)
                 history.loss.append(ep_loss)
                 history.accuracy.append(ep_acc)
                 if log_every and epoch % log_every == 0:
@@ -270,7 +302,7 @@ class Network(Sequential):
         """Validated X, y and the loss function that training uses."""
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
-        return X, y, _losses.for_training(loss, y)
+        return X, y, self._loss_fn(loss, y)
 
     def train_step(self, X, y, labels, loss_fn, optimizer) -> tuple[float, int]:
         """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
@@ -336,20 +368,28 @@ class Network(Sequential):
                 history)
         return history
 
-    @staticmethod
-    def _diverged(history, epoch, value, opt):
+    def _diverged(self, history, epoch, value, opt, X):
+        cause = (f"; at epoch 1, with inputs up to {np.abs(X).max():.3g} and weights up to "
+                 f"{max(np.abs(p).max() for p in self.params):.3g}, it may be the inputs that "
+                 f"are too large" if epoch == 1 else "")
         raise DivergenceError(
             f"training diverged: the loss became {value} at epoch {epoch} "
-            f"({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate", history)
+            f"({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate{cause}",
+            history)
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, X, y, loss: str = "mse") -> tuple[float, float]:
-        """(loss, accuracy) on X, y."""
-        checked, _ = _losses.get(loss)
+        """(loss, accuracy) on X, y: class labels (0/1, or one-hot rows for several outputs);
+        for regression targets, where accuracy means nothing, use ``loss``."""
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
-        y_hat = self._forward(X)
-        return checked(y_hat, y)[0], accuracy(y, y_hat)
+        loss_fn = self._loss_fn(loss, y)
+        if not self._multi_class and not np.isin(y, (0, 1)).all():
+            raise ValueError("y: accuracy needs class labels 0 or 1 for a one-output network, "
+                             f"got values such as {y[~np.isin(y, (0, 1))].flat[0]:g}; for "
+                             "regression targets use net.loss(X, y)")
+        y_hat = self._checked_forward(X)
+        return float(loss_fn(y_hat, y)[0]), accuracy(y, y_hat)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:

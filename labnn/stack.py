@@ -262,7 +262,7 @@ class NetworkStack(Sequential):
         epochs = check_positive_int(epochs, "epochs")
         if stop_at is not None:
             stop_at = check_float_in(stop_at, "stop_at", 0.0, 1.0)
-        loss_fn = _losses.for_training(loss, y)
+        loss_fn = _losses.for_network(loss, y, self.output_range)
         opt = self._make_optimizer(optimizer, lr)
         multi = y.shape[-1] > 1
         labels = class_labels(y, multi)
@@ -314,7 +314,7 @@ class NetworkStack(Sequential):
     def evaluate(self, X, y, loss: str = "mse") -> tuple[np.ndarray, np.ndarray]:
         """(loss (S,), accuracy (S,)) of every network on X, y (shared or per network)."""
         X, y = self._check_data(X, y)
-        _, loss_fn = _losses.get(loss)
+        loss_fn = _losses.for_network(loss, y, self.output_range)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             out = self.forward(X)
             value = loss_fn(out, y, stacked=True)[0]

@@ -87,11 +87,11 @@ def test_check_fails_on_a_wrong_loss_gradient(monkeypatch):
     net = labnn.lab_network(seed=0)
     good = labnn.losses.LOSSES["mse"]
 
-    def half_gradient(y_hat, y):
-        loss, grad = good[0](y_hat, y)
+    def half_gradient(y_hat, y, stacked=False):   # the function fit calls, made wrong
+        loss, grad = good[1](y_hat, y, stacked)
         return loss, 0.5 * grad
 
-    monkeypatch.setitem(labnn.losses.LOSSES, "mse", (half_gradient, good[1]))
+    monkeypatch.setitem(labnn.losses.LOSSES, "mse", (good[0], half_gradient))
     assert max(check_network(net, X, y).values()) > 0.1
 
 

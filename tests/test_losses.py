@@ -65,8 +65,10 @@ def test_softmax_ce_rejects_bad_targets_and_shapes():
         softmax_cross_entropy(z, np.array([[2.0, -1.0, 0.0], [0.0, 1.0, 0.0]]))
     with pytest.raises(ValueError, match="^y: expected the shape"):
         softmax_cross_entropy(z, np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="^y_hat: softmax_ce expects"):
+    with pytest.raises(ValueError, match="^y: softmax_ce needs one column per class"):
         softmax_cross_entropy(np.zeros((2, 1)), np.ones((2, 1)))
+    with pytest.raises(ValueError, match="^y_hat: softmax_ce expects logits of shape"):
+        softmax_cross_entropy(np.zeros(3), np.eye(3)[0])
     with pytest.raises(ValueError, match="^y_hat: expected finite"):
         softmax_cross_entropy(np.full((2, 3), np.nan), np.eye(3)[:2])
     with pytest.raises(ValueError, match="^loss: expected one of"):

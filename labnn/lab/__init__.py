@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations as _act
-from .._checks import check_positive_int
+from .._checks import check_file, check_positive_int
 from ..network import Network
 
 
@@ -27,6 +27,7 @@ def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
     output unit with ``output`` (default: a sigmoid, or no activation at all when
     ``activation`` is linear, for the no-activation experiment)."""
     check_positive_int(hidden_layers, "hidden_layers")
+    hidden_units = check_positive_int(hidden_units, "hidden_units")
     act = _act.get(activation)
     if output is None:
         output = "linear" if act.name == "linear" else "sigmoid"
@@ -55,6 +56,7 @@ def test(net: Network, X, y, loss: str = "mse", file=None) -> tuple[float, float
     """Print the lab's test print-out for ``net`` on X, y (one ``Iter3 |  Ground truth: 1.0 |
     prediction: 0.99943 |`` line per sample, then ``loss=0.03844 accuracy=100.00%``) and
     return (loss, accuracy)."""
+    file = check_file(file)
     value, acc = net.evaluate(X, y, loss=loss)
     print(format_test_report(y, net.predict(X), value, acc), file=file)
     return value, acc
