@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_float_in, check_positive_float
+from ._checks import check_bool, check_float_in, check_positive_float
 
 
 class Optimizer:
@@ -124,9 +124,10 @@ class SGD(Optimizer):
         super().__init__(lr, weight_decay)
         self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
         self.dampening = check_float_in(dampening, "dampening", 0.0, 1.0)
+        nesterov = check_bool(nesterov, "nesterov")
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("nesterov: expected momentum > 0 and dampening = 0 with nesterov")
-        self.nesterov = bool(nesterov)
+        self.nesterov = nesterov
 
     def _update(self, p, g, st, lr) -> None:
         if self.momentum:
@@ -196,7 +197,7 @@ class RMSprop(Optimizer):
         self.alpha = check_float_in(alpha, "alpha", 0.0, 1.0)
         self.eps = check_float_in(eps, "eps", 0.0, math.inf)
         self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
-        self.centered = bool(centered)
+        self.centered = check_bool(centered, "centered")
 
     def _update(self, p, g, st, lr) -> None:
         if "square_avg" not in st:
@@ -245,7 +246,7 @@ class Adam(Optimizer):
         b2 = check_float_in(betas[1], "betas[1]", 0.0, 1.0, hi_open=True)
         self.betas = (b1, b2)
         self.eps = check_float_in(eps, "eps", 0.0, math.inf)
-        self.amsgrad = bool(amsgrad)
+        self.amsgrad = check_bool(amsgrad, "amsgrad")
 
     def _update(self, p, g, st, lr) -> None:
         if "exp_avg" not in st:
