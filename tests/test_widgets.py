@@ -237,11 +237,14 @@ def test_loss_axis_always_has_labelled_ticks(change, log_loss):
     assert len([t for t in labels if t]) >= 2, labels
 
 
-def test_starting_values_outside_the_bounds_are_clamped_and_shown():
-    e = lw.explorer(lr=100.0, epochs=5, batch_size=5, seed=123456)
+def test_starting_values_are_used_exactly_or_refused():
+    # Issue 11, class 9 (tests/test_explorer_inputs.py tries every setting): a starting value
+    # is never clamped into its control's range; one outside it raises.
+    e = lw.explorer(epochs=5, batch_size=5, seed=123456)
     cfg = e.session.config
-    assert cfg.lr == e.controls["lr"].value == 10.0
-    assert cfg.epochs == e.controls["epochs"].value == 10
+    assert cfg.epochs == e.controls["epochs"].value == 5
     assert cfg.batch_size == e.controls["batch_size"].value == 5
     assert cfg.seed == e.controls["seed"].value == 123456
-    assert e.session.epoch == 10
+    assert e.session.epoch == 5
+    with pytest.raises(ValueError, match=r"^lr: expected a number in \[0.0001, 10.0\], got 100.0$"):
+        lw.explorer(lr=100.0)

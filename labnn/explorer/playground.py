@@ -15,11 +15,18 @@ The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.upd
 
 Outside a training in progress, an ``lr`` change also retrains from scratch, so that a reader who
 moves the ``lr`` slider sees what that learning rate does to a fresh network.
+
+One table, ``SETTINGS``, gives every setting's bounds (or choices): the configuration checks each
+value with it, and the widgets build each control from it. So a value is accepted exactly when
+its control can show it; anything else raises ValueError naming the setting and its bounds, and
+nothing is clamped (only a person dragging a slider is held to its ends, by the widget).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +34,6 @@ import numpy as np
 from .. import activations as _act
 from .. import data as _data
 from .. import optim as _optim
-from .._checks import check_float_in, check_positive_float, check_positive_int, check_seed
 from ..lab import lab_network
 from ..network import DivergenceError, History, Network
 
@@ -37,31 +43,100 @@ OPTIMIZERS = _optim.NAMES
 LOSSES = ("mse", "bce")
 MAX_UNITS = 32
 MAX_LAYERS = 4
-MAX_EPOCHS = 100_000
+MAX_EPOCHS = 5000
 MAX_SAMPLES = 2000
 MAX_NOISE = 0.5
+MAX_SEED = 2**32 - 1
 LR_RANGE = (1e-4, 10.0)
-"""The range of the widgets' log slider; the pure core accepts any positive finite lr."""
+"""The learning rates of the configuration and of the widgets' log slider."""
+
+GRID_RESOLUTION = (2, 1000)
+"""The bounds of ``Session.predict_grid``'s resolution (points per side)."""
 
 LIVE_FIELDS = frozenset({"lr"})
 """Settings that apply to a running training without rebuilding it."""
 
 
-def _choice(value, name, options):
-    if not isinstance(value, str) or value.lower() not in options:
-        raise ValueError(f"{name}: expected one of {', '.join(options)}, got {value!r}")
-    return value.lower()
-
-
-def _int_in(value, name, lo, hi):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+def check_int_in(value, name: str, lo: int, hi: int) -> int:
+    """An integer (not a bool, not a float such as 2.0) in [lo, hi]."""
+    ok = not isinstance(value, bool) and isinstance(value, numbers.Integral) and lo <= value <= hi
+    if not ok:
         raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r}")
     return int(value)
 
 
+def check_number_in(value, name: str, lo: float, hi: float) -> float:
+    """A real number (not a bool, not NaN) in [lo, hi]; compared before it is made a float, so
+    that an int too large for a float is refused like any other."""
+    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and lo <= value <= hi
+    if not ok:
+        raise ValueError(f"{name}: expected a number in [{lo}, {hi}], got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The domain of one PlaygroundConfig field, and the one rule that checks it.
+
+    ``check`` is what every way into a configuration goes through: ``PlaygroundConfig``, its
+    ``replace``, ``as_config``, ``Session.update``, and so the explorer's starting values and its
+    controls. The explorer builds each control from the same ``lo``, ``hi`` and ``options``, so
+    a value is accepted exactly when its control can show it: nothing is ever clamped to fit.
+    ``kind`` is "number", "int", "choice" or "batch" (None for full batch, else an int)."""
+
+    name: str
+    kind: str
+    lo: float = 0
+    hi: float = 0
+    options: tuple = ()
+    aliases: tuple = ()
+    """(alias, option) pairs a choice also accepts, e.g. ("none", "linear")."""
+
+    def check(self, value):
+        """``value`` as the configuration holds it (choices lower-cased and aliases resolved,
+        NumPy scalars as Python numbers), or ValueError naming the setting and its domain."""
+        if self.kind == "number":
+            return check_number_in(value, self.name, self.lo, self.hi)
+        if self.kind == "int":
+            return check_int_in(value, self.name, self.lo, self.hi)
+        if self.kind == "batch":
+            if value is None:
+                return None
+            try:
+                return check_int_in(value, self.name, self.lo, self.hi)
+            except ValueError:
+                raise ValueError(f"{self.name}: expected None (full batch) or an integer in "
+                                 f"[{self.lo}, {self.hi}], got {value!r}") from None
+        key = value.lower() if isinstance(value, str) else None
+        key = dict(self.aliases).get(key, key)
+        if key not in self.options:
+            raise ValueError(f"{self.name}: expected one of {', '.join(self.options)}, "
+                             f"got {value!r}")
+        return key
+
+
+SETTINGS = types.MappingProxyType({s.name: s for s in (
+    Setting("dataset", "choice", options=DATASETS),
+    Setting("noise", "number", 0.0, MAX_NOISE),
+    Setting("lr", "number", *LR_RANGE),
+    Setting("hidden_units", "int", 1, MAX_UNITS),
+    Setting("hidden_layers", "int", 1, MAX_LAYERS),
+    Setting("activation", "choice", options=ACTIVATIONS, aliases=tuple(_act.ALIASES.items())),
+    Setting("optimizer", "choice", options=OPTIMIZERS),
+    Setting("loss", "choice", options=LOSSES),
+    Setting("epochs", "int", 1, MAX_EPOCHS),
+    Setting("batch_size", "batch", 1, MAX_SAMPLES),
+    Setting("seed", "int", 0, MAX_SEED),
+    Setting("n", "int", 1, MAX_SAMPLES),
+)})
+"""Every PlaygroundConfig field's Setting, by name: the one table of bounds and choices."""
+
+
 @dataclass(frozen=True)
 class PlaygroundConfig:
-    """Everything that decides a training run (and nothing about how it is shown).
+    """Everything that decides a training run (and nothing about how it is shown). Every field
+    is checked by its ``SETTINGS`` entry: a value out of its domain raises ValueError naming the
+    field and its bounds (or choices); nothing is clamped or rounded to fit.
 
     The defaults are the explorer's starting point: they train the lab's XOR data to 100 %
     and, retrained and redrawn after a slider change, stay well under 300 ms on a 2-core
@@ -82,33 +157,19 @@ class PlaygroundConfig:
     n: int = 100
 
     def __post_init__(self):
-        setattr_ = object.__setattr__
-        setattr_(self, "dataset", _choice(self.dataset, "dataset", DATASETS))
-        setattr_(self, "noise", check_float_in(self.noise, "noise", 0.0, MAX_NOISE))
-        setattr_(self, "lr", check_positive_float(self.lr, "lr"))
-        setattr_(self, "hidden_units", _int_in(self.hidden_units, "hidden_units", 1, MAX_UNITS))
-        setattr_(self, "hidden_layers",
-                 _int_in(self.hidden_layers, "hidden_layers", 1, MAX_LAYERS))
-        if isinstance(self.activation, str) and self.activation.lower() in _act.ALIASES:
-            setattr_(self, "activation", _act.ALIASES[self.activation.lower()])
-        setattr_(self, "activation", _choice(self.activation, "activation", ACTIVATIONS))
-        setattr_(self, "optimizer", _choice(self.optimizer, "optimizer", OPTIMIZERS))
-        setattr_(self, "loss", _choice(self.loss, "loss", LOSSES))
-        setattr_(self, "epochs", _int_in(self.epochs, "epochs", 1, MAX_EPOCHS))
-        if self.batch_size is not None:
-            setattr_(self, "batch_size", check_positive_int(self.batch_size, "batch_size"))
-        seed = check_seed(self.seed)
-        if seed is None:
-            raise ValueError("seed: expected a non-negative integer (the Playground is seeded)")
-        setattr_(self, "seed", seed)
-        setattr_(self, "n", _int_in(self.n, "n", 1, MAX_SAMPLES))
+        for field in dataclasses.fields(self):
+            value = SETTINGS[field.name].check(getattr(self, field.name))
+            object.__setattr__(self, field.name, value)
 
     def replace(self, **changes) -> PlaygroundConfig:
         """A copy with ``changes`` applied (validated); unknown names raise ValueError."""
+        return self._with(changes)
+
+    def _with(self, changes: dict) -> PlaygroundConfig:
         names = [f.name for f in dataclasses.fields(self)]
-        unknown = set(changes) - set(names)
+        unknown = [repr(k) if not isinstance(k, str) else k for k in changes if k not in names]
         if unknown:
-            raise ValueError(f"config: unknown setting(s) {', '.join(sorted(unknown))}; "
+            raise ValueError(f"config: unknown setting(s) {', '.join(unknown)}; "
                              f"expected some of {', '.join(names)}")
         return dataclasses.replace(self, **changes)
 
@@ -127,17 +188,18 @@ class PlaygroundConfig:
 def as_config(config=None, **changes) -> PlaygroundConfig:
     """A PlaygroundConfig from None (the defaults), a config, or a dict, plus ``changes``."""
     if config is None:
-        return PlaygroundConfig(**changes)
+        return PlaygroundConfig()._with(changes)
     if isinstance(config, PlaygroundConfig):
-        return config.replace(**changes) if changes else config
+        return config._with(changes) if changes else config
     if isinstance(config, dict):
-        return PlaygroundConfig().replace(**{**config, **changes})
+        return PlaygroundConfig()._with({**config, **changes})
     raise ValueError(f"config: expected a PlaygroundConfig, a dict or None, "
                      f"got {type(config).__name__}")
 
 
 def make_data(config: PlaygroundConfig):
     """(X, y) for the configuration: the named data set, seeded by ``config.seed``."""
+    config = as_config(config)
     return _data.load(config.dataset, n=config.n, seed=config.seed, noise=config.noise)
 
 
@@ -145,11 +207,13 @@ def build_network(config: PlaygroundConfig) -> Network:
     """The lab's builder (``labnn.lab.lab_network``) with the configuration's hidden units,
     hidden layers and activation, and a sigmoid output unit (as in Playground, even for a linear
     activation); initialised from ``config.seed``."""
+    config = as_config(config)
     return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
                        activation=config.activation, seed=config.seed, output="sigmoid")
 
 
 def make_optimizer(config: PlaygroundConfig) -> _optim.Optimizer:
+    config = as_config(config)
     return _optim.make(config.optimizer, config.lr)
 
 
@@ -193,7 +257,7 @@ class Session:
     def advance(self, epochs: int, *, raise_on_divergence: bool = False, callback=None) -> int:
         """Train ``epochs`` more epochs (fewer if ``callback(epoch, history)`` returns True or
         the loss diverges). Returns the number of epochs trained in this chunk."""
-        epochs = check_positive_int(epochs, "epochs")
+        epochs = SETTINGS["epochs"].check(epochs)
         if self.error is not None:
             return 0
         cfg = self.config
@@ -224,6 +288,7 @@ class Session:
 
     def step(self, epochs: int) -> int:
         """Advance by hand (Play / Step): the run is now "in progress" for the lr rule."""
+        epochs = SETTINGS["epochs"].check(epochs)
         self.in_progress = True
         return self.advance(epochs)
 
@@ -246,7 +311,7 @@ class Session:
         """(extent, p): the network's output on a ``resolution`` x ``resolution`` grid over the
         data (plus a margin); ``extent`` = (x0_min, x0_max, x1_min, x1_max) and ``p[i, j]`` is
         the output at row i (x1, bottom to top) and column j (x0)."""
-        resolution = _int_in(resolution, "resolution", 2, 1000)
+        resolution = check_int_in(resolution, "resolution", *GRID_RESOLUTION)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
         with np.errstate(all="ignore"):
@@ -275,7 +340,8 @@ def train(config=None, *, callback=None, **changes):
 
 
 __all__ = [
-    "ACTIVATIONS", "DATASETS", "LIVE_FIELDS", "LOSSES", "LR_RANGE", "MAX_EPOCHS", "MAX_LAYERS",
-    "MAX_NOISE", "MAX_UNITS", "OPTIMIZERS", "PlaygroundConfig", "Session", "as_config",
+    "ACTIVATIONS", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES", "LR_RANGE",
+    "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
+    "OPTIMIZERS", "SETTINGS", "PlaygroundConfig", "Session", "Setting", "as_config",
     "build_network", "make_data", "make_optimizer", "train",
 ]

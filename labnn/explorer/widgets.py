@@ -32,13 +32,13 @@ from matplotlib.ticker import (
     NullLocator,
 )
 
-from .._checks import check_positive_int
 from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
 from . import playground as pg
 
 CONTROLS = ("dataset", "noise", "lr", "hidden_units", "hidden_layers", "activation", "optimizer",
             "loss", "epochs", "batch_size", "seed")
-"""Training controls of the full explorer, in display order (each is a PlaygroundConfig field)."""
+"""Training controls of the full explorer, in display order: every PlaygroundConfig field but
+``n``, each built from its ``playground.SETTINGS`` entry."""
 
 MINI_CONTROLS = ("lr", "hidden_units", "activation")
 TOGGLES = ("show_data", "discretize", "log_loss")
@@ -50,44 +50,90 @@ MAX_PLOT_POINTS = 600
 _TICK_FORMAT = FuncFormatter(lambda v, _pos: f"{v:.3g}")
 
 
+INTERVAL_RANGE = (10, 60_000)
+"""The bounds of the milliseconds between Play ticks (10 ms to a minute)."""
+
+VIEW_SIZE = (1, 40)
+"""Inches: the bounds of the figure's width and height."""
+
+VIEW_DPI = (10, 600)
+
+
 def _control(name: str, value):
-    """The widget for one PlaygroundConfig field; its bounds are the config's bounds, so the
-    front end clamps what a reader types or drags."""
-    style = {"description_width": "80px"}
-    lay = W.Layout(width="320px")
-    if name == "lr":
-        lo, hi = pg.LR_RANGE
-        return W.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
-                                step=0.1, description="lr", readout_format=".3g",
-                                continuous_update=False, style=style, layout=lay)
-    if name == "hidden_units":
-        return W.IntSlider(value=value, min=1, max=pg.MAX_UNITS, description="hidden units",
-                           continuous_update=False, style=style, layout=lay)
-    if name == "hidden_layers":
-        return W.IntSlider(value=value, min=1, max=pg.MAX_LAYERS, description="hidden layers",
-                           continuous_update=False, style=style, layout=lay)
-    if name == "noise":
-        return W.FloatSlider(value=value, min=0.0, max=pg.MAX_NOISE, step=0.01,
-                             description="noise", continuous_update=False, style=style,
-                             layout=lay)
-    if name == "epochs":
-        return W.IntSlider(value=value, min=10, max=5000, step=10, description="epochs",
-                           continuous_update=False, style=style, layout=lay)
+    """The widget for one PlaygroundConfig field, built from its ``playground.SETTINGS`` entry:
+    the widget's bounds are the configuration's bounds, so the front end holds what a person
+    drags or types to exactly the values the configuration accepts (and a starting value the
+    configuration accepted is shown as it is, never clamped)."""
+    s = pg.SETTINGS[name]
+    common = {"description": name.replace("_", " "), "style": {"description_width": "80px"},
+              "layout": W.Layout(width="320px")}
+    if s.kind == "choice":
+        return W.Dropdown(options=s.options, value=value, **common)
+    if s.kind == "batch":
+        return W.Dropdown(options=_batch_options(value), value=value or 0, **common)
     if name == "seed":
-        return W.BoundedIntText(value=value, min=0, max=10**6, description="seed", style=style,
-                                layout=lay)
-    if name == "batch_size":
-        options = list(BATCH_OPTIONS)
-        if value and value not in dict(options).values():
-            options = sorted([*options, (str(value), value)], key=lambda o: o[1])
-        return W.Dropdown(options=options, value=value or 0, description="batch size",
-                          style=style, layout=lay)
-    options = {"dataset": pg.DATASETS, "activation": pg.ACTIVATIONS,
-               "optimizer": pg.OPTIMIZERS, "loss": pg.LOSSES}
-    if name in options:
-        return W.Dropdown(options=options[name], value=value, description=name, style=style,
-                          layout=lay)
-    raise ValueError(f"control: expected one of {', '.join(CONTROLS)}, got {name!r}")
+        return W.BoundedIntText(value=value, min=s.lo, max=s.hi, **common)
+    slider = {"continuous_update": False, **common}
+    if name == "lr":
+        return W.FloatLogSlider(value=value, base=10, min=math.log10(s.lo),
+                                max=math.log10(s.hi), step=0.1, readout_format=".3g", **slider)
+    if s.kind == "number":
+        return W.FloatSlider(value=value, min=s.lo, max=s.hi, step=0.01, **slider)
+    return W.IntSlider(value=value, min=s.lo, max=s.hi, **slider)
+
+
+def _batch_options(value) -> list:
+    """The batch-size choices (0 is "full"), plus ``value`` if it is another size."""
+    options = list(BATCH_OPTIONS)
+    if value and value not in dict(options).values():
+        options = sorted([*options, (str(value), value)], key=lambda o: o[1])
+    return options
+
+
+def _check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_controls(controls) -> tuple:
+    """A list or tuple of distinct control names (a bare string is refused: it is not a list of
+    names, and "lr" would otherwise read as the names "l" and "r")."""
+    known = ", ".join(CONTROLS)
+    if not isinstance(controls, (list, tuple)):
+        hint = f"; for one control write [{controls!r}]" if isinstance(controls, str) else ""
+        raise ValueError(f"controls: expected a list or tuple of control names from {known}, "
+                         f"got {controls!r}{hint}")
+    for name in controls:
+        if not isinstance(name, str) or name not in CONTROLS:
+            raise ValueError(f"controls: expected names from {known}, got {name!r}")
+        if controls.count(name) > 1:
+            raise ValueError(f"controls: {name!r} is listed twice")
+    return tuple(controls)
+
+
+def _check_arguments(controls, buttons, toggles, chunk, interval, clock) -> tuple:
+    """Explorer's arguments other than the configuration, checked (ValueError names each)."""
+    controls = _check_controls(controls)
+    buttons, toggles = _check_flag(buttons, "buttons"), _check_flag(toggles, "toggles")
+    chunk = pg.check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
+    try:
+        interval = pg.check_int_in(interval, "interval", *INTERVAL_RANGE)
+    except ValueError:
+        raise ValueError(f"interval: expected an integer number of milliseconds in "
+                         f"[{INTERVAL_RANGE[0]}, {INTERVAL_RANGE[1]}], got {interval!r}") from None
+    if not callable(clock):
+        raise ValueError(f"clock: expected a callable that returns seconds (such as "
+                         f"time.monotonic), got {clock!r}")
+    return controls, buttons, toggles, chunk, interval, clock
+
+
+def _refuse_fixed(shortcut: str, given: dict, fixed: dict) -> None:
+    """``shortcut`` sets the arguments in ``fixed`` itself: passing one is a mistake."""
+    for name, why in fixed.items():
+        if name in given:
+            raise ValueError(f"{name}: {shortcut}() does not take it ({why}); use "
+                             f"Explorer(...) to choose it")
 
 
 class View:
@@ -96,7 +142,10 @@ class View:
 
     def __init__(self, width: float = 8.4, height: float = 3.5, dpi: int = 100,
                  resolution: int = 50):
-        self.resolution = resolution
+        width = pg.check_number_in(width, "width", *VIEW_SIZE)
+        height = pg.check_number_in(height, "height", *VIEW_SIZE)
+        dpi = pg.check_int_in(dpi, "dpi", *VIEW_DPI)
+        self.resolution = pg.check_int_in(resolution, "resolution", *pg.GRID_RESOLUTION)
         self.figure = Figure(figsize=(width, height), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         gs = self.figure.add_gridspec(1, 2, width_ratios=(1, 1.35), wspace=0.35)
@@ -198,10 +247,12 @@ def figure(config=None, *, show_data: bool = True, discretize: bool = False,
            log_loss: bool = True, **changes) -> Figure:
     """The explorer's figure for a configuration trained for ``config.epochs`` (what the
     interactive explorer first shows); a static, checkable stand-in for notebooks."""
+    flags = {"show_data": show_data, "discretize": discretize, "log_loss": log_loss}
+    flags = {name: _check_flag(value, name) for name, value in flags.items()}
     session = pg.Session(config, **changes)
     session.advance(session.config.epochs)
     view = View()
-    view.draw(session, show_data=show_data, discretize=discretize, log_loss=log_loss)
+    view.draw(session, **flags)
     return view.figure
 
 
@@ -210,28 +261,23 @@ class Explorer(W.VBox):
     ``playground.Session``.
 
     Args:
-        controls: names of the training controls to show (see CONTROLS).
+        controls: a list or tuple of the training controls to show (names from CONTROLS).
         buttons: show Play / Pause / Step / Reset (with the hidden ticker).
         toggles: show the display toggles (see TOGGLES).
-        chunk: epochs trained per Play tick or Step click.
-        interval: milliseconds between Play ticks.
-        **config: the starting configuration (PlaygroundConfig fields).
+        chunk: epochs trained per Play tick or Step click (1 to ``playground.MAX_EPOCHS``).
+        interval: milliseconds between Play ticks (see INTERVAL_RANGE).
+        **config: the starting configuration (PlaygroundConfig fields), used exactly as given:
+            a value outside its control's bounds raises ValueError, it is never clamped.
     """
 
     def __init__(self, controls=CONTROLS, *, buttons: bool = True, toggles: bool = True,
                  chunk: int = 50, interval: int = 200, clock=time.monotonic, **config):
-        controls = tuple(controls)
-        for name in controls:
-            if name not in CONTROLS:
-                raise ValueError(f"controls: expected names from {', '.join(CONTROLS)}, "
-                                 f"got {name!r}")
-        self.chunk = check_positive_int(chunk, "chunk")
-        cfg = pg.as_config(None, **config)
-        self.controls = {name: _control(name, getattr(cfg, name)) for name in controls}
-        # A control clamps a starting value outside its bounds (lr=100 -> 10): train what it shows.
-        shown = {name: (w.value or None) if name == "batch_size" else w.value
-                 for name, w in self.controls.items()}
-        self.session = pg.Session(cfg.replace(**shown))
+        controls, buttons, toggles, self.chunk, interval, clock = _check_arguments(
+            controls, buttons, toggles, chunk, interval, clock)
+        self.session = pg.Session(None, **config)
+        self.controls = {name: _control(name, getattr(self.session.config, name))
+                         for name in controls}
+        self._showing = False
         self.view = View()
         self.redraws = 0
         self.render_seconds: list[float] = []
@@ -254,7 +300,7 @@ class Explorer(W.VBox):
         self.message = W.HTML()
         self.message.add_class("labnn-message")
 
-        self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval),
+        self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=interval,
                              layout=W.Layout(display="none"))
         self.ticker.observe(lambda change: self._guard(self._tick), names="value")
         self.buttons = self._make_buttons() if buttons else {}
@@ -310,6 +356,8 @@ class Explorer(W.VBox):
 
     def _make_handler(self, name):
         def handler(change):
+            if self._showing:  # the control is being moved to match the session (see _show)
+                return
             value = change["new"]
             if name == "batch_size":
                 value = value or None
@@ -317,12 +365,32 @@ class Explorer(W.VBox):
         return handler
 
     def set(self, name: str, value) -> str:
-        """Change one training setting (as its control would) under the Playground's rules;
-        returns "none", "live" or "rebuild" (see ``Session.update``)."""
+        """Change one training setting (as its control would) under the Playground's rules, and
+        move its control to match; returns "none", "live" or "rebuild" (see ``Session.update``).
+        A value outside the setting's bounds raises ValueError and changes nothing."""
+        if not isinstance(name, str) or name not in pg.SETTINGS:
+            raise ValueError(f"name: expected one of {', '.join(pg.SETTINGS)}, got {name!r}")
         outcome = self.session.update(**{name: value})
+        self._show(name)
         if outcome == "rebuild":
             self.redraw()
         return outcome
+
+    def _show(self, name: str) -> None:
+        """Move ``name``'s control (if shown) to the session's value, without retraining."""
+        widget = self.controls.get(name)
+        if widget is None:
+            return
+        value = getattr(self.session.config, name)
+        self._showing = True
+        try:
+            if name == "batch_size":
+                value = value or 0
+                if value not in dict(widget.options).values():
+                    widget.options = _batch_options(value)
+            widget.value = value
+        finally:
+            self._showing = False
 
     @property
     def playing(self) -> bool:
@@ -394,18 +462,23 @@ class Explorer(W.VBox):
 
 def explorer(**config) -> Explorer:
     """The full Playground explorer: every control, Play / Pause / Step / Reset, the display
-    toggles, the decision boundary, the loss and accuracy curves and a status line."""
+    toggles, the decision boundary, the loss and accuracy curves and a status line.
+    ``**config``: the starting configuration (and any other Explorer argument but ``controls``)."""
+    _refuse_fixed("explorer", config, {"controls": "it shows every control"})
     return Explorer(CONTROLS, **config)
 
 
 def mini_explorer(control: str, **config) -> Explorer:
     """A small explorer with ONE control ("lr", "hidden_units" or "activation") plus the
     boundary and curve views; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change
-    retrains the configuration from scratch for ``epochs`` epochs and redraws."""
-    if control not in MINI_CONTROLS:
+    retrains the configuration from scratch for ``epochs`` epochs and redraws. Starting values
+    are used exactly: one outside its control's bounds raises ValueError."""
+    if not isinstance(control, str) or control not in MINI_CONTROLS:
         raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
+    _refuse_fixed("mini_explorer", config, {"controls": "it shows the one control named first",
+                                            "buttons": "it has none", "toggles": "it has none"})
     return Explorer((control,), buttons=False, toggles=False, **config)
 
 
-__all__ = ["CONTROLS", "Explorer", "MINI_CONTROLS", "TOGGLES", "View", "explorer", "figure",
-           "mini_explorer"]
+__all__ = ["CONTROLS", "Explorer", "INTERVAL_RANGE", "MINI_CONTROLS", "TOGGLES", "View",
+           "explorer", "figure", "mini_explorer"]
