@@ -182,6 +182,15 @@ def test_predict_grid_covers_the_data():
     assert p[3, 11] == pytest.approx(s.network.predict(np.array([[xs[11], ys[3]]]))[0, 0])
 
 
+def test_predict_grid_of_a_network_whose_output_overflows_is_flat_not_an_error():
+    # The view must draw a diverged run: Network.predict_grid raises for NaN or inf outputs,
+    # the session's grid shows no boundary (0.5 everywhere) instead.
+    s = Session(epochs=10)
+    s.network.params[0][...] = np.inf  # what a diverged update leaves: inf - inf is NaN
+    _, p = s.predict_grid(7)
+    assert p.shape == (7, 7) and np.all(p == 0.5)
+
+
 def test_status_text():
     s = Session(epochs=10)
     assert s.status().startswith("epoch 0")

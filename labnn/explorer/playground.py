@@ -314,9 +314,14 @@ class Session:
         resolution = check_int_in(resolution, "resolution", *GRID_RESOLUTION)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
-        with np.errstate(all="ignore"):
-            _, _, p = self.network.predict_grid(lo, hi, resolution)
-        p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
+        try:
+            with np.errstate(all="ignore"):
+                _, _, p = self.network.predict_grid(lo, hi, resolution)
+        except ValueError:
+            # Network.predict_grid refuses an output that overflowed to NaN or inf (huge
+            # weights, a diverged run; lo, hi and resolution are fine here): there is no
+            # boundary to draw, so the view shows a flat 0.5 (a diverged run's error says why).
+            p = np.full((resolution, resolution), 0.5)
         return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])), p
 
     def status(self) -> str:
