@@ -32,6 +32,7 @@ from matplotlib.ticker import (
     NullLocator,
 )
 
+from .._checks import check_bool
 from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
 from . import playground as pg
 
@@ -90,12 +91,6 @@ def _batch_options(value) -> list:
     return options
 
 
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name}: expected True or False, got {value!r}")
-    return bool(value)
-
-
 def _check_controls(controls) -> tuple:
     """A list or tuple of distinct control names (a bare string is refused: it is not a list of
     names, and "lr" would otherwise read as the names "l" and "r")."""
@@ -115,7 +110,7 @@ def _check_controls(controls) -> tuple:
 def _check_arguments(controls, buttons, toggles, chunk, interval, clock) -> tuple:
     """Explorer's arguments other than the configuration, checked (ValueError names each)."""
     controls = _check_controls(controls)
-    buttons, toggles = _check_flag(buttons, "buttons"), _check_flag(toggles, "toggles")
+    buttons, toggles = check_bool(buttons, "buttons"), check_bool(toggles, "toggles")
     chunk = pg.check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
     try:
         interval = pg.check_int_in(interval, "interval", *INTERVAL_RANGE)
@@ -248,7 +243,7 @@ def figure(config=None, *, show_data: bool = True, discretize: bool = False,
     """The explorer's figure for a configuration trained for ``config.epochs`` (what the
     interactive explorer first shows); a static, checkable stand-in for notebooks."""
     flags = {"show_data": show_data, "discretize": discretize, "log_loss": log_loss}
-    flags = {name: _check_flag(value, name) for name, value in flags.items()}
+    flags = {name: check_bool(value, name) for name, value in flags.items()}
     session = pg.Session(config, **changes)
     session.advance(session.config.epochs)
     view = View()
