@@ -50,10 +50,18 @@ def check_nonneg_int(value, name: str) -> int:
     return int(value)
 
 
-def check_positive_float(value, name: str) -> float:
+def _float(value, message: str) -> float:
+    """A real number as a float; ints too large for a float (10**400) are refused."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: expected a positive finite number, got {value!r}")
-    v = float(value)
+        raise ValueError(message)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(message) from None
+
+
+def check_positive_float(value, name: str) -> float:
+    v = _float(value, f"{name}: expected a positive finite number, got {value!r}")
     if not np.isfinite(v) or v <= 0:
         raise ValueError(f"{name}: expected a positive finite number, got {value!r}")
     return v
@@ -61,10 +69,8 @@ def check_positive_float(value, name: str) -> float:
 
 def check_float_in(value, name: str, lo: float, hi: float, *, lo_open=False, hi_open=False):
     """A real number in [lo, hi] (ends optionally open)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: expected a number in {_interval(lo, hi, lo_open, hi_open)}, "
-                         f"got {value!r}")
-    v = float(value)
+    v = _float(value, f"{name}: expected a number in {_interval(lo, hi, lo_open, hi_open)}, "
+                      f"got {value!r}")
     bad = (not np.isfinite(v) or v < lo or v > hi or (lo_open and v == lo)
            or (hi_open and v == hi))
     if bad:

@@ -181,9 +181,11 @@ class Network(Sequential):
         with np.errstate(over="ignore", invalid="ignore"):
             out = self._forward(X, outputs)
         if not np.isfinite(out).all():
+            weight = max(float(np.abs(p).max()) for p in self.params)
             raise ValueError(f"{name}: the network's output is NaN or inf for these inputs "
-                             f"(largest |value| {np.abs(X).max():.3g}): they are too large for "
-                             f"its weights; scale the inputs")
+                             f"(largest |input| {np.abs(X).max():.3g}, largest |weight| "
+                             f"{weight:.3g}): scale the inputs, or, if the weights are huge, "
+                             f"retrain with a smaller learning rate")
         return out
 
     def _loss_fn(self, loss, y):

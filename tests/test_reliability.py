@@ -312,3 +312,14 @@ def test_linear_data_is_untouched_by_all_this():
     a = labnn.lab_network(seed=2).fit(Xl, yl, epochs=50)
     b = labnn.lab_network(seed=2).fit(Xl, yl, epochs=50)
     assert a.loss == b.loss
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda v: optim.SGD(lr=v), "lr"),
+    (lambda v: optim.SGD(lr=0.1, momentum=v), "momentum"),
+    (lambda v: optim.Adam(weight_decay=v), "weight_decay"),
+    (lambda v: labnn.metrics.accuracy(Y, Y, threshold=v), "threshold"),
+])
+def test_an_int_too_large_for_a_float_names_its_argument(make, name):
+    with pytest.raises(ValueError, match=f"^{name}: expected"):
+        make(10**400)
