@@ -57,5 +57,34 @@ def test_sweep_plots_draw_every_group_with_its_median():
                     for lr in (0.1, 1.0)]
         assert np.allclose(m.get_ydata(), expected)
     assert len(axes[2].get_lines()) >= 2                     # one median curve per lr
-    assert axes[1].get_ylabel() == "epochs to 100 % accuracy"
+    # epochs_to_100: one definition, the median over the runs that reached 100 %, with k/n
+    assert axes[1].get_ylabel() == "epochs to 100 % (median: runs that got there)"
+    line = [m for m in axes[1].get_lines() if m.get_label() == "xor (median)"][0]
+    for lr, y in zip((0.1, 1.0), line.get_ydata()):
+        reached = [r.epochs_to_100 for r in rs if r.config.dataset == "xor"
+                   and r.config.lr == lr and r.epochs_to_100 is not None]
+        assert (np.isnan(y) and not reached) or y == np.median(reached)
+    counts = sorted(t.get_text() for t in axes[1].texts if "/" in t.get_text())
+    assert len(counts) == 4 and all(c.endswith("/3") for c in counts)
     plt.close(fig)
+
+
+def test_categorical_sweeps_have_no_line_between_categories_and_panels_one_per_value():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from labnn.report import experiments as E
+    from labnn.report import plots
+
+    rs = E.sweep([E.RunConfig(dataset="xor", seed=s, activation=a, epochs=30)
+                  for a in ("sigmoid", "tanh", "relu") for s in range(2)], workers=1)
+    ax = plots.plot_sweep_metric(rs, "activation", "epochs_to_100")
+    assert not [line for line in ax.get_lines() if "median" in line.get_label()]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sigmoid", "tanh", "relu"]
+    fig = plots.plot_sweep_panels(rs, "activation")
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title() for a in visible] == ["sigmoid (2 runs)", "tanh (2 runs)",
+                                                "relu (2 runs)"]
+    plt.close("all")

@@ -100,7 +100,7 @@ def _label(by, value):
     if by == "lr":
         return f"lr={value:.3g}"
     if by == "hidden_units":
-        return f"{value} units"
+        return f"{value} unit" + ("" if value == 1 else "s")
     return str(value)
 
 
@@ -139,35 +139,38 @@ def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True
     return ax
 
 
+def _curve_quartiles(rs, metric):
+    """(epochs, q1, median, q3) over runs of the per-epoch ``metric`` (NaN where no run has a
+    finite value: diverged runs drop out from their divergence on)."""
+    n = max(len(getattr(r, metric)) for r in rs)
+    m = np.full((len(rs), n), np.nan)
+    for i, r in enumerate(rs):
+        v = np.asarray(getattr(r, metric), dtype=np.float64)
+        m[i, :len(v)] = v
+    m[~np.isfinite(m)] = np.nan
+    ok = ~np.all(np.isnan(m), axis=0)
+    q = np.full((3, n), np.nan)
+    q[:, ok] = np.nanquantile(m[:, ok], (0.25, 0.5, 0.75), axis=0)
+    return np.arange(1, n + 1), q[0], q[1], q[2]
+
+
 def plot_sweep_curves(results, by: str, ax=None, metric: str = "loss", band: bool = True,
                       colors=None, title: str | None = None, logy: bool | None = None):
     """One line per value of config field ``by``: the median over seeds of the per-epoch
-    ``metric``, with the min-max band over seeds shaded. Loss on a log axis by default."""
+    ``metric``, with the interquartile band (the middle half of the seeds) shaded. Loss on a
+    log axis by default. With many values the bands overlap: see ``plot_sweep_panels``."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     groups = _groups(results, by)
     colors = colors or group_colors(len(groups))
     for color, (value, rs) in zip(colors, groups.items()):
-        n = max(len(getattr(r, metric)) for r in rs)
-        m = np.full((len(rs), n), np.nan)
-        for i, r in enumerate(rs):
-            v = np.asarray(getattr(r, metric), dtype=np.float64)
-            m[i, :len(v)] = v
-        epochs = np.arange(1, n + 1)
-        with np.errstate(all="ignore"):
-            finite = np.where(np.isfinite(m), m, np.nan)
-            ok = ~np.all(np.isnan(finite), axis=0)
-            med = np.full(n, np.nan)
-            lo = np.full(n, np.nan)
-            hi = np.full(n, np.nan)
-            med[ok] = np.nanmedian(finite[:, ok], axis=0)
-            lo[ok] = np.nanmin(finite[:, ok], axis=0)
-            hi[ok] = np.nanmax(finite[:, ok], axis=0)
+        epochs, q1, med, q3 = _curve_quartiles(rs, metric)
         ax.plot(epochs, med, color=color, lw=1.5, label=_label(by, value))
         if band and len(rs) > 1:
-            ax.fill_between(epochs, lo, hi, color=color, alpha=0.15, lw=0)
+            ax.fill_between(epochs, q1, q3, color=color, alpha=0.2, lw=0)
     ax.set_xlabel("epoch")
-    ax.set_ylabel(metric + (" (median over seeds, band: min-max)" if band else ""))
+    ax.set_ylabel(metric + (" (median over seeds, band: IQR)" if band else
+                            " (median over seeds)"))
     if logy if logy is not None else metric == "loss":
         ax.set_yscale("log")
     if title:
@@ -177,41 +180,99 @@ def plot_sweep_curves(results, by: str, ax=None, metric: str = "loss", band: boo
     return ax
 
 
+def plot_sweep_panels(results, by: str, metric: str = "loss", colors=None, ncols: int = 0,
+                      size: tuple = (2.6, 2.2), logy: bool | None = None,
+                      title: str | None = None):
+    """Small multiples: one panel per value of config field ``by`` (shared axes), each with the
+    median over seeds of the per-epoch ``metric`` and its interquartile band, and the other
+    values' medians in light grey for reference. Returns the figure."""
+    groups = _groups(results, by)
+    ncols = ncols or min(len(groups), 5)
+    nrows = -(-len(groups) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows),
+                             sharex=True, sharey=True, squeeze=False)
+    colors = colors or group_colors(len(groups))
+    curves = {value: _curve_quartiles(rs, metric) for value, rs in groups.items()}
+    for ax, color, (value, rs) in zip(axes.flat, colors, groups.items()):
+        for other, (epochs, _, med, _) in curves.items():
+            if other != value:
+                ax.plot(epochs, med, color="0.8", lw=0.8)
+        epochs, q1, med, q3 = curves[value]
+        ax.fill_between(epochs, q1, q3, color=color, alpha=0.3, lw=0)
+        ax.plot(epochs, med, color=color, lw=1.6)
+        ax.set_title(f"{_label(by, value)} ({len(rs)} runs)", fontsize=9)
+        ax.grid(alpha=0.3)
+        if logy if logy is not None else metric == "loss":
+            ax.set_yscale("log")
+    for ax in axes.flat[len(groups):]:
+        ax.set_visible(False)
+    for col in range(ncols):                    # the lowest panel of each column: the x axis
+        lowest = [ax for ax in axes[:, col] if ax.get_visible()][-1]
+        lowest.xaxis.set_tick_params(labelbottom=True)
+        lowest.set_xlabel("epoch")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(metric)
+    fig.suptitle(title or f"{metric}: median over seeds (line) and IQR (band); grey: the "
+                 f"other panels' medians", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
                       logx: bool = False, logy: bool = False, title: str | None = None,
                       split: str = "dataset", never: float | None = None):
     """Per-seed values of ``metric`` (a RunResult attribute: final_loss, final_accuracy,
     epochs_to_100) against config field ``by``, one colour per value of ``split``, with the
-    median over seeds as a line. For epochs_to_100, runs that never reached 100 % are drawn
-    at ``never`` (default: the run's epoch count) with an open marker."""
+    median over seeds. A categorical ``by`` (activation, optimizer) gets a bar per median and
+    no line between categories.
+
+    For epochs_to_100 the median is the report's one definition: over the runs that reached
+    100 %, written as "k/n" (k of n runs reached it) above each point. Runs that never did are
+    open markers in a "never" row above the epoch limit (``never``: default 1.3 x the runs'
+    epoch count), outside the median."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     splits = {}
     for r in results:
         splits.setdefault(getattr(r.config, split), []).append(r)
-    categorical = False
+    keys = list(_groups(results, by))
+    categorical = any(isinstance(v, str) for v in keys)
+    limit = max(r.config.epochs for r in results)
+    never_y = never if never is not None else limit * (1.3 if logy else 1.08)
     for k, (name, rs) in enumerate(splits.items()):
+        shift = k - (len(splits) - 1) / 2
         groups = _groups(rs, by)
-        keys = list(groups)
-        categorical = any(isinstance(v, str) for v in keys)
-        xs = np.arange(len(keys)) if categorical else np.asarray(keys, dtype=float)
-        medians = []
-        color = f"C{k}"
-        for x, key in zip(xs, keys):
-            vals, missing = _values(groups[key], metric, never)
-            # a small deterministic horizontal offset per data set keeps the two visible
-            off = (k - (len(splits) - 1) / 2) * (0.08 if categorical else 0.0)
-            xx = x * (1.0 + 0.06 * (k - (len(splits) - 1) / 2)) if (logx and not categorical) \
-                else x + off
-            ax.scatter(np.full(len(vals), xx), vals, s=14, color=color, alpha=0.6,
-                       edgecolors="none")
-            if missing:
-                ax.scatter(np.full(len(missing), xx), missing, s=22, facecolors="none",
-                           edgecolors=color, lw=0.9)
-            allv = vals + missing
-            medians.append(np.median(allv) if allv else np.nan)
-        ax.plot(xs + ((k - (len(splits) - 1) / 2) * 0.08 if categorical else 0), medians,
-                color=color, lw=1.5, marker="o", ms=4, label=f"{name} (median)")
+        xs, medians = [], []
+        for key, group in groups.items():
+            x = keys.index(key) if categorical else float(key)
+            xx = x + 0.12 * shift if categorical else (x * 1.06 ** shift if logx else x)
+            vals, missing = _values(group, metric)
+            _scatter_runs(ax, xx, vals, len(missing), never_y, f"C{k}")
+            xs.append(xx)
+            medians.append(np.median(vals) if vals else np.nan)
+            if metric == "epochs_to_100":
+                ax.annotate(f"{len(vals)}/{len(group)}", (xx, never_y), xytext=(0, 7 + 9 * k),
+                            textcoords="offset points", ha="center", fontsize=7,
+                            color=f"C{k}")
+        style = dict(color=f"C{k}", label=f"{name} (median)")
+        if categorical:
+            ax.scatter(xs, medians, marker="_", s=400, lw=2.5, **style)
+        else:
+            ax.plot(xs, medians, lw=1.5, marker="o", ms=4, **style)
+    _sweep_axes(ax, by, metric, keys, categorical, logx, logy, title, limit, never_y)
+    return ax
+
+
+def _scatter_runs(ax, x, vals, n_missing, never_y, color):
+    """One run's value as a dot at ``x``; the runs without a value as open markers at
+    ``never_y``."""
+    ax.scatter(np.full(len(vals), x), vals, s=14, color=color, alpha=0.6, edgecolors="none")
+    if n_missing:
+        ax.scatter(np.full(n_missing, x), np.full(n_missing, never_y), s=22,
+                   facecolors="none", edgecolors=color, lw=0.9)
+
+
+def _sweep_axes(ax, by, metric, keys, categorical, logx, logy, title, limit, never_y):
     if categorical:
         ax.set_xticks(np.arange(len(keys)))
         ax.set_xticklabels([str(v) for v in keys])
@@ -219,24 +280,31 @@ def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+    if metric == "epochs_to_100":
+        bottom, _ = ax.get_ylim()
+        ax.set_ylim(bottom, never_y * (2.2 if logy else 1.12))   # room for the k/n labels
+        ax.axhline(limit, color="0.5", lw=0.8, ls=":")
+        ax.text(1.0, limit, " limit", transform=ax.get_yaxis_transform(), va="center",
+                fontsize=7, color="0.4")
+        ax.text(1.0, never_y, " never", transform=ax.get_yaxis_transform(), va="center",
+                fontsize=7, color="0.4")
     labels = {"final_loss": "final loss (MSE)", "final_accuracy": "final accuracy",
-              "epochs_to_100": "epochs to 100 % accuracy"}
+              "epochs_to_100": "epochs to 100 % (median: runs that got there)"}
     ax.set(xlabel=by, ylabel=labels.get(metric, metric))
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return ax
 
 
-def _values(results, metric: str, never):
-    """(values, missing) of ``metric`` over runs: a missing one (None, NaN or inf: never
-    reached, diverged) is drawn at ``never``, or at the run's epoch count."""
+def _values(results, metric: str):
+    """(values, missing) of ``metric`` over runs: a run without one (None, NaN or inf: never
+    reached, diverged) goes to ``missing``."""
     vals, missing = [], []
     for r in results:
         v = getattr(r, metric)
         if v is None or (isinstance(v, float) and not np.isfinite(v)):
-            missing.append(never if never is not None else r.config.epochs)
+            missing.append(r)
         else:
             vals.append(float(v))
     return vals, missing
