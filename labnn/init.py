@@ -7,7 +7,7 @@ report's plain standard normal for both W and b).
   fan_out)), zero bias. Glorot & Bengio (2010) suggest a gain of 4 for the logistic sigmoid,
   PyTorch uses 1; on the lab's 2-4-4-1 sigmoid network with full-batch SGD at lr 1.0 for 5000
   epochs, gain 2 ends at 100 % accuracy on both lab data sets for 38 of seeds 0..39 each
-  (gain 1: 13 of 20 on XOR; gain 3: 18 of 20). tests/test_lab_network.py checks seeds 0..9.
+  (gain 1: 13 of 20 on XOR; gain 3: 18 of 20). tests/test_lab.py checks seeds 0..9.
 - ``xavier``: Xavier/Glorot uniform, a = sqrt(6 / (fan_in + fan_out)), zero bias.
 - ``xavier_normal``: N(0, 2 / (fan_in + fan_out)), zero bias.
 - ``he``: N(0, 2 / fan_in), zero bias (for ReLU-like activations).

@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REPORT = [
-    "01_implementation", "02_results", "03_learning_rate", "04_hidden_units", "05_activation",
-    "06_extras", "07_questions",
+    "00_introduction", "01_implementation", "02_results", "03_learning_rate", "04_hidden_units",
+    "05_activation", "06_extras", "07_questions",
 ]
 
 

@@ -3,7 +3,8 @@ output cell, or in a code cell's source (an input such as ``lr=0.1``, or a value
 asserts). So prose can no longer say "20 to 37 %" where the table says 33.4 %.
 
 The exceptions, and only these:
-- numbers in headings (section numbers such as "3.B");
+- numbers in headings, and section numbers anywhere, written "3.B", "5.A" or with a section
+  sign ("§4", "§2.C");
 - numbers in inline code and code blocks (they quote code, which is input);
 - references to other notebooks, written with two digits ("notebook 05", "05");
 - years (1900 to 2100).
@@ -22,6 +23,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+−]?\d+)?(?![\w])")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 NOTEBOOK_REF = re.compile(r"(?<![\w.])0\d(?![\w.])")
+SECTION_REF = re.compile(r"§\s?\d(?:\.[A-F])?|(?<![\w.])\d\.[A-F](?![\w])")
 POWER_OF_TEN = re.compile(r"10\^\{?([-−]?\d+)\}?")          # $10^{-3}$ is the number 1e-3
 
 
@@ -53,7 +55,7 @@ def backing(nb) -> set[float]:
 def prose(cell) -> str:
     """A Markdown cell's prose: no headings, no code."""
     lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith("#")]
-    return NOTEBOOK_REF.sub(" ", CODE.sub(" ", "\n".join(lines)))
+    return SECTION_REF.sub(" ", NOTEBOOK_REF.sub(" ", CODE.sub(" ", "\n".join(lines))))
 
 
 def unbacked(nb) -> list[str]:
@@ -90,8 +92,8 @@ def test_the_check_catches_an_unbacked_number():
     nb.cells = [nbformat.v4.new_code_cell("print(33.4)", outputs=[
                     nbformat.v4.new_output("stream", text="33.4 %\n")]),
                 nbformat.v4.new_markdown_cell(
-                    "# 3.B Results\n\nIt ranges from 20 to 33.4 % (notebook 05, `lr=0.7`), "
-                    "as in 2021, below $10^{-7}$.")]
+                    "# 3.B Results\n\nIt ranges from 20 to 33.4 % (notebook 05, `lr=0.7`, "
+                    "§4, 2.C), as in 2021, below $10^{-7}$.")]
     missing = unbacked(nb)
     assert [m.split("'")[1] for m in missing] == ["20", "1e-7"], missing
     assert missing[0].startswith("cell 1: '20' in '...It ranges from 20 to 33.4 %")

@@ -40,6 +40,20 @@ def show_result(x, y, pred_y, show: bool = True):
     return fig
 
 
+def plot_points(X, y, ax=None, title: str | None = None):
+    """A data set: its points coloured by class (0 red, 1 blue), equal axes, a legend."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.2))
+    _scatter(ax, np.asarray(X), (np.asarray(y).reshape(-1) > 0.5).astype(int))
+    ax.set(xlabel="x0", ylabel="x1")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(fontsize=8, loc="best", framealpha=0.9)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def plot_learning_curve(histories, labels=None, ax=None, metric: str = "loss",
                         logy: bool = True, title: str | None = None):
     """Per-epoch ``metric`` ("loss" or "accuracy") of one History or several."""
