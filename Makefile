@@ -33,9 +33,11 @@ test-fast: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) scripts/run_notebooks.py
 
-# The whole report as one offline HTML page: build/report.html.
+# The whole report: build/report.html (one offline page) and build/report.pdf (A4, the same page
+# printed by the headless Debian chromium that test-browser uses; if it is missing, the script
+# stops after the HTML and says how to install it).
 report: $(STAMP)
-	$(PY) scripts/build_report.py
+	LABNN_CHROMIUM=$(CHROMIUM) $(PY) scripts/build_report.py
 
 # JupyterLab refuses to start as root unless told --allow-root (containers often run as
 # root); LAB_UID=0 / LAB_UID=1000 on the command line picks either branch for a test.

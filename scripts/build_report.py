@@ -1,11 +1,18 @@
-"""Build the whole report as one self-contained HTML page (``make report``): build/report.html.
+"""Build the whole report (``make report``): build/report.html and build/report.pdf.
 
-    python scripts/build_report.py [--out build/report.html]
+    python scripts/build_report.py [--out build/report.html] [--no-pdf]
 
 All notebooks/NN_*.ipynb, in order, with their stored outputs (run ``make notebooks`` first to
 refresh them), behind a table of contents. The page needs no network: figures are the
 notebooks' embedded PNGs, the CSS is inlined by nbconvert, the formulas are pre-rendered to
 SVG with matplotlib's mathtext (no MathJax), and the template's CDN scripts are removed.
+
+The PDF (A4, the course's copy) is that same page printed by Debian's headless Chromium (the one
+the browser test drives, through the Python playwright package; $LABNN_CHROMIUM, default
+/usr/bin/chromium) with a print stylesheet: a title page, the contents with page numbers, each
+notebook from a new page, figures never cut, code wrapped, wide tables shrunk to the page
+width, page numbers in the footer, and bookmarks. The contents' page numbers come from a first
+print: pypdf reads on which page each section's anchor landed, and the page is printed again.
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ import argparse
 import base64
 import html
 import io
+import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -79,7 +88,7 @@ def merge(paths):
     merged.metadata = nbformat.read(paths[0], as_version=4).metadata
     toc = ["# labnn: a back-propagation lab report that runs", "",
            "Every section below is a notebook of the `labnn` project, executed and re-checked by "
-           "`pytest --nbval`; this page was built from their stored outputs by "
+           "`pytest --nbval`; this report was built from their stored outputs by "
            "`make report`.", "", "## Contents", ""]
     cells = []
     for k, path in enumerate(paths):
@@ -125,13 +134,170 @@ def build(out: Path) -> Path:
     return out
 
 
+# --- The PDF -------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("LABNN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# A4 less the side margins below, in CSS pixels (96 per inch): the width the page is laid out
+# at while the wide text is measured, the same as the printed width.
+PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
+SMALLEST_PT = 7.0  # wide code or tables shrink down to this size (from 8.5pt) to fit
+PRINT_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm;
+  @bottom-center { content: counter(page) " / " counter(pages);
+                   font: 8.5pt 'DejaVu Sans', sans-serif; color: #666; } }
+@page :first { @bottom-center { content: none; } }
+:root { --jp-content-font-size1: 10pt; --jp-ui-font-size1: 10pt; --jp-content-line-height: 1.45;
+  --jp-code-font-size: 8.5pt; --jp-code-line-height: 1.3; --jp-notebook-padding: 0;
+  --jp-cell-padding: 2px 0; }
+body, main { margin: 0; padding: 0; }
+.jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser, .anchor-link { display: none !important; }
+pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+/* pre-wrap: Chromium's bookmarks would otherwise lose the space where a heading wraps */
+h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; white-space: pre-wrap; }
+p:has(> a[id^="nb-"]:only-child) { break-after: avoid; margin: 0; } /* a section's anchor */
+.jp-RenderedHTMLCommon h1 { font-size: 19pt; } .jp-RenderedHTMLCommon h2 { font-size: 14pt; }
+.jp-RenderedHTMLCommon h3 { font-size: 11.5pt; }
+p, li, pre { orphans: 3; widows: 3; }
+.jp-RenderedImage, .jp-OutputArea-child:has(img), tr, img.math { break-inside: avoid; }
+.jp-RenderedImage img, .jp-RenderedMarkdown img { max-width: 100%; max-height: 235mm;
+  height: auto; width: auto; }
+.jp-OutputArea-child:has(.jp-RenderedText) { break-inside: auto; }
+.jp-RenderedHTMLCommon table { max-width: 100%; font-size: 9pt; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.2em 0.5em; }
+/* the first cell: a title page, then the contents on the next page */
+main > .jp-Cell:first-child {
+  h1 { padding: 75mm 0 8mm; margin: 0 0 8mm; border-bottom: 1px solid #999;
+       font-size: 28pt; line-height: 1.25; text-align: center; }
+  h1 + p { text-align: center; font-size: 12pt; margin: 0 10mm; }
+  h2 { break-before: page; font-size: 18pt; margin: 0 0 3mm; }
+  ol, ul { list-style: none; padding-left: 0; margin: 0; }
+  ol > li { margin-top: 0.35em; }
+  ul > li { padding-left: 1.5em; }
+  li > a { display: block; font-size: 9.5pt; line-height: 1.32; }
+  ol > li > a { font-weight: 600; }
+  li > a::after { content: "00"; float: right; font-weight: normal; }
+}
+"""
+
+
+def chromium_path() -> str:
+    """The Chromium to print with, or exit saying how to get Debian's."""
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"build_report: no Chromium at {CHROMIUM}, needed for "
+                         "build/report.pdf. Install Debian's chromium (as root: apt-get "
+                         "install -y chromium; `make test-browser` installs it too), or set "
+                         "LABNN_CHROMIUM to a Chromium executable; --no-pdf builds the HTML only.")
+    return CHROMIUM
+
+
+def print_css(notebooks) -> str:
+    """The print stylesheet, with each notebook starting a new page."""
+    return "\n".join([PRINT_CSS] + [f".jp-Cell:has(#nb-{stem}) {{ break-before: page; }}"
+                                    for stem in notebooks])
+
+
+def page_numbers_css(pages: dict[str, int]) -> str:
+    """The contents' page numbers, in place of the first print's placeholders."""
+    return "\n".join(f'main > .jp-Cell:first-child a[href="#{anchor}"]::after '
+                     f'{{ content: "{page}"; }}' for anchor, page in pages.items())
+
+
+FIT_WIDE_TEXT = """(smallestPt) => {
+  // Shrink a code cell or text output whose longest line is too wide (a table) just enough to
+  // fit; one that cannot fit even at the smallest size keeps its size and wraps.
+  for (const pre of document.querySelectorAll('.jp-InputArea pre, .jp-OutputArea-output pre')) {
+    pre.style.setProperty('white-space', 'pre', 'important');
+    const ratio = pre.clientWidth / pre.scrollWidth;
+    pre.style.removeProperty('white-space');
+    const pt = parseFloat(getComputedStyle(pre).fontSize) * 0.75 * ratio * 0.97;
+    if (ratio < 1 && pt >= smallestPt) pre.style.fontSize = pt.toFixed(1) + 'pt';
+  }
+}"""
+
+
+def anchor_pages(pdf: bytes) -> dict[str, int]:
+    """The page (from 1) on which each of the contents' anchors (nb-...) landed."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
+            for name, dest in reader.named_destinations.items()
+            if name.lstrip("/").startswith("nb-")}
+
+
+def _reproducible(pdf: bytes) -> bytes:
+    """The PDF without what changes from one print to the next, each replaced by a string of the
+    same length so the offsets hold: the dates Chromium stamps become $SOURCE_DATE_EPOCH
+    (default 1970-01-01), and the few element IDs of the tagged tables (numbers from a counter
+    in the browser) are renumbered 0, 1, ... in their order. Same notebooks, same bytes."""
+    epoch = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0")))
+    date = time.strftime("(D:%Y%m%d%H%M%S+00'00')", epoch).encode()
+    pdf = re.sub(rb"\(D:\d{14}[+-]\d\d'\d\d'\)", date, pdf)
+    ids = sorted(set(re.findall(rb"\(node(\d{8})\)", pdf)))
+    rank = {old: b"%08d" % k for k, old in enumerate(ids)}
+    return re.sub(rb"\(node(\d{8})\)", lambda m: b"(node" + rank[m.group(1)] + b")", pdf)
+
+
+def _offline(route, fetched: list) -> None:
+    """Let the page load only local files; note anything it asks of the network."""
+    if route.request.url.startswith(("file:", "data:")):
+        route.continue_()
+    else:
+        fetched.append(route.request.url)
+        route.abort()
+
+
+def build_pdf(html_path: Path, out: Path) -> Path:
+    """Print the built HTML page to an A4 PDF with headless Chromium (two prints, see above)."""
+    from playwright.sync_api import sync_playwright
+
+    notebooks = [p.stem for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    fetched: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+            page.route("**/*", lambda route: _offline(route, fetched))
+            page.emulate_media(media="print")
+            page.goto(html_path.resolve().as_uri(), wait_until="load")
+            page.add_style_tag(content=print_css(notebooks))
+            page.evaluate(FIT_WIDE_TEXT, SMALLEST_PT)
+            pages, pdf = None, b""
+            for _ in range(3):  # print until the contents' numbers hold: twice, in practice
+                pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
+                               outline=True, tagged=True)
+                found = anchor_pages(pdf)
+                if found == pages:
+                    break
+                pages = found
+                page.add_style_tag(content=page_numbers_css(pages))
+        finally:
+            browser.close()
+    if fetched:
+        raise SystemExit(f"build_report: the page asked the network for {fetched[:3]}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(_reproducible(pdf))
+    return out
+
+
+def _shown(path: Path) -> str:
+    size = f"{path.stat().st_size / 1e6:.1f} MB"
+    return f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({size})"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "report.html")
+    parser.add_argument("--no-pdf", action="store_true", help="build the HTML page only")
     args = parser.parse_args(argv)
     out = build(args.out)
-    print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} "
-          f"({out.stat().st_size / 1e6:.1f} MB)")
+    print(_shown(out))
+    if not args.no_pdf:
+        out.with_suffix(".pdf").unlink(missing_ok=True)  # never a stale PDF beside a new page
+        print(_shown(build_pdf(out, out.with_suffix(".pdf"))))
     return 0
 
 
