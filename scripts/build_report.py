@@ -119,8 +119,23 @@ def merge(paths):
     return merged
 
 
+SECTION = re.compile(r"#\s+(\d+)(?:\.([A-Z]))?\s")
+
+
+def report_order() -> list[Path]:
+    """The notebooks in the order of the report's sections, read from each notebook's title
+    ("# 4.D More experiments" comes after "# 4.C ..." and before "# 5 Questions"), whatever
+    their file numbers; a notebook without a section number goes last, by file name."""
+    def key(path):
+        first = nbformat.read(path, as_version=4).cells[0].source
+        m = SECTION.match(first + " ")
+        return (int(m.group(1)), m.group(2) or "", path.name) if m else (99, "", path.name)
+
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"), key=key)
+
+
 def build(out: Path) -> Path:
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = report_order()
     if not paths:
         raise SystemExit("no notebooks found in notebooks/")
     exporter = HTMLExporter(template_name="lab")
@@ -254,7 +269,7 @@ def build_pdf(html_path: Path, out: Path) -> Path:
     """Print the built HTML page to an A4 PDF with headless Chromium (two prints, see above)."""
     from playwright.sync_api import sync_playwright
 
-    notebooks = [p.stem for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    notebooks = [p.stem for p in report_order()]
     fetched: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

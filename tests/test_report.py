@@ -40,8 +40,8 @@ def test_report_is_one_offline_page_with_all_sections_in_order(builder, report_h
     page = report_html.read_text(encoding="utf-8")
     titles = [nbformat.read(p, as_version=4).cells[0].source.splitlines()[0][2:]
               for p in NOTEBOOKS]
-    # every section, in order, each reachable from the table of contents
-    positions = [page.find(f'id="nb-{p.stem}"') for p in NOTEBOOKS]
+    # every section, in the report's order, each reachable from the table of contents
+    positions = [page.find(f'id="nb-{p.stem}"') for p in builder.report_order()]
     assert -1 not in positions and positions == sorted(positions)
     for p in NOTEBOOKS:
         assert f'href="#nb-{p.stem}"' in page
@@ -52,6 +52,18 @@ def test_report_is_one_offline_page_with_all_sections_in_order(builder, report_h
     assert page.count('class="math"') >= 20
     assert not re.search(r"<script[^>]*src=\"https?://", page)
     assert "cdnjs" not in page and "mathjax" not in page.lower()
+
+
+def test_notebooks_are_bound_in_the_order_of_the_report_sections():
+    builder = _load_builder()
+    order = builder.report_order()
+    assert sorted(order) == NOTEBOOKS
+    sections = [builder.SECTION.match(nbformat.read(p, as_version=4).cells[0].source + " ")
+                for p in order]
+    keys = [(int(m.group(1)), m.group(2) or "") for m in sections]
+    assert keys == sorted(keys) and [k[0] for k in keys][:2] == [1, 2]
+    stems = [p.stem for p in order]
+    assert stems.index("07_questions") < stems.index("06_extras")   # 5 Questions, then 6 Extra
 
 
 def test_math_outside_code_only():
