@@ -135,9 +135,11 @@ class Network(Sequential):
         self.layers.append(layer)
         return self
 
-    def add_layer(self, units: int, activation="sigmoid", init: str | None = None) -> Network:
-        """Append a dense transformation plus its activation; returns the network."""
-        return self.add(Dense(units, activation, init))
+    def add_layer(self, units: int, activation="sigmoid", init: str | None = None,
+                  bias: bool = True) -> Network:
+        """Append a dense transformation plus its activation (``bias=False``: no bias, only
+        x @ W); returns the network."""
+        return self.add(Dense(units, activation, init, bias))
 
     @property
     def out_features(self):

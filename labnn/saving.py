@@ -323,7 +323,7 @@ def _param_shapes(layer: Layer, in_shape: tuple, meta: dict) -> list[tuple]:
     if type(layer) is Dense:
         if len(in_shape) != 1:
             raise ValueError(f"Dense expects flat (D,) inputs, got {in_shape}")
-        return [(in_shape[0], layer.units), (layer.units,)]
+        return [(in_shape[0], layer.units)] + ([(layer.units,)] if layer.bias else [])
     if type(layer) is Conv2D:
         return [(layer.out_channels, layer.in_channels, *layer.kernel_size),
                 (layer.out_channels,)]

@@ -173,10 +173,10 @@ class NetworkStack(Sequential):
         self.layers = []
         for j, layer in enumerate(first.layers):
             if isinstance(layer, Dense):
-                stacked = Dense(layer.units, layer.activation, layer.init)
+                stacked = Dense(layer.units, layer.activation, layer.init, layer.bias)
                 stacked.in_features = layer.in_features
                 stacked.set_params(*(np.stack([net.layers[j].params[k] for net in networks])
-                                     for k in range(2)))
+                                     for k in range(len(layer.params))))
             elif isinstance(layer, Activation):
                 stacked = Activation(layer.activation)
             else:
@@ -309,7 +309,7 @@ class NetworkStack(Sequential):
         it = iter(arrays)
         for layer in self.layers:
             if layer.params:
-                layer.set_params(next(it), next(it))
+                layer.set_params(*[next(it) for _ in layer.params])
 
     def evaluate(self, X, y, loss: str = "mse") -> tuple[np.ndarray, np.ndarray]:
         """(loss (S,), accuracy (S,)) of every network on X, y (shared or per network)."""

@@ -14,27 +14,31 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations as _act
-from .._checks import check_file, check_positive_int
+from .._checks import check_bool, check_file, check_positive_int
 from ..network import Network
 
 
 def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
                 dtype=np.float64, init: str = "default", hidden_layers: int = 2,
-                in_features: int = 2, output: str | None = None) -> Network:
+                in_features: int = 2, output: str | None = None, bias: bool = True) -> Network:
     """The one place that builds a network from the run vocabulary (used by the lab, the
     report's experiments and the explorer): ``hidden_layers`` hidden layers of
     ``hidden_units`` units, every layer a Dense transformation plus ``activation``, then one
     output unit with ``output`` (default: a sigmoid, or no activation at all when
-    ``activation`` is linear, for the no-activation experiment)."""
+    ``activation`` is linear, for the no-activation experiment). ``bias=False`` leaves the
+    biases out of every layer (the no-bias experiment)."""
     check_positive_int(hidden_layers, "hidden_layers")
     hidden_units = check_positive_int(hidden_units, "hidden_units")
     act = _act.get(activation)
     if output is None:
         output = "linear" if act.name == "linear" else "sigmoid"
+    # add_layer's bias argument only when it is off: the lab's networks are built by exactly
+    # the same calls as before it existed
+    no_bias = {} if check_bool(bias, "bias") else {"bias": False}
     net = Network(in_features, seed=seed, dtype=dtype, init=init)
     for _ in range(hidden_layers):
-        net.add_layer(hidden_units, act)
-    return net.add_layer(1, output)
+        net.add_layer(hidden_units, act, **no_bias)
+    return net.add_layer(1, output, **no_bias)
 
 
 def format_test_report(y, y_hat, loss: float, acc: float) -> str:

@@ -60,3 +60,35 @@ def drift(net_a, net_b) -> float:
     num = max(float(np.abs(a - b).max()) for a, b in zip(net_a.params, net_b.params))
     den = max(float(np.abs(a).max()) for a in net_a.params)
     return num / den
+
+
+def seed_order_step(model, X, y, lr, loss: str = "mse"):
+    """``update_before_propagate_step`` for one network or a stack of S networks
+    (``labnn.stack.NetworkStack``: W (S, D, H), X shared (N, D) or one set per network
+    (S, N, D), ``lr`` one number or one per network), also for layers without a bias. Returns
+    (the loss before the step, the outputs before the step): a float and (N, 1) for a
+    network, an (S,) array and (S, N, 1) for a stack. For one network it changes the
+    parameters exactly as ``update_before_propagate_step`` does, bit for bit (tested)."""
+    _, loss_fn = _losses.get(loss)
+    stacked = model.layers[0].W.ndim == 3
+    per_net = np.asarray(lr, dtype=np.float64).ndim == 1
+
+    def rate(p):   # the learning rate, shaped to broadcast against parameter p
+        return np.asarray(lr, dtype=np.float64).reshape((-1,) + (1,) * (p.ndim - 1)) \
+            if per_net else lr
+
+    inputs, pre, post = [], [], []           # each layer's x, z and a, as the seed kept them
+    a = np.asarray(X, dtype=np.float64)
+    for layer in model.layers:
+        inputs.append(a)
+        pre.append(a @ layer.W if layer.b is None else a @ layer.W + layer.b[..., None, :])
+        a = layer.activation(pre[-1])
+        post.append(a)
+    value, dout = loss_fn(a, y, stacked=stacked)
+    for layer, x, z, out in zip(model.layers[::-1], inputs[::-1], pre[::-1], post[::-1]):
+        dz = layer.activation.backward(z, out, dout)
+        layer.W -= rate(layer.W) * (x.mT @ dz)
+        if layer.b is not None:
+            layer.b -= rate(layer.b) * dz.sum(axis=-2)
+        dout = dz @ layer.W.mT  # the bug: W has already moved
+    return (value if stacked else float(value)), a

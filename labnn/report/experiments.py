@@ -28,17 +28,26 @@ import numpy as np
 
 from .. import data as _data
 from .. import init as _init
+from .. import losses as _losses
 from .. import optim as _optim
-from .._checks import check_positive_int
+from .._checks import check_bool, check_positive_int
 from ..lab import lab_network
+from ..lab.seed_errors import SEED_SIGMOID, seed_order_step
+from ..metrics import count_correct
 from ..network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History
-from ..stack import NetworkStack
+from ..stack import NetworkStack, StackHistory
 
 LAB_DATASETS = ("linear", "xor")
 """The lab's two data sets (the explorer has more: ``labnn.explorer.playground.DATASETS``)."""
 
 LINEAR_N = 100
 """Points in the lab's linear data set."""
+
+UPDATES = ("exact", "seed_order")
+"""``RunConfig.update``: gradient descent, or the original report's update order."""
+
+_REPORT_ACTIVATIONS = {"seed_sigmoid": SEED_SIGMOID}
+"""Activation names that only the report knows (the core's registry does not)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,11 @@ class RunConfig:
     default for the others). ``optimizer=None`` is plain full-batch SGD. ``until_100=True``
     stops a run at its first epoch of 100 % accuracy (final loss and accuracy are then measured
     there).
+
+    The fields after ``until_100`` vary what the other studies keep fixed; their defaults are
+    the lab network trained by ``Network.fit``, exactly as before they existed. ``activation``
+    may also be "seed_sigmoid": the original report's sigmoid with its wrong derivative
+    (``labnn.lab.seed_errors.SEED_SIGMOID``), in every layer, the output unit included.
     """
 
     dataset: str = "xor"
@@ -62,6 +76,20 @@ class RunConfig:
     hidden_layers: int = 2
     until_100: bool = False
     """Stop at the first epoch with 100 % accuracy (for studies that only need that epoch)."""
+    output: str | None = None
+    """The output unit's activation; None: ``lab_network``'s default (a sigmoid, or none at
+    all when ``activation`` is linear)."""
+    bias: bool = True
+    """False: no bias in any layer (``Dense(..., bias=False)``)."""
+    init: str = "default"
+    """The initialisation scheme (``labnn.init``); "normal" is the original report's."""
+    batch_size: int | None = None
+    """None: full batch; else mini-batches of that size, in an order reshuffled every epoch by
+    a generator seeded with ``seed`` (``Network.fit(batch_size=..., seed=seed)``)."""
+    update: str = "exact"
+    """"exact": gradient descent by ``Network.fit``; "seed_order": the original report's
+    update, each layer's W changed before the gradient goes back through it
+    (``labnn.lab.seed_errors``; plain SGD, full batch)."""
 
     def __post_init__(self):
         if self.dataset not in LAB_DATASETS:
@@ -76,6 +104,16 @@ class RunConfig:
         if self.lr is not None and not (isinstance(self.lr, (int, float))
                                         and math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"lr: expected a positive finite number or None, got {self.lr!r}")
+        check_bool(self.bias, "bias")
+        _init.check_scheme(self.init)
+        if self.batch_size is not None:
+            check_positive_int(self.batch_size, "batch_size")
+        if self.update not in UPDATES:
+            raise ValueError(f"update: expected one of {', '.join(UPDATES)}, got {self.update!r}")
+        if self.update == "seed_order" and (self.optimizer is not None
+                                            or self.batch_size is not None):
+            raise ValueError("update: 'seed_order' is plain full-batch SGD; expected "
+                             "optimizer=None and batch_size=None")
 
 
 @dataclass
@@ -109,8 +147,14 @@ def load_data(dataset: str, seed: int = 0):
 
 def build(config: RunConfig):
     """The untrained lab network of ``config``."""
+    activation = _REPORT_ACTIVATIONS.get(config.activation, config.activation)
+    output = config.output
+    if output is None and config.activation in _REPORT_ACTIVATIONS:
+        output = activation                  # the seed's sigmoid in the output unit too
+    output = _REPORT_ACTIVATIONS.get(output, output)
     return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
-                       activation=config.activation, seed=config.seed)
+                       activation=activation, seed=config.seed, init=config.init,
+                       output=output, bias=config.bias)
 
 
 def _train_run(config: RunConfig):
@@ -118,13 +162,17 @@ def _train_run(config: RunConfig):
     X, y = load_data(config.dataset, config.seed)
     net = build(config)
     diverged_at = None
-    try:
-        history = net.fit(X, y, epochs=config.epochs, lr=config.lr,
-                          optimizer=config.optimizer, loss=config.loss,
-                          callback=_stop_at_100 if config.until_100 else None)
-    except DivergenceError as exc:
-        history = exc.history
-        diverged_at = history.epochs + 1
+    if config.update == "seed_order":
+        history, diverged_at = _fit_seed_order(net, X, y, config)
+    else:
+        try:
+            history = net.fit(X, y, epochs=config.epochs, lr=config.lr,
+                              optimizer=config.optimizer, loss=config.loss,
+                              batch_size=config.batch_size, seed=config.seed,
+                              callback=_stop_at_100 if config.until_100 else None)
+        except DivergenceError as exc:
+            history = exc.history
+            diverged_at = history.epochs + 1
     if diverged_at is None:
         final_loss, final_acc = net.evaluate(X, y, loss=config.loss)
     else:
@@ -151,6 +199,113 @@ def network(result: RunResult):
 
 def _stop_at_100(epoch: int, history: History) -> bool:
     return history.accuracy[-1] >= 1.0
+
+
+def _fit_seed_order(net, X, y, config: RunConfig):
+    """Train ``net`` with the original report's update order (``seed_order_step``), one
+    full-batch step per epoch: (History, the epoch whose loss was NaN/inf or None)."""
+    lr = DEFAULT_LR if config.lr is None else config.lr
+    history, labels = History(), y > 0.5
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            value, out = seed_order_step(net, X, y, lr, config.loss)
+            if not math.isfinite(value):
+                return history, epoch
+            history.loss.append(value)
+            history.accuracy.append(count_correct(out, labels, False) / labels.size)
+            if config.until_100 and history.accuracy[-1] >= 1.0:
+                break
+    finite = all(np.isfinite(p).all() for p in net.params)
+    return history, None if finite else history.epochs + 1
+
+
+def _fit_stack_custom(stack, X, y, configs, lrs) -> StackHistory:
+    """What ``NetworkStack.fit`` does, for the runs it cannot train: mini-batches
+    (``batch_size``, each network shuffled by its own seed's generator, as ``Network.fit``
+    does) or the original report's update order. Every network of the stack steps every
+    epoch; one whose loss became NaN/inf stops being recorded (its parameters then mean
+    nothing), one that reached 100 % with ``until_100`` keeps the parameters it had then."""
+    c0, size = configs[0], len(configs)
+    epoch, targets = _epoch_function(stack, X, y, configs, lrs), y.shape[-2] * y.shape[-1]
+    loss = np.full((c0.epochs, size), np.nan)
+    accuracy = np.full((c0.epochs, size), np.nan)
+    epochs_run = np.zeros(size, dtype=np.int64)
+    diverged_at = np.zeros(size, dtype=np.int64)
+    stopped = np.zeros(size, dtype=bool)
+    active = np.ones(size, dtype=bool)
+    final = [p.copy() for p in stack.params]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for e in range(c0.epochs):
+            value, correct = epoch()
+            bad = active & ~np.isfinite(value)
+            diverged_at[bad] = e + 1
+            active &= ~bad
+            loss[e, active] = value[active]
+            accuracy[e, active] = correct[active] / targets
+            epochs_run[active] = e + 1
+            if c0.until_100:
+                done = active & (accuracy[e] >= 1.0)
+                for f, p in zip(final, stack.params):
+                    f[done] = p[done]
+                stopped |= done
+                active &= ~done
+            if not active.any():
+                break
+    for f, p in zip(final, stack.params):
+        f[~stopped] = p[~stopped]
+        p[...] = f
+    blown = active & ~np.all([np.isfinite(p.reshape(size, -1)).all(axis=1)
+                              for p in stack.params], axis=0)
+    diverged_at[blown] = epochs_run[blown] + 1
+    n = max(int(epochs_run.max()), 1)
+    return StackHistory(loss=loss[:n], accuracy=accuracy[:n], epochs_run=epochs_run,
+                        diverged_at=diverged_at, stopped_early=stopped)
+
+
+def _epoch_function(stack, X, y, configs, lrs):
+    """A function that trains every network of ``stack`` for one epoch the way ``configs``
+    say and returns ((S,) losses, (S,) correct answers), both measured during the epoch."""
+    c0, lrs = configs[0], np.asarray(lrs, dtype=np.float64)
+    if c0.update == "seed_order":
+        labels = y > 0.5
+
+        def epoch():
+            value, out = seed_order_step(stack, X, y, lrs, c0.loss)
+            return value, count_correct(out, labels, False, axis=(-2, -1))
+        return epoch
+    loss_fn = _losses.for_network(c0.loss, y, stack.output_range)
+    opt = _optim.make(c0.optimizer or "sgd", 1.0)
+    opt.lr = lrs
+    rngs = [np.random.default_rng(c.seed) for c in configs]
+    return lambda: _minibatch_epoch(stack, X, y, loss_fn, opt, rngs, c0.batch_size)
+
+
+def _minibatch_epoch(stack, X, y, loss_fn, opt, rngs, batch_size):
+    """One epoch of mini-batch SGD for every network of a stack, each in its own shuffled
+    order (``Network._batches``' rule): ((S,) epoch losses, (S,) correct answers)."""
+    n = X.shape[-2]
+    if batch_size >= n:                          # one full batch, no shuffling
+        batches = [None]
+    else:
+        order = np.stack([rng.permutation(n) for rng in rngs])
+        batches = [order[:, start:start + batch_size] for start in range(0, n, batch_size)]
+    rows = np.arange(len(rngs))[:, np.newaxis]
+    total, correct = np.zeros(len(rngs)), np.zeros(len(rngs), dtype=np.int64)
+    for idx in batches:
+        if idx is None:
+            Xb, yb = X, y
+        else:
+            Xb = X[idx] if X.ndim == 2 else X[rows, idx]
+            yb = y[idx] if y.ndim == 2 else y[rows, idx]
+        out = stack.forward(Xb)
+        value, dout = loss_fn(out, yb, stacked=True)
+        correct += count_correct(out, yb > 0.5, False, axis=(-2, -1))
+        stack.backward(dout)
+        opt.step(stack.params, stack.grads, check=False)
+        if idx is None:
+            return value, correct
+        total += value * idx.shape[1]
+    return total / n, correct
 
 
 def run(config: RunConfig) -> RunResult:
@@ -204,8 +359,11 @@ def run_stack(configs: Sequence[RunConfig], nudge: int | None = None) -> list[Ru
         X, y = np.stack([d[0] for d in data]), np.stack([d[1] for d in data])
     default_lr = DEFAULT_LR if c0.optimizer is None else _optim.make(c0.optimizer).lr
     lrs = [default_lr if c.lr is None else c.lr for c in configs]
-    history = stack.fit(X, y, epochs=c0.epochs, lr=lrs, optimizer=c0.optimizer, loss=c0.loss,
-                        stop_at=1.0 if c0.until_100 else None)
+    if c0.batch_size is None and c0.update == "exact":
+        history = stack.fit(X, y, epochs=c0.epochs, lr=lrs, optimizer=c0.optimizer,
+                            loss=c0.loss, stop_at=1.0 if c0.until_100 else None)
+    else:
+        history = _fit_stack_custom(stack, X, y, configs, lrs)
     final_loss, final_acc = stack.evaluate(X, y, loss=c0.loss)
     reached = history.epochs_to(1.0)
     results = []
@@ -227,24 +385,28 @@ def _chunks(indices: list, parts: int) -> list[list]:
     return [indices[i:i + size] for i in range(0, len(indices), size)]
 
 
-def sweep(configs: Iterable[RunConfig], workers: int | None = None) -> list[RunResult]:
+def sweep(configs: Iterable[RunConfig], workers: int | None = None,
+          split: bool = True) -> list[RunResult]:
     """Run every config; results come back in config order. Runs that differ only in seed and
     learning rate train together as one stack of networks (``run_stack``); ``workers`` > 1
     splits each stack over that many fresh (spawned) processes; ``None`` uses
     ``default_workers()``. Neither the stacking nor the worker count changes a result: each
     equals ``run(config)``. The current initial-weight nudge (``labnn.report.sensitivity``) is
-    passed on to the workers. From a script (not a notebook), call it under
+    passed on to the workers. ``split=False`` keeps each stack whole in one worker (for very
+    long runs of small stacks, whose cost is the number of epochs, not the stack's size: two
+    halves would cost nearly twice the whole). From a script (not a notebook), call it under
     ``if __name__ == "__main__":`` as multiprocessing requires."""
     configs = list(configs)
     for i, c in enumerate(configs):
         if not isinstance(c, RunConfig):
             raise ValueError(f"configs: item {i} is not a RunConfig, got {type(c).__name__}")
     workers = default_workers() if workers is None else check_positive_int(workers, "workers")
+    split = check_bool(split, "split")
     groups: dict = {}
     for i, c in enumerate(configs):
         groups.setdefault(_stack_key(c), []).append(i)
     tasks = [chunk for idx in groups.values()
-             for chunk in _chunks(idx, min(workers, len(idx)))]
+             for chunk in _chunks(idx, min(workers, len(idx)) if split else 1)]
     task_configs = [[configs[i] for i in chunk] for chunk in tasks]
     nudge = _init.NUDGE_ULPS
     if workers <= 1 or len(tasks) == 1:
@@ -412,7 +574,8 @@ def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset"
 
 def _fmt(name, value) -> str:
     if value is None:
-        return "never" if name in ("median_epochs", "epochs_iqr") else "default"
+        return {"median_epochs": "never", "epochs_iqr": "never",
+                "batch_size": "full"}.get(name, "default")
     if isinstance(value, str):
         return value
     if name in ("mean_acc", "min_acc", "max_acc"):
