@@ -73,14 +73,7 @@ def unbacked(nb) -> list[str]:
     return missing
 
 
-# Notebooks whose prose is being fixed (issue 12); strict, so a fixed one must leave the list.
-NOT_YET = {"05_activation", "06_extras",
-           "07_questions"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="issue 12: prose being fixed"))
-    if p.stem in NOT_YET else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_number_in_the_prose_is_backed(path):
     missing = unbacked(nbformat.read(path, as_version=4))
     assert not missing, "numbers in the prose that no output or code cell backs:\n" + \
