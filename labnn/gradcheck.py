@@ -75,12 +75,16 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, float]:
+def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularization=None,
+                  reg_rate: float = 0.0) -> dict[str, float]:
     """Relative error between back-propagation and centred differences for every parameter
     of ``net`` (names W1, b1, W2, b2, ... by layer position; other layers' params as
     P<i>_<j>) and for the input X. The network must be float64. A network whose gradients all
-    vanish (every unit saturated) raises ValueError: zero against zero would pass any check."""
+    vanish (every unit saturated) raises ValueError: zero against zero would pass any check.
+    ``regularization``, ``reg_rate``: the objective is the loss plus that penalty on the weights
+    (``losses.penalty``, as ``fit`` trains it), and the analytic gradient adds its gradient."""
     eps = check_positive_float(eps, "eps")
+    penalty = _losses.penalty(regularization, reg_rate)
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
     X = np.array(net._check_X(X), dtype=np.float64)      # own copy, perturbed in place
@@ -88,10 +92,13 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5) -> dict[str, 
     loss_fn = net._loss_fn(loss, y)      # the checks and the function that fit uses
 
     def objective():
-        return float(loss_fn(net.forward(X), y)[0])
+        value = float(loss_fn(net.forward(X), y)[0])
+        return value + penalty.value(net.weights) if penalty is not None else value
 
     _, dout = loss_fn(net.forward(X), y)
     dX = net.backward(dout)
+    if penalty is not None:
+        penalty.add_gradient(net.weights, net.weight_grads)
     analytic = [g.copy() for g in net.grads]
 
     errors = {}

@@ -14,13 +14,21 @@ are exactly what the function gives for network i alone.
   L = -(1/N) sum_n sum_k y_nk log softmax(z_n)_k, computed with the log-sum-exp shift
   log softmax(z)_k = (z_k - m) - log sum_j exp(z_j - m), m = max_j z_j, so no exp overflows;
   dL/dz = (softmax(z) * sum_k y_nk - y) / N, which is (softmax(z) - y) / N for one-hot rows.
+
+A penalty on the weights (``penalty``, what ``Network.fit(regularization=..., reg_rate=...)``
+adds to the loss) is a term of the objective with its own gradient: ``l1`` = rate * sum |W|,
+``l2`` = (rate / 2) * sum W^2, over the weight matrices only, never the biases (as TensorFlow
+Playground does).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
-from ._checks import check_array
+from ._checks import check_array, check_float_in
 
 
 def _check_pair(y_hat, y):
@@ -162,3 +170,50 @@ def get(name):
     if not isinstance(name, str) or name.lower() not in LOSSES:
         raise ValueError(f"loss: expected one of {', '.join(sorted(LOSSES))}, got {name!r}")
     return LOSSES[name.lower()]
+
+
+# ---------------------------------------------------------------- regularisation
+REGULARIZATIONS = ("l1", "l2")
+"""The penalties ``penalty`` knows (``None`` or "none": no penalty)."""
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A penalty on the weight matrices W (never the biases), added to the data loss:
+
+    - ``l1``: rate * sum |W|; gradient rate * sign(W) (0 at W = 0, the subgradient Playground
+      uses; unlike Playground's update, a weight that crosses 0 is not clipped to 0);
+    - ``l2``: (rate / 2) * sum W^2; gradient rate * W (Playground's 0.5 w^2).
+    """
+
+    name: str
+    rate: float
+
+    def value(self, weights) -> float:
+        """The penalty of the arrays ``weights`` (a list of W)."""
+        if self.name == "l1":
+            return self.rate * sum(float(np.abs(W).sum()) for W in weights)
+        return 0.5 * self.rate * sum(float((W * W).sum()) for W in weights)
+
+    def add_gradient(self, weights, grads) -> None:
+        """Add d(penalty)/dW to each gradient array in ``grads`` (matching ``weights``), in
+        place."""
+        for W, dW in zip(weights, grads, strict=True):
+            dW += self.rate * (np.sign(W) if self.name == "l1" else W)
+
+
+def penalty(regularization=None, reg_rate=0.0) -> Penalty | None:
+    """The Penalty for ``regularization`` ("l1", "l2", or None / "none" for no penalty) at rate
+    ``reg_rate`` (a finite number >= 0), or None. A rate without a penalty is refused: it would
+    silently do nothing."""
+    rate = check_float_in(reg_rate, "reg_rate", 0.0, math.inf)
+    key = regularization.lower() if isinstance(regularization, str) else regularization
+    if key is None or key == "none":
+        if rate != 0.0:
+            raise ValueError(f"reg_rate: {reg_rate!r} has no effect without a penalty; set "
+                             f"regularization to one of {', '.join(REGULARIZATIONS)}")
+        return None
+    if key not in REGULARIZATIONS:
+        raise ValueError(f"regularization: expected None, 'none' or one of "
+                         f"{', '.join(REGULARIZATIONS)}, got {regularization!r}")
+    return Penalty(key, rate)

@@ -150,6 +150,17 @@ class Network(Sequential):
     def num_params(self) -> int:
         return sum(layer.num_params for layer in self.layers)
 
+    @property
+    def weights(self) -> list:
+        """The weight arrays W of the layers that have one (Dense, Conv2D), never the biases:
+        what a penalty (``fit(regularization=...)``) acts on."""
+        return [layer.W for layer in self.layers if getattr(layer, "W", None) is not None]
+
+    @property
+    def weight_grads(self) -> list:
+        """The gradients dW matching ``weights``, as the last backward pass filled them."""
+        return [layer.dW for layer in self.layers if getattr(layer, "W", None) is not None]
+
     # ------------------------------------------------------------------ passes
     def _check_X(self, X, name="X"):
         self._require_layers()
@@ -259,7 +270,7 @@ class Network(Sequential):
             loss: str = "mse", batch_size: int | None = None, shuffle: bool = True,
             seed: int | None = None, log_every: int = 0,
             callback: Callable[[int, History], bool | None] | None = None,
-            file=None) -> History:
+            file=None, regularization=None, reg_rate: float = 0.0) -> History:
         """Train with back-propagation.
 
         Args:
@@ -277,6 +288,8 @@ class Network(Sequential):
             log_every: k > 0 prints ``epoch 5000 loss : 0.16231`` every k epochs.
             callback: ``callback(epoch, history)`` after every epoch; return True to stop.
             file: where log lines go (default: stdout).
+            regularization, reg_rate: None, "l1" or "l2" and its rate (``losses.penalty``), a
+                penalty on the weights (not biases); ``history.loss`` is the data loss without it.
 
         Returns a History; raises DivergenceError if the loss becomes NaN or inf.
         """
@@ -285,12 +298,13 @@ class Network(Sequential):
             epochs, batch_size, shuffle, log_every, callback, file)
         opt = self._make_optimizer(optimizer, lr)
         opt.check(self.params, self.grads)
+        penalty = _losses.penalty(regularization, reg_rate)
         rng, labels = np.random.default_rng(check_seed(seed)), class_labels(y, self._multi_class)
         history = History()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
                 batches = self._batches(len(X), batch_size, shuffle, rng)
-                ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches)
+                ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches, penalty)
                 if not math.isfinite(ep_loss):
                     self._diverged(history, epoch, ep_loss, opt, X)
                 history.loss.append(ep_loss)
@@ -308,11 +322,13 @@ class Network(Sequential):
         y = self._check_y(y, X.shape[0])
         return X, y, self._loss_fn(loss, y)
 
-    def train_step(self, X, y, labels, loss_fn, optimizer) -> tuple[float, int]:
+    def train_step(self, X, y, labels, loss_fn, optimizer, penalty=None) -> tuple[float, int]:
         """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
         the backward pass (every layer fills its gradients, none changes a parameter), then ONE
         optimizer update of all parameters. Returns (loss, correct predictions), measured
-        before the update; a NaN or inf loss returns at once, before anything is changed."""
+        before the update; a NaN or inf loss returns at once, before anything is changed.
+        ``penalty`` (a ``losses.Penalty``) adds its gradient to the weights' before the update;
+        the loss returned is the data loss alone."""
         out = self._forward(X)
         loss, dout = loss_fn(out, y)
         loss = float(loss)
@@ -320,17 +336,21 @@ class Network(Sequential):
             return loss, 0
         correct = count_correct(out, labels, self._multi_class)
         self._backward(dout, need_dx=False)   # nobody uses dL/dX in training
+        if penalty is not None:
+            penalty.add_gradient(self.weights, self.weight_grads)
         optimizer.step(self.params, self.grads, check=False)
         return loss, correct
 
-    def _train_epoch(self, X, y, labels, loss_fn, opt, batches) -> tuple[float, float]:
+    def _train_epoch(self, X, y, labels, loss_fn, opt, batches,
+                     penalty=None) -> tuple[float, float]:
         """One pass over the data: (loss, accuracy) of the epoch, or a batch's non-finite loss."""
         if len(batches) == 1 and batches[0] == slice(None):        # full batch
-            loss, correct = self.train_step(X, y, labels, loss_fn, opt)
+            loss, correct = self.train_step(X, y, labels, loss_fn, opt, penalty)
             return loss, correct / labels.size
         total, correct = 0.0, 0
         for idx in batches:
-            b_loss, b_correct = self.train_step(X[idx], y[idx], labels[idx], loss_fn, opt)
+            b_loss, b_correct = self.train_step(X[idx], y[idx], labels[idx], loss_fn, opt,
+                                                penalty)
             if not math.isfinite(b_loss):
                 return b_loss, math.nan
             total += b_loss * len(idx)
