@@ -1,7 +1,10 @@
-"""The lab's data generators (exact, seeded) and a few Playground-style extras.
+"""The lab's data generators (exact, seeded) and TensorFlow Playground's data sets.
 
-All return ``(X, y)``: float64 arrays of shapes (n, 2) and (n, 1), labels 0.0 / 1.0.
-Training and testing use the same data in the lab.
+All return ``(X, y)``: float64 arrays of shapes (n, 2) and (n, 1); labels 0.0 / 1.0 for the
+classification sets (``GENERATORS``), real targets for the regression sets (``REGRESSION``).
+Every set lives in the unit square [0, 1]^2 (Playground's [-6, 6]^2 scaled to it), and ``noise``
+adds Gaussian jitter of that standard deviation to the points after they are labelled.
+Training and testing use the same data in the lab; ``train_test_indices`` splits a set.
 """
 
 from __future__ import annotations
@@ -75,18 +78,96 @@ def generate_spiral(n: int = 100, seed=None, noise: float = 0.0):
     return _noisy(X, noise, rng), label.reshape(n, 1)
 
 
+PLAYGROUND_STD = 0.5 ** 0.5 / 12
+"""Playground's Gaussian blobs at zero noise (variance 0.5 in its [-6, 6] square), scaled to the
+unit square."""
+
+
+def _uniform_points(n, seed, noise):
+    n = check_positive_int(n, "n")
+    noise = check_float_in(noise, "noise", 0.0, 1.0)
+    rng = np.random.default_rng(check_seed(seed))
+    return rng.uniform(0.0, 1.0, size=(n, 2)), noise, rng
+
+
+def generate_gaussian(n: int = 100, seed=None, noise: float = 0.0):
+    """Playground's two Gaussian blobs: class 0 around (1/3, 1/3), class 1 around (2/3, 2/3)
+    (its (-2, -2) and (2, 2)), standard deviation ``PLAYGROUND_STD``; half the points each."""
+    n = check_positive_int(n, "n")
+    noise = check_float_in(noise, "noise", 0.0, 1.0)
+    rng = np.random.default_rng(check_seed(seed))
+    label = np.concatenate([np.zeros(n // 2), np.ones(n - n // 2)])
+    centre = (1.0 + label[:, None]) / 3.0
+    X = centre + rng.normal(0.0, PLAYGROUND_STD, size=(n, 2))
+    return _noisy(X, noise, rng), label.reshape(n, 1)
+
+
+def generate_reg_plane(n: int = 100, seed=None, noise: float = 0.0):
+    """Playground's regression plane: points uniform in [0, 1]^2, target 1.2 (x0 + x1 - 1), in
+    [-1.2, 1.2] (its (x + y) / 10 over [-6, 6]^2)."""
+    X, noise, rng = _uniform_points(n, seed, noise)
+    y = 1.2 * (X[:, 0] + X[:, 1] - 1.0)
+    return _noisy(X, noise, rng), y.reshape(len(X), 1)
+
+
+REG_GAUSS_BUMPS = tuple((cx / 12 + 0.5, cy / 12 + 0.5, sign) for cx, cy, sign in (
+    (-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)))
+"""Playground's six bumps (x0, x1, sign) in the unit square."""
+
+
+def generate_reg_gauss(n: int = 100, seed=None, noise: float = 0.0):
+    """Playground's multi-Gaussian regression: points uniform in [0, 1]^2; each of six bumps
+    (``REG_GAUSS_BUMPS``) gives sign * max(0, 1 - 6 d) at distance d from its centre (its
+    1 - d / 2 over [-6, 6]^2), and the target is the one largest in size (0 far from all)."""
+    X, noise, rng = _uniform_points(n, seed, noise)
+    bumps = np.array(REG_GAUSS_BUMPS)
+    d = np.hypot(X[:, :1] - bumps[:, 0], X[:, 1:] - bumps[:, 1])          # (n, 6)
+    values = bumps[:, 2] * np.clip(1.0 - 6.0 * d, 0.0, 1.0)
+    y = values[np.arange(len(X)), np.abs(values).argmax(axis=1)] + 0.0     # no -0.0
+    return _noisy(X, noise, rng), y.reshape(len(X), 1)
+
+
 GENERATORS = {
     "linear": generate_linear,
     "xor": generate_xor_easy,
     "circle": generate_circle,
     "spiral": generate_spiral,
+    "gaussian": generate_gaussian,
 }
+"""The classification sets (labels 0 and 1)."""
+
+REGRESSION = {
+    "reg-plane": generate_reg_plane,
+    "reg-gauss": generate_reg_gauss,
+}
+"""The regression sets (real targets, for the mean squared error)."""
 
 
 def load(name: str, n: int = 100, seed=None, noise: float = 0.0):
-    """A data set by name (linear, xor, circle, spiral); ``n`` is ignored for xor (21 points)."""
-    if not isinstance(name, str) or name not in GENERATORS:
-        raise ValueError(f"dataset: expected one of {', '.join(GENERATORS)}, got {name!r}")
+    """A data set by name (``GENERATORS`` or ``REGRESSION``); ``n`` is ignored for xor (the
+    lab's 21 points)."""
+    names = {**GENERATORS, **REGRESSION}
+    if not isinstance(name, str) or name not in names:
+        raise ValueError(f"dataset: expected one of {', '.join(names)}, got {name!r}")
     if name == "xor":
         return generate_xor_easy(noise=noise, seed=seed)
-    return GENERATORS[name](n=n, seed=seed, noise=noise)
+    return names[name](n=n, seed=seed, noise=noise)
+
+
+SPLIT_STREAM = 0x5B17
+"""Mixed into the split's seed, so that the same seed as the data's gives unrelated draws."""
+
+
+def train_test_indices(n: int, test_ratio: float, seed=None):
+    """(train, test): sorted index arrays splitting ``n`` samples at random, round(test_ratio
+    n) of them (at least 1, at most n - 1) for testing; ``test_ratio`` in (0, 1). Seeded:
+    same n, ratio and seed, same split."""
+    n = check_positive_int(n, "n")
+    ratio = check_float_in(test_ratio, "test_ratio", 0.0, 1.0, lo_open=True, hi_open=True)
+    if n < 2:
+        raise ValueError(f"n: a train/test split needs at least 2 samples, got {n}")
+    seed = check_seed(seed)
+    rng = np.random.default_rng(None if seed is None else [SPLIT_STREAM, seed])
+    n_test = min(max(int(np.floor(ratio * n + 0.5)), 1), n - 1)
+    order = rng.permutation(n)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
