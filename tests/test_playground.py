@@ -204,7 +204,7 @@ def test_status_text():
     ({"dataset": "moons"}, "dataset"), ({"noise": -0.1}, "noise"), ({"noise": 2}, "noise"),
     ({"lr": 0}, "lr"), ({"lr": float("nan")}, "lr"), ({"hidden_units": 0}, "hidden_units"),
     ({"hidden_units": 33}, "hidden_units"), ({"hidden_units": 2.5}, "hidden_units"),
-    ({"hidden_layers": 5}, "hidden_layers"),
+    ({"hidden_layers": 7}, "hidden_layers"),
     ({"activation": "softplus"}, "activation"), ({"optimizer": "lbfgs"}, "optimizer"),
     ({"loss": "hinge"}, "loss"), ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"),
     ({"seed": -1}, "seed"), ({"seed": None}, "seed"), ({"n": 0}, "n"), ({"colour": 1}, "colour"),

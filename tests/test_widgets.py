@@ -83,8 +83,9 @@ def test_full_explorer_has_every_control_with_the_contracted_bounds(full):
     assert lr.base == 10 and 10 ** lr.min == pytest.approx(1e-4) and 10 ** lr.max == 10
     units = full.controls["hidden_units"]
     assert (units.description, units.min, units.max) == ("hidden units", 1, 32)
-    assert (full.controls["hidden_layers"].min, full.controls["hidden_layers"].max) == (1, 4)
-    assert set(full.controls["dataset"].options) == {"linear", "xor", "circle", "spiral"}
+    assert (full.controls["hidden_layers"].min, full.controls["hidden_layers"].max) == (0, 6)
+    assert set(full.controls["dataset"].options) == {"linear", "xor", "circle", "spiral",
+                                                     "gaussian", "reg-plane", "reg-gauss", "own"}
     assert set(full.buttons) == {"play", "pause", "step", "reset"}
     assert set(full.toggles) == set(lw.TOGGLES)
 
@@ -97,7 +98,7 @@ def test_widget_bounds_clamp_bad_values(full):
     full.controls["hidden_units"].value = 1000
     assert full.session.config.hidden_units == 32
     full.controls["hidden_layers"].value = -3
-    assert full.session.config.hidden_layers == 1
+    assert full.session.config.hidden_layers == 0
     full.controls["seed"].value = -5
     assert full.session.config.seed == 0
     full.controls["noise"].value = 9.0

@@ -1,3 +1,8 @@
-"""The TensorFlow-Playground-style explorer: a pure core (``playground``: a validated
-configuration, one ``train(config)`` function and a ``Session`` with the live-lr, rebuild and
-redraw rules) and the ipywidgets view over it (``widgets``)."""
+"""The TensorFlow-Playground-style explorer: a pure core and the ipywidgets view over it.
+
+- ``playground``: one ``train(config)`` function and a ``Session`` with the live-lr, rebuild
+  and redraw rules (every name of the core is importable from here);
+- ``config``: the validated configuration, its table of settings, the architecture buttons;
+- ``datasets``: Playground's data sets, your own points and the train/test split;
+- ``features``: the input features; ``codegen``: the labnn code of a run;
+- ``widgets``: the view."""

@@ -3,223 +3,222 @@ chunked training session that the widgets (``labnn.explorer.widgets``) drive. Nu
 widgets, no plotting, nothing printed.
 
     from labnn.explorer.playground import PlaygroundConfig, train
-    history, net = train(PlaygroundConfig(dataset="circle", hidden_units=8))
+    history, net = train(PlaygroundConfig(dataset="circle", features=("x1^2", "x2^2"),
+                                          layer_widths=()))
+
+What a run is made of, each from its own module: the data and the train/test split
+(``labnn.explorer.datasets``: Playground's data sets and your own points), the input features
+(``labnn.explorer.features``), a network of ``layer_widths`` hidden layers with a sigmoid output
+unit (a linear one for regression), an optimizer, and a penalty on the weights
+(``labnn.losses.penalty``: none, l1 or l2). ``code(config)`` (``labnn.explorer.codegen``) writes
+the labnn lines that rebuild and train the same network, bit for bit.
 
 The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.update``):
 
 - the learning rate applies live: while a training is in progress (started with ``play``/``step``)
   a new ``lr`` is set on the running optimizer; the network and its history carry on;
-- every other training setting (data, architecture, optimizer, loss, batch size, seed, epochs)
-  rebuilds: a fresh network from the seed, retrained for ``epochs`` epochs;
+- every other training setting (data, split, features, architecture, optimizer, loss,
+  regularisation, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
+  for ``epochs`` epochs;
 - display settings are not part of the configuration at all: the view only redraws.
 
 Outside a training in progress, an ``lr`` change also retrains from scratch, so that a reader who
 moves the ``lr`` slider sees what that learning rate does to a fresh network.
 
-One table, ``SETTINGS``, gives every setting's bounds (or choices): the configuration checks each
-value with it, and the widgets build each control from it. So a value is accepted exactly when
-its control can show it; anything else raises ValueError naming the setting and its bounds, and
-nothing is clamped (only a person dragging a slider is held to its ends, by the widget).
+One table, ``SETTINGS`` (in ``labnn.explorer.config``, with ``PlaygroundConfig`` and the
+architecture buttons; all importable from here), gives every setting's bounds (or choices): the
+configuration checks each value with it, and the widgets build each control from it. So a value
+is accepted exactly when its control can show it; anything else raises ValueError naming the
+setting and its bounds, and nothing is clamped (only a person dragging a slider is held to its
+ends, by the widget).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import numbers
-import types
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import activations as _act
 from .. import data as _data
+from .. import losses as _losses
 from .. import optim as _optim
-from ..lab import lab_network
+from ..metrics import count_correct
 from ..network import DivergenceError, History, Network
-
-DATASETS = tuple(_data.GENERATORS)
-ACTIVATIONS = _act.NAMES
-OPTIMIZERS = _optim.NAMES
-LOSSES = ("mse", "bce")
-MAX_UNITS = 32
-MAX_LAYERS = 4
-MAX_EPOCHS = 5000
-MAX_SAMPLES = 2000
-MAX_NOISE = 0.5
-MAX_SEED = 2**32 - 1
-LR_RANGE = (1e-4, 10.0)
-"""The learning rates of the configuration and of the widgets' log slider."""
-
-GRID_RESOLUTION = (2, 1000)
-"""The bounds of ``Session.predict_grid``'s resolution (points per side)."""
-
-LIVE_FIELDS = frozenset({"lr"})
-"""Settings that apply to a running training without rebuilding it."""
-
-
-def check_int_in(value, name: str, lo: int, hi: int) -> int:
-    """An integer (not a bool, not a float such as 2.0) in [lo, hi]."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Integral) and lo <= value <= hi
-    if not ok:
-        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r}")
-    return int(value)
-
-
-def check_number_in(value, name: str, lo: float, hi: float) -> float:
-    """A real number (not a bool, not NaN) in [lo, hi]; compared before it is made a float, so
-    that an int too large for a float is refused like any other."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and lo <= value <= hi
-    if not ok:
-        raise ValueError(f"{name}: expected a number in [{lo}, {hi}], got {value!r}")
-    return float(value)
-
-
-@dataclass(frozen=True)
-class Setting:
-    """The domain of one PlaygroundConfig field, and the one rule that checks it.
-
-    ``check`` is what every way into a configuration goes through: ``PlaygroundConfig``, its
-    ``replace``, ``as_config``, ``Session.update``, and so the explorer's starting values and its
-    controls. The explorer builds each control from the same ``lo``, ``hi`` and ``options``, so
-    a value is accepted exactly when its control can show it: nothing is ever clamped to fit.
-    ``kind`` is "number", "int", "choice" or "batch" (None for full batch, else an int)."""
-
-    name: str
-    kind: str
-    lo: float = 0
-    hi: float = 0
-    options: tuple = ()
-    aliases: tuple = ()
-    """(alias, option) pairs a choice also accepts, e.g. ("none", "linear")."""
-
-    def check(self, value):
-        """``value`` as the configuration holds it (choices lower-cased and aliases resolved,
-        NumPy scalars as Python numbers), or ValueError naming the setting and its domain."""
-        if self.kind == "number":
-            return check_number_in(value, self.name, self.lo, self.hi)
-        if self.kind == "int":
-            return check_int_in(value, self.name, self.lo, self.hi)
-        if self.kind == "batch":
-            if value is None:
-                return None
-            try:
-                return check_int_in(value, self.name, self.lo, self.hi)
-            except ValueError:
-                raise ValueError(f"{self.name}: expected None (full batch) or an integer in "
-                                 f"[{self.lo}, {self.hi}], got {value!r}") from None
-        key = value.lower() if isinstance(value, str) else None
-        key = dict(self.aliases).get(key, key)
-        if key not in self.options:
-            raise ValueError(f"{self.name}: expected one of {', '.join(self.options)}, "
-                             f"got {value!r}")
-        return key
+from . import datasets as _ds
+from .config import (  # noqa: F401 - the configuration's names are the playground's too
+    ACTIVATIONS,
+    CLASSIFICATION,
+    DATASETS,
+    GRID_RESOLUTION,
+    LIVE_FIELDS,
+    LOSSES,
+    LR_RANGE,
+    MAX_EPOCHS,
+    MAX_LAYERS,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MAX_SEED,
+    MAX_UNITS,
+    NEW_LAYER_WIDTH,
+    OPTIMIZERS,
+    PLAYGROUND_MAX_WIDTH,
+    REG_RATE_RANGE,
+    REGRESSION,
+    REGULARIZATIONS,
+    SETTINGS,
+    SHORTHAND,
+    PlaygroundConfig,
+    Setting,
+    add_hidden_layer,
+    add_neuron,
+    as_config,
+    check_int_in,
+    check_number_in,
+    describe_widths,
+    remove_hidden_layer,
+    remove_neuron,
+)
+from .features import features
 
 
-SETTINGS = types.MappingProxyType({s.name: s for s in (
-    Setting("dataset", "choice", options=DATASETS),
-    Setting("noise", "number", 0.0, MAX_NOISE),
-    Setting("lr", "number", *LR_RANGE),
-    Setting("hidden_units", "int", 1, MAX_UNITS),
-    Setting("hidden_layers", "int", 1, MAX_LAYERS),
-    Setting("activation", "choice", options=ACTIVATIONS, aliases=tuple(_act.ALIASES.items())),
-    Setting("optimizer", "choice", options=OPTIMIZERS),
-    Setting("loss", "choice", options=LOSSES),
-    Setting("epochs", "int", 1, MAX_EPOCHS),
-    Setting("batch_size", "batch", 1, MAX_SAMPLES),
-    Setting("seed", "int", 0, MAX_SEED),
-    Setting("n", "int", 1, MAX_SAMPLES),
-)})
-"""Every PlaygroundConfig field's Setting, by name: the one table of bounds and choices."""
-
-
-@dataclass(frozen=True)
-class PlaygroundConfig:
-    """Everything that decides a training run (and nothing about how it is shown). Every field
-    is checked by its ``SETTINGS`` entry: a value out of its domain raises ValueError naming the
-    field and its bounds (or choices); nothing is clamped or rounded to fit.
-
-    The defaults are the explorer's starting point: they train the lab's XOR data to 100 %
-    and, retrained and redrawn after a slider change, stay well under 300 ms on a 2-core
-    machine (``benchmarks/bench_widgets.py``).
-    """
-
-    dataset: str = "xor"
-    noise: float = 0.0
-    lr: float = 0.3
-    hidden_units: int = 8
-    hidden_layers: int = 2
-    activation: str = "tanh"
-    optimizer: str = "sgd"
-    loss: str = "mse"
-    epochs: int = 500
-    batch_size: int | None = None
-    seed: int = 0
-    n: int = 100
-
-    def __post_init__(self):
-        for field in dataclasses.fields(self):
-            value = SETTINGS[field.name].check(getattr(self, field.name))
-            object.__setattr__(self, field.name, value)
-
-    def replace(self, **changes) -> PlaygroundConfig:
-        """A copy with ``changes`` applied (validated); unknown names raise ValueError."""
-        return self._with(changes)
-
-    def _with(self, changes: dict) -> PlaygroundConfig:
-        names = [f.name for f in dataclasses.fields(self)]
-        unknown = [repr(k) if not isinstance(k, str) else k for k in changes if k not in names]
-        if unknown:
-            raise ValueError(f"config: unknown setting(s) {', '.join(unknown)}; "
-                             f"expected some of {', '.join(names)}")
-        return dataclasses.replace(self, **changes)
-
-    def changed(self, other: PlaygroundConfig) -> set[str]:
-        """Names of the settings that differ between ``self`` and ``other``."""
-        return {f.name for f in dataclasses.fields(self)
-                if getattr(self, f.name) != getattr(other, f.name)}
-
-    def summary(self) -> str:
-        batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
-        return (f"{self.dataset} (noise {self.noise:g}), {self.hidden_layers} x "
-                f"{self.hidden_units} {self.activation}, {self.optimizer} lr={self.lr:.3g}, "
-                f"{self.loss}, {batch}, seed {self.seed}")
-
-
-def as_config(config=None, **changes) -> PlaygroundConfig:
-    """A PlaygroundConfig from None (the defaults), a config, or a dict, plus ``changes``."""
-    if config is None:
-        return PlaygroundConfig()._with(changes)
-    if isinstance(config, PlaygroundConfig):
-        return config._with(changes) if changes else config
-    if isinstance(config, dict):
-        return PlaygroundConfig()._with({**config, **changes})
-    raise ValueError(f"config: expected a PlaygroundConfig, a dict or None, "
-                     f"got {type(config).__name__}")
-
-
-def make_data(config: PlaygroundConfig):
-    """(X, y) for the configuration: the named data set, seeded by ``config.seed``."""
+# ---------------------------------------------------------------------- builders
+def make_data(config):
+    """(X, y) for a built-in data set: every point, before the split, from the data seed."""
     config = as_config(config)
-    return _data.load(config.dataset, n=config.n, seed=config.seed, noise=config.noise)
+    _ds.task_of(config.dataset)      # "own" data cannot be made: they are given
+    return _data.load(config.dataset, n=config.n, seed=config.effective_data_seed,
+                      noise=config.noise)
 
 
-def build_network(config: PlaygroundConfig) -> Network:
-    """The lab's builder (``labnn.lab.lab_network``) with the configuration's hidden units,
-    hidden layers and activation, and a sigmoid output unit (as in Playground, even for a linear
-    activation); initialised from ``config.seed``."""
+def make_split(config, own: _ds.OwnData | None = None) -> _ds.Split:
+    """The run's data and its train/test split (``labnn.explorer.datasets.split``)."""
     config = as_config(config)
-    return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
-                       activation=config.activation, seed=config.seed, output="sigmoid")
+    return _ds.split(config.dataset, n=config.n, noise=config.noise,
+                     seed=config.effective_data_seed, test_ratio=config.test_ratio, own=own)
 
 
-def make_optimizer(config: PlaygroundConfig) -> _optim.Optimizer:
+def output_activation(task: str) -> str:
+    """A sigmoid output unit for classification (as in Playground, even for a linear
+    activation), no activation for regression."""
+    return "linear" if task == "regression" else "sigmoid"
+
+
+def build_network(config, task: str | None = None) -> Network:
+    """A network on the configuration's features: one Dense layer of ``activation`` per entry
+    of ``layer_widths``, then one output unit (``output_activation``); initialised from
+    ``config.seed``. ``task`` is needed for own data only (built-in sets know theirs). For the
+    old shorthand it makes exactly the calls ``labnn.lab.lab_network`` makes."""
+    config = as_config(config)
+    task = task or config.task
+    if task not in _ds.TASKS:
+        raise ValueError(f"task: expected one of {', '.join(_ds.TASKS)}, got {task!r}")
+    net = Network(len(config.features), seed=config.seed)
+    act = _act.get(config.activation)
+    for width in config.layer_widths:
+        net.add_layer(width, act)
+    return net.add_layer(1, output_activation(task))
+
+
+def make_optimizer(config) -> _optim.Optimizer:
     config = as_config(config)
     return _optim.make(config.optimizer, config.lr)
 
 
-def _chunk_seed(seed: int, start_epoch: int) -> int:
+def fit_penalty(config) -> dict:
+    """The keyword arguments of ``Network.fit`` for the configuration's regularisation (none
+    when it is "none": ``fit`` then runs exactly as without them)."""
+    config = as_config(config)
+    if config.regularization == "none":
+        return {}
+    return {"regularization": config.regularization, "reg_rate": config.reg_rate}
+
+
+def chunk_seed(seed: int, start_epoch: int) -> int:
     """The shuffling seed of a chunk of mini-batch epochs starting after ``start_epoch``."""
     return int(np.random.SeedSequence([seed, start_epoch]).generate_state(1)[0])
+
+
+_chunk_seed = chunk_seed
+
+
+# ---------------------------------------------------------------------- the session
+@dataclass
+class ExplorerHistory(History):
+    """A History (per-epoch training ``loss`` and ``accuracy``) plus, per epoch:
+
+    - ``test_loss``, ``test_accuracy``: on the test points, at the same parameters as the
+      training loss of that epoch (for full batch: before the epoch's update). Test ratio 0:
+      the test points are the training points (the lab's convention).
+    - ``grad_rms``: one number per layer (hidden layers, then the output): the root mean square
+      of the weight gradient dW the optimizer used in that epoch (its last batch; with a
+      penalty, dW includes the penalty's gradient). What a gradient view draws.
+
+    For regression, accuracy means nothing: ``accuracy`` and ``test_accuracy`` hold NaN. Every
+    loss here is the data loss, without the penalty (as Playground reports it).
+    """
+
+    test_loss: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    grad_rms: list = field(default_factory=list)
+
+    @property
+    def final_test_loss(self) -> float:
+        return self.test_loss[-1] if self.test_loss else math.nan
+
+    @property
+    def final_test_accuracy(self) -> float:
+        return self.test_accuracy[-1] if self.test_accuracy else math.nan
+
+    def extend(self, other: History) -> ExplorerHistory:
+        super().extend(other)
+        if isinstance(other, ExplorerHistory):
+            self.test_loss.extend(other.test_loss)
+            self.test_accuracy.extend(other.test_accuracy)
+            self.grad_rms.extend(other.grad_rms)
+        return self
+
+
+class _Recorder:
+    """The callback a Session gives ``fit``: after each epoch it records the test loss and
+    accuracy measured before that epoch's update, the weight gradients' sizes, and measures
+    the test set again for the next epoch; then it calls the reader's callback, if any."""
+
+    def __init__(self, session: Session, callback=None):
+        self.session, self.callback = session, callback
+        self.record = ExplorerHistory()
+        self.pending = session.measure_test()
+
+    def __call__(self, epoch: int, history: History):
+        r = self.record
+        r.test_loss.append(self.pending[0])
+        r.test_accuracy.append(self.pending[1])
+        r.grad_rms.append(tuple(float(np.sqrt(np.vdot(g, g) / g.size))
+                                for g in self.session.network.weight_grads))
+        self.pending = self.session.measure_test()
+        return self.callback(epoch, history) if self.callback is not None else None
+
+    def history_of(self, chunk: History, task: str) -> ExplorerHistory:
+        """The chunk's History from fit with what was recorded for its epochs."""
+        r, n = self.record, chunk.epochs
+        h = ExplorerHistory(list(chunk.loss), list(chunk.accuracy), chunk.stopped_early,
+                            r.test_loss[:n], r.test_accuracy[:n], r.grad_rms[:n])
+        if task == "regression":
+            h.accuracy = [math.nan] * n
+        return h
+
+
+def resolve(config=None, data=None, **changes) -> tuple[PlaygroundConfig, _ds.OwnData | None]:
+    """(configuration, own data) for a Session, ``train`` or ``code``: with ``data`` (your
+    points, ``own_data(X, y)`` or ``load_csv(path)``) the dataset is "own" unless ``changes``
+    name another."""
+    if data is not None and not isinstance(data, _ds.OwnData):
+        raise ValueError(f"data: expected your points as own_data(X, y) or load_csv(path) "
+                         f"(labnn.explorer.datasets), got {type(data).__name__}")
+    if data is not None and "dataset" not in changes:
+        changes["dataset"] = _ds.OWN
+    return as_config(config, **changes), data
 
 
 class Session:
@@ -227,24 +226,47 @@ class Session:
     over between chunks) and the history so far. ``train`` is ``Session(config)`` advanced by
     ``config.epochs`` in one chunk; the widgets advance it chunk by chunk.
 
+    ``data``: your own points (``own_data(X, y)`` or ``load_csv(path)``); the configuration's
+    dataset then defaults to "own", and any built-in set is one ``update(dataset=...)`` away
+    (``update(dataset="own")`` comes back).
+
+    ``X``, ``y``: every point (the view's coordinates) and its target; ``split`` holds the
+    train/test indices; ``X_train``, ``y_train``, ``X_test``, ``y_test`` are the features and
+    targets the network trains and is tested on. ``chunks`` logs (start epoch, epochs, lr) of
+    every chunk trained, for ``code()``.
+
     A diverging chunk never raises here: the epochs before it are kept in ``history`` and
     ``error`` holds the message (``train`` raises instead).
     """
 
-    def __init__(self, config=None, **changes):
-        self.config = as_config(config, **changes)
+    def __init__(self, config=None, *, data=None, **changes):
+        self.config, self.own = resolve(config, data, **changes)
         self.rebuilds = 0
-        self._build()
+        self._build(self.config)
 
-    def _build(self) -> None:
-        cfg = self.config
-        self.X, self.y = make_data(cfg)
-        self.network = build_network(cfg)
+    def _build(self, cfg: PlaygroundConfig) -> None:
+        """A fresh run for ``cfg``; everything is made before anything is replaced, so a
+        configuration that cannot be built leaves the session as it was."""
+        split = make_split(cfg, self.own)
+        if split.task == "regression" and cfg.loss != "mse":
+            raise ValueError(f"loss: regression targets are trained with 'mse', got "
+                             f"{cfg.loss!r}")
+        F = features(split.X, cfg.features)
+        network = build_network(cfg, split.task)
+        self.config, self.split, self.network = cfg, split, network
+        self.X, self.y = split.X, split.y
+        self.X_train, self.y_train = F[split.train], split.y[split.train]
+        self.X_test, self.y_test = F[split.test], split.y[split.test]
         self.optimizer = make_optimizer(cfg)
-        self.history = History()
+        self.history = ExplorerHistory()
+        self.chunks: list[tuple[int, int, float]] = []
         self.error: str | None = None
         self.in_progress = False
         self.rebuilds += 1
+
+    @property
+    def task(self) -> str:
+        return self.split.task
 
     @property
     def epoch(self) -> int:
@@ -254,36 +276,58 @@ class Session:
     def diverged(self) -> bool:
         return self.error is not None
 
+    def measure_test(self) -> tuple[float, float]:
+        """(loss, accuracy) on the test points now (NaN for a network whose output is not
+        finite; accuracy NaN for regression). The data loss, without any penalty."""
+        try:
+            with np.errstate(all="ignore"):
+                out = self.network.predict(self.X_test)
+        except ValueError:       # the output overflowed: a diverging run
+            return math.nan, math.nan
+        loss_fn = _losses.get(self.config.loss)[1]
+        with np.errstate(all="ignore"):
+            loss = float(loss_fn(out, self.y_test)[0])
+        if self.task == "regression":
+            return loss, math.nan
+        return loss, count_correct(out, self.y_test > 0.5, False) / len(self.y_test)
+
     def advance(self, epochs: int, *, raise_on_divergence: bool = False, callback=None) -> int:
         """Train ``epochs`` more epochs (fewer if ``callback(epoch, history)`` returns True or
         the loss diverges). Returns the number of epochs trained in this chunk."""
         epochs = SETTINGS["epochs"].check(epochs)
+        if callback is not None and not callable(callback):
+            raise ValueError(f"callback: expected a callable or None, got {callback!r}")
         if self.error is not None:
             return 0
-        cfg = self.config
-        start = self.epoch
-        seed = _chunk_seed(cfg.seed, start)
+        cfg, start = self.config, self.epoch
+        recorder = _Recorder(self, callback)
         try:
-            chunk = self.network.fit(self.X, self.y, epochs=epochs, optimizer=self.optimizer,
-                                     loss=cfg.loss, batch_size=cfg.batch_size, seed=seed,
-                                     callback=callback)
+            chunk = self.network.fit(self.X_train, self.y_train, epochs=epochs,
+                                     optimizer=self.optimizer, loss=cfg.loss,
+                                     batch_size=cfg.batch_size, seed=chunk_seed(cfg.seed, start),
+                                     callback=recorder, **fit_penalty(cfg))
         except DivergenceError as exc:
-            self.history.extend(exc.history)
+            self._log(start, recorder.history_of(exc.history, self.task))
             self.error = str(exc)
             if raise_on_divergence:
                 raise DivergenceError(str(exc), self.history) from None
             return exc.history.epochs
-        self.history.extend(chunk)
+        self._log(start, recorder.history_of(chunk, self.task))
         return chunk.epochs
+
+    def _log(self, start: int, chunk: ExplorerHistory) -> None:
+        self.history.extend(chunk)
+        if chunk.epochs:
+            self.chunks.append((start, chunk.epochs, self.optimizer.lr))
 
     def retrain(self) -> None:
         """A fresh network from the seed, trained for ``config.epochs`` epochs."""
-        self._build()
+        self._build(self.config)
         self.advance(self.config.epochs)
 
     def reset(self) -> None:
         """A fresh, untrained network (epoch 0), ready to be stepped by hand."""
-        self._build()
+        self._build(self.config)
         self.in_progress = True
 
     def step(self, epochs: int) -> int:
@@ -295,58 +339,117 @@ class Session:
     def update(self, **changes) -> str:
         """Apply setting changes under the Playground's rules; returns what happened:
         "none" (nothing changed), "live" (lr set on the running optimizer) or "rebuild"
-        (fresh network retrained for ``epochs``)."""
+        (fresh network retrained for ``epochs``). A change that cannot be built (dataset "own"
+        without own data, bce on regression targets) raises and changes nothing."""
         new = self.config.replace(**changes)
         changed = new.changed(self.config)
         if not changed:
             return "none"
-        self.config = new
         if changed <= LIVE_FIELDS and self.in_progress and not self.diverged:
+            self.config = new
             self.optimizer.lr = new.lr
             return "live"
-        self.retrain()
+        self._build(new)
+        self.advance(new.epochs)
         return "rebuild"
 
-    def predict_grid(self, resolution: int = 50):
-        """(extent, p): the network's output on a ``resolution`` x ``resolution`` grid over the
-        data (plus a margin); ``extent`` = (x0_min, x0_max, x1_min, x1_max) and ``p[i, j]`` is
-        the output at row i (x1, bottom to top) and column j (x0)."""
+    def regenerate(self) -> str:
+        """Playground's "Regenerate": new data (and a new split) from the next data seed, then
+        a rebuild. Deterministic: the data seed goes from s to s + 1 (wrapping at MAX_SEED)."""
+        return self.update(data_seed=(self.config.effective_data_seed + 1) % (MAX_SEED + 1))
+
+    # ------------------------------------------------------------------ what a view draws
+    def grid(self, resolution: int = 50):
+        """(extent, points): a ``resolution`` x ``resolution`` grid over the data plus a
+        margin (at least the unit square); ``extent`` = (x0_min, x0_max, x1_min, x1_max) and
+        ``points`` (resolution^2, 2), row by row from the bottom (x1), x0 fastest."""
         resolution = check_int_in(resolution, "resolution", *GRID_RESOLUTION)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
+        xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                             np.linspace(lo[1], hi[1], resolution))
+        extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+        return extent, np.column_stack([xx.ravel(), yy.ravel()])
+
+    def predict_grid(self, resolution: int = 50):
+        """(extent, p): the network's output on ``grid(resolution)``, through the features;
+        ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). An output
+        that overflowed (a diverged run) shows as no boundary: 0.5 everywhere (0 for
+        regression)."""
+        extent, points = self.grid(resolution)
         try:
             with np.errstate(all="ignore"):
-                _, _, p = self.network.predict_grid(lo, hi, resolution)
+                p = self.network.predict(features(points, self.config.features))[:, 0]
         except ValueError:
-            # Network.predict_grid refuses an output that overflowed to NaN or inf (huge
-            # weights, a diverged run; lo, hi and resolution are fine here): there is no
-            # boundary to draw, so the view shows a flat 0.5 (a diverged run's error says why).
-            p = np.full((resolution, resolution), 0.5)
-        return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])), p
+            p = np.full(len(points), 0.0 if self.task == "regression" else 0.5)
+        return extent, p.reshape(resolution, resolution)
+
+    def node_grids(self, resolution: int = 20):
+        """(extent, [feature maps (k, r, r), then each layer's outputs (units, r, r)]): every
+        input feature's and every neuron's output over ``grid(resolution)``, for a network
+        view; None in place of the layers for a network whose outputs are not finite."""
+        extent, points = self.grid(resolution)
+        F = features(points, self.config.features)
+        maps = [F.T.reshape(-1, resolution, resolution)]
+        try:
+            with np.errstate(all="ignore"):
+                outs = self.network.layer_outputs(F)
+        except ValueError:
+            return extent, maps + [None] * len(self.network.layers)
+        return extent, maps + [o.T.reshape(-1, resolution, resolution) for o in outs]
 
     def status(self) -> str:
-        """One line: the epoch, the final loss and accuracy (``error`` has any divergence)."""
+        """One line: the epoch, the training loss (and accuracy), then, when points are held
+        out (a test ratio above 0), the test loss (and accuracy); ``error`` has any
+        divergence. With test ratio 0 the test points are the training points (the lab's
+        convention), so the line is the lab's: epoch, loss, accuracy."""
         h = self.history
         if h.epochs == 0:
-            text = "epoch 0: untrained (press Play or Step)"
-        else:
-            text = (f"epoch {h.epochs}   loss {h.final_loss:.4g}   "
-                    f"accuracy {h.final_accuracy:.2%}")
+            return "epoch 0: untrained (press Play or Step)"
+        classify = self.task == "classification"
+        text = f"epoch {h.epochs}   loss {h.final_loss:.4g}"
+        if classify:
+            text += f"   accuracy {h.final_accuracy:.2%}"
+        if self.split.held_out:
+            text += f"   test loss {h.final_test_loss:.4g}"
+            if classify:
+                text += f"   test accuracy {h.final_test_accuracy:.2%}"
         return text
 
+    def code(self) -> str:
+        """The labnn code that rebuilds this run and trains it exactly as it was trained (every
+        chunk, every live lr change): its weights equal ``network``'s bit for bit."""
+        from .codegen import session_code
 
-def train(config=None, *, callback=None, **changes):
+        return session_code(self)
+
+
+def train(config=None, *, data=None, callback=None, **changes):
     """The one pure function: ``(history, network)`` for a configuration (a PlaygroundConfig,
-    a dict or None for the defaults, plus keyword ``changes``). Same config, same bits.
-    Raises DivergenceError (with the history so far) if the loss becomes NaN or inf."""
-    session = Session(config, **changes)
+    a dict or None for the defaults, plus keyword ``changes``; ``data`` for own points). Same
+    config, same bits. Raises DivergenceError (with the history so far) if the loss becomes
+    NaN or inf."""
+    session = Session(config, data=data, **changes)
     session.advance(session.config.epochs, raise_on_divergence=True, callback=callback)
     return session.history, session.network
 
 
+def code(config=None, *, data=None, **changes) -> str:
+    """The labnn code that does what ``train(config)`` does: the data, the split, the features,
+    the network, the optimizer, the penalty, the epochs; its weights equal train's bit for
+    bit. For own data it starts from the arrays you gave (``X``, ``y``) or your CSV file."""
+    from .codegen import config_code
+
+    return config_code(*resolve(config, data, **changes))
+
+
 __all__ = [
-    "ACTIVATIONS", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES", "LR_RANGE",
-    "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
-    "OPTIMIZERS", "SETTINGS", "PlaygroundConfig", "Session", "Setting", "as_config",
-    "build_network", "make_data", "make_optimizer", "train",
+    "ACTIVATIONS", "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES",
+    "LR_RANGE", "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
+    "NEW_LAYER_WIDTH", "OPTIMIZERS", "PLAYGROUND_MAX_WIDTH", "REGRESSION", "REGULARIZATIONS",
+    "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "ExplorerHistory", "PlaygroundConfig", "Session",
+    "Setting", "add_hidden_layer", "add_neuron", "as_config", "build_network", "check_int_in",
+    "check_number_in", "chunk_seed", "code", "describe_widths", "fit_penalty", "make_data",
+    "make_optimizer", "make_split", "output_activation", "remove_hidden_layer", "remove_neuron",
+    "resolve", "train",
 ]
