@@ -403,6 +403,8 @@ def test_own_regression_targets_are_detected_and_scaled_to_minus_one_one():
     ([[1, 1]] * 5, [0, 1, 0, 1, 0], "auto", "X", "every point is the same"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], ["a", "b", "a", "b"], "auto", "y", "real numeric"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, 0, 1], "labels", "task", "'auto'"),
+    ([[-1e308, 0], [1e308, 1], [2, 2], [3, 0]], [0, 1, 0, 1], "auto", "X", "span more"),
+    ([[0, 0], [1, 1], [2, 2], [3, 0]], [-1e308, 1e308, 0, 1], "auto", "y", "span more"),
 ])
 def test_bad_own_data_name_what_is_wrong(X, y, task, word, match):
     with pytest.raises(ValueError, match=f"^{word}: .*{match}"):
@@ -446,6 +448,15 @@ def test_csv_with_a_header_comments_and_blank_lines(tmp_path):
     assert own.source == str(path) and own.task == "classification"
     path.write_text(rows)                                           # no header
     np.testing.assert_array_equal(ds.load_csv(str(path)).X, ref.X)
+
+
+def test_csv_from_a_spreadsheet_bom_crlf_and_spaces(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("x1, x2, y\r\n1.0, 2.5, 0\r\n 3, 4 ,1\r\n5,6,0\r\n7,8,1\r\n"
+                     .encode("utf-8-sig"))
+    own = ds.load_csv(path)
+    np.testing.assert_array_equal(own.y[:, 0], [0, 1, 0, 1])
+    np.testing.assert_allclose(own.scaling.from_view(own.X), [[1, 2.5], [3, 4], [5, 6], [7, 8]])
 
 
 @pytest.mark.parametrize("text, match", [

@@ -103,6 +103,9 @@ def _points(X) -> np.ndarray:
     if not MIN_POINTS <= n <= MAX_POINTS:
         raise ValueError(f"X: expected between {MIN_POINTS} and {MAX_POINTS} points, got {n}")
     X = X.astype(np.float64)
+    if not np.isfinite(_span(X, axis=0)).all():
+        raise ValueError("X: the points span more than the largest float (about 1.8e308); "
+                         "scale them first")
     if np.ptp(X, axis=0).max() == 0:
         raise ValueError("X: every point is the same; there is nothing to separate or fit")
     return X
@@ -115,7 +118,17 @@ def _targets(y, n: int) -> np.ndarray:
     if y.shape not in ((n,), (n, 1)):
         raise ValueError(f"y: expected {n} values, shape ({n},) or ({n}, 1) like X's rows, "
                          f"got shape {y.shape}")
-    return y.astype(np.float64).reshape(n, 1)
+    y = y.astype(np.float64).reshape(n, 1)
+    if not np.isfinite(_span(y)):
+        raise ValueError("y: the targets span more than the largest float (about 1.8e308); "
+                         "scale them first")
+    return y
+
+
+def _span(a, axis=None):
+    """max - min, inf (with no warning) where it overflows."""
+    with np.errstate(over="ignore"):
+        return np.ptp(a, axis=axis)
 
 
 def _task_of(y, task: str) -> str:
@@ -161,7 +174,7 @@ def own_data(X, y, task: str = "auto", *, source: str = "arrays") -> OwnData:
 def _csv_lines(path) -> tuple[list[str], int]:
     """The file's lines and how many header lines precede the numbers (0 or 1)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:   # a BOM (Excel) is not data
             lines = f.read().splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"path: cannot read {os.fspath(path)!r} as text ({exc})") from None
