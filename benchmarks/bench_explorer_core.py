@@ -34,7 +34,7 @@ def _times(action, repeats: int) -> list[float]:
 
 def _line(label: str, times: list[float]) -> str:
     p90 = statistics.quantiles(times, n=10)[-1]
-    return f"{label:<58} median {statistics.median(times):7.3f} ms   p90 {p90:7.3f} ms"
+    return f"{label:<62} median {statistics.median(times):7.3f} ms   p90 {p90:7.3f} ms"
 
 
 def main(argv=None) -> int:
