@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REPORT = [
     "00_introduction", "01_implementation", "02_results", "03_learning_rate", "04_hidden_units",
-    "05_activation", "06_extras", "07_questions",
+    "05_activation", "06_extras", "07_questions", "08_playground", "09_more_experiments",
+    "10_conclusion",
 ]
 
 
