@@ -347,6 +347,61 @@ def test_regression_trains_and_reports_losses_not_accuracies():
     assert p.min() < -0.5 and p.max() > 0.5                # a linear output, not a probability
 
 
+@pytest.mark.parametrize("dataset", pg.REGRESSION)
+def test_regression_starts_at_playgrounds_lr_where_the_classification_lr_diverges(dataset):
+    # the reason for STARTING_LR: 2 x 8 tanh, SGD, 500 epochs, seeds 0-9
+    assert pg.STARTING_LR == {"classification": PlaygroundConfig().lr, "regression": 0.03}
+    for seed in range(10):
+        assert Session(dataset=dataset, seed=seed).advance(500) < 500        # lr 0.3 diverges
+        s = Session(dataset=dataset, seed=seed, lr=pg.STARTING_LR["regression"])
+        assert s.advance(500) == 500 and not s.diverged
+
+
+def test_choosing_a_data_set_of_another_task_starts_at_its_lr():
+    cfg = PlaygroundConfig(lr=0.1, loss="bce")
+    assert pg.dataset_changes(cfg, "circle") == {"dataset": "circle"}       # the lr stays
+    assert pg.dataset_changes(cfg, "reg-plane") == {"dataset": "reg-plane", "lr": 0.03,
+                                                    "loss": "mse"}
+    reg = cfg.replace(dataset="reg-gauss", loss="mse", lr=0.05)
+    assert pg.dataset_changes(reg, "reg-plane") == {"dataset": "reg-plane"}
+    assert pg.dataset_changes(reg, "xor") == {"dataset": "xor", "lr": 0.3}
+    s = Session(loss="bce", epochs=3)
+    assert s.switch_dataset("reg-plane") == "rebuild"
+    assert (s.config.dataset, s.config.lr, s.config.loss) == ("reg-plane", 0.03, "mse")
+    with pytest.raises(ValueError, match="^dataset: expected one of"):
+        pg.dataset_changes(cfg, "moons")
+    with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
+        s.switch_dataset("own")
+    assert s.config.dataset == "reg-plane"
+
+
+def test_own_data_choose_by_their_task():
+    X, _ = _blob_points()
+    labels = ds.own_data(X, (X[:, 0] > X[:, 0].mean()).astype(float))
+    targets = ds.own_data(X, X[:, 1])
+    assert pg.dataset_changes(PlaygroundConfig(), "own", labels) == {"dataset": "own"}
+    assert pg.dataset_changes(PlaygroundConfig(), "own", targets) == {"dataset": "own",
+                                                                      "lr": 0.03}
+    s = Session(data=targets, lr=0.03, epochs=2)
+    assert s.switch_dataset("circle") == "rebuild" and s.config.lr == 0.3
+    assert s.switch_dataset("own") == "rebuild" and s.config.lr == 0.03
+
+
+def test_starting_changes_give_regression_its_lr_only_when_none_is_given():
+    X, _ = _blob_points()
+    targets = ds.own_data(X, X[:, 1])
+    assert pg.starting_changes({}) == {}
+    assert pg.starting_changes({"dataset": "circle"}) == {"dataset": "circle"}
+    assert pg.starting_changes({"dataset": "reg-gauss"}) == {"dataset": "reg-gauss", "lr": 0.03}
+    assert pg.starting_changes({"dataset": "reg-gauss", "lr": 0.2}) == {"dataset": "reg-gauss",
+                                                                        "lr": 0.2}
+    assert pg.starting_changes({}, targets) == {"lr": 0.03}
+    assert pg.starting_changes({"dataset": "xor"}, targets) == {"dataset": "xor"}
+    assert pg.starting_changes({"dataset": "own"}) == {"dataset": "own"}   # Session refuses
+    with pytest.raises(ValueError, match="^dataset: "):
+        pg.starting_changes({"dataset": "moons"})
+
+
 def test_reg_gauss_needs_hidden_units():
     # Measured (seeds 0-2): 3 hidden layers of 8 reach 0.11-0.28 of the test loss of no hidden
     # layer (a plane cannot fit six bumps).

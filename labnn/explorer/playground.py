@@ -69,6 +69,7 @@ from .config import (  # noqa: F401 - the configuration's names are the playgrou
     REGULARIZATIONS,
     SETTINGS,
     SHORTHAND,
+    STARTING_LR,
     PlaygroundConfig,
     Setting,
     add_hidden_layer,
@@ -221,6 +222,33 @@ def resolve(config=None, data=None, **changes) -> tuple[PlaygroundConfig, _ds.Ow
     return as_config(config, **changes), data
 
 
+def dataset_changes(config, dataset, own: _ds.OwnData | None = None) -> dict:
+    """The settings that choosing ``dataset`` changes (Playground's data-set buttons): the
+    dataset, and, when the task changes (classification <-> regression), the learning rate
+    becomes that task's ``STARTING_LR`` and a bce loss becomes mse (regression needs it)."""
+    config = as_config(config)
+    dataset = SETTINGS["dataset"].check(dataset)
+    old = _ds.task_of(config.dataset, own) if config.dataset != _ds.OWN or own else None
+    new = _ds.task_of(dataset, own)
+    changes = {"dataset": dataset}
+    if new != old:
+        changes["lr"] = STARTING_LR[new]
+    if new == "regression" and config.loss != "mse":
+        changes["loss"] = "mse"
+    return changes
+
+
+def starting_changes(changes: dict, own: _ds.OwnData | None = None) -> dict:
+    """A run's starting settings: ``changes`` as given, plus, when they choose regression
+    (a regression data set, or own data with real targets) and give no ``lr``, the regression
+    ``STARTING_LR`` (the explorer's 0.3 diverges there)."""
+    dataset = changes.get("dataset", _ds.OWN if own is not None else None)
+    if "lr" in changes or dataset is None or (dataset == _ds.OWN and own is None):
+        return dict(changes)
+    task = _ds.task_of(SETTINGS["dataset"].check(dataset), own)
+    return {**changes, "lr": STARTING_LR[task]} if task == "regression" else dict(changes)
+
+
 class Session:
     """One training run that advances in chunks: data, network, optimizer (its state carries
     over between chunks) and the history so far. ``train`` is ``Session(config)`` advanced by
@@ -353,6 +381,11 @@ class Session:
         self.advance(new.epochs)
         return "rebuild"
 
+    def switch_dataset(self, dataset) -> str:
+        """Choose another data set as Playground's buttons do (``dataset_changes``: a new task
+        starts at its own learning rate); returns what ``update`` did."""
+        return self.update(**dataset_changes(self.config, dataset, self.own))
+
     def regenerate(self) -> str:
         """Playground's "Regenerate": new data (and a new split) from the next data seed, then
         a rebuild. Deterministic: the data seed goes from s to s + 1 (wrapping at MAX_SEED)."""
@@ -447,9 +480,10 @@ __all__ = [
     "ACTIVATIONS", "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES",
     "LR_RANGE", "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
     "NEW_LAYER_WIDTH", "OPTIMIZERS", "PLAYGROUND_MAX_WIDTH", "REGRESSION", "REGULARIZATIONS",
-    "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "ExplorerHistory", "PlaygroundConfig", "Session",
-    "Setting", "add_hidden_layer", "add_neuron", "as_config", "build_network", "check_int_in",
-    "check_number_in", "chunk_seed", "code", "describe_widths", "fit_penalty", "make_data",
-    "make_optimizer", "make_split", "output_activation", "remove_hidden_layer", "remove_neuron",
-    "resolve", "train",
+    "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "ExplorerHistory",
+    "PlaygroundConfig", "Session", "Setting", "add_hidden_layer", "add_neuron", "as_config",
+    "build_network", "check_int_in", "check_number_in", "chunk_seed", "code", "dataset_changes",
+    "describe_widths", "fit_penalty", "make_data", "make_optimizer", "make_split",
+    "output_activation", "remove_hidden_layer", "remove_neuron", "resolve", "starting_changes",
+    "train",
 ]
