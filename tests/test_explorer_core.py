@@ -95,6 +95,26 @@ def test_test_ratio_zero_tests_on_the_training_points():
                           f"test accuracy {h.final_test_accuracy:.2%}")
 
 
+@pytest.mark.parametrize("changes", [{}, {"loss": "bce", "activation": "relu"},
+                                     {"dataset": "circle", "batch_size": 100},
+                                     {"dataset": "reg-plane", "lr": 0.03},
+                                     {"dataset": "spiral", "batch_size": 30}])
+def test_with_no_split_the_test_numbers_are_measured_at_each_epochs_weights(changes):
+    # test ratio 0, full batch: fit's own loss and accuracy are the test numbers (no second
+    # forward pass); bit for bit what measuring the test points at those weights gives
+    cfg = PlaygroundConfig(epochs=5, **changes)
+    s = Session(cfg)
+    s.advance(5)
+    for k in range(5):
+        ref = Session(cfg)
+        if k:
+            ref.advance(k)
+        loss, acc = ref.measure_test()
+        assert s.history.test_loss[k] == loss
+        assert s.history.test_accuracy[k] == acc or math.isnan(acc) and math.isnan(
+            s.history.test_accuracy[k])
+
+
 def test_too_little_data_overfits_the_test_loss_rises():
     # Playground's lesson, a core property: 10 % of 60 noisy circle points for training.
     s = Session(dataset="circle", noise=0.15, n=60, test_ratio=0.9, layer_widths=(8, 8, 8),

@@ -184,29 +184,39 @@ class ExplorerHistory(History):
 class _Recorder:
     """The callback a Session gives ``fit``: after each epoch it records the test loss and
     accuracy measured before that epoch's update, the weight gradients' sizes, and measures
-    the test set again for the next epoch; then it calls the reader's callback, if any."""
+    the test set again for the next epoch; then it calls the reader's callback, if any.
+
+    With no point held out (test ratio 0) and full batch, the test points are the training
+    points and fit's own loss and accuracy of an epoch are measured at the same weights: they
+    are the test loss and accuracy, bit for bit, and no second forward pass is made."""
 
     def __init__(self, session: Session, callback=None):
         self.session, self.callback = session, callback
         self.record = ExplorerHistory()
-        self.pending = session.measure_test()
+        batch = session.config.batch_size
+        self.same = not session.split.held_out and (batch is None or
+                                                    batch >= len(session.X_train))
+        self.pending = None if self.same else session.measure_test()
 
     def __call__(self, epoch: int, history: History):
         r = self.record
-        r.test_loss.append(self.pending[0])
-        r.test_accuracy.append(self.pending[1])
+        if not self.same:
+            r.test_loss.append(self.pending[0])
+            r.test_accuracy.append(self.pending[1])
+            self.pending = self.session.measure_test()
         r.grad_rms.append(tuple(float(np.sqrt(np.vdot(g, g) / g.size))
                                 for g in self.session.network.weight_grads))
-        self.pending = self.session.measure_test()
         return self.callback(epoch, history) if self.callback is not None else None
 
     def history_of(self, chunk: History, task: str) -> ExplorerHistory:
         """The chunk's History from fit with what was recorded for its epochs."""
         r, n = self.record, chunk.epochs
+        test = (chunk.loss, chunk.accuracy) if self.same else (r.test_loss, r.test_accuracy)
         h = ExplorerHistory(list(chunk.loss), list(chunk.accuracy), chunk.stopped_early,
-                            r.test_loss[:n], r.test_accuracy[:n], r.grad_rms[:n])
+                            list(test[0][:n]), list(test[1][:n]), r.grad_rms[:n])
         if task == "regression":
             h.accuracy = [math.nan] * n
+            h.test_accuracy = [math.nan] * n
         return h
 
 
