@@ -28,8 +28,7 @@ CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "reg-pla
 NEEDS_DATA = {"dataset": "own"}  # a valid setting that only a Session given own data can start
 OTHER_KINDS = {"test_ratio", "data_seed", "features", "layer_widths", "regularization"}
 """Issue 13's settings of other kinds, checked in tests/test_explorer_core.py."""
-PHASE_2 = OTHER_KINDS | {"reg_rate"}  # issue 13's settings: their controls come with the widgets
-CONTROLLED = set(lw.CONTROLS)  # every setting but n and PHASE_2 has a control
+CONTROLLED = set(lw.CONTROLS)  # every setting but n and data_seed (Regenerate) has a control
 
 FLOAT_WRONG = [True, False, "0.1", math.nan, math.inf, -math.inf, None, [0.1], 1j, 10**400]
 INT_WRONG = [True, False, 2.0, "2", math.nan, math.inf, None, [2], np.float64(3.0), 10**100,
@@ -130,13 +129,13 @@ class TestStartingValuesAreNeverClamped:
     @pytest.mark.parametrize("name, value", REFUSALS, ids=REFUSAL_IDS)
     def test_explorer_set_refuses_and_changes_nothing(self, shared, name, value):
         config, shown = shared.session.config, {k: w.value for k, w in shared.controls.items()}
-        network, image = shared.session.network, shared.image.value
+        network, image = shared.session.network, shared.output.value
         with pytest.raises(ValueError) as info:
             shared.set(name, value)
         assert str(info.value) == f"{name}: {_expected(name)}, got {value!r}"
         assert shared.session.config == config and shared.session.network is network
         assert {k: w.value for k, w in shared.controls.items()} == shown
-        assert shared.image.value == image and shared.message.value == ""
+        assert shared.output.value == image and shared.message.value == ""
 
     @pytest.mark.parametrize("entry", list(ENTRY_POINTS))
     @pytest.mark.parametrize("name, value", _at_bounds(), ids=lambda v: _id(v))
@@ -182,7 +181,9 @@ class TestAPersonMovingAControlIsClampedByTheWidget:
     @pytest.mark.parametrize("end", ["below", "above"])
     def test_slider_past_an_end(self, name, end):
         lo, hi = {**FLOATS, **INTS}[name]
-        e = lw.explorer(epochs=3 if name != "epochs" else 20, seed=1 if name != "seed" else 5)
+        start = {"epochs": 3 if name != "epochs" else 20, "seed": 1 if name != "seed" else 5}
+        e = (lw.explorer(**start) if name in lw.EXPLORER_CONTROLS
+             else lw.Explorer([name], **start))
         far = {"below": (lo - 1) * 1e3 if lo else -1e3, "above": (hi + 1) * 1e3}[end]
         e.controls[name].value = far if name in FLOATS else int(far)
         want = lo if end == "below" else hi
@@ -260,7 +261,7 @@ class TestExplorerArgumentsRaiseValueError:
                                              "activation"):
             lw.mini_explorer(control)
 
-    @pytest.mark.parametrize("flag", ["show_data", "discretize", "log_loss"])
+    @pytest.mark.parametrize("flag", ["show_test", "discretize", "log_loss"])
     @pytest.mark.parametrize("value", ["no", None, 1], ids=_id)
     def test_figure_flags(self, flag, value):
         with pytest.raises(ValueError, match=f"^{flag}: expected True or False"):
@@ -273,14 +274,20 @@ class TestExplorerArgumentsRaiseValueError:
         ("dpi", 0, r"an integer in \[10, 600\]"), ("dpi", 2.5, r"an integer in \[10, 600\]"),
         ("dpi", 10**9, r"an integer in \[10, 600\]"),
         ("dpi", math.nan, r"an integer in \[10, 600\]"),
-        ("resolution", 1, r"an integer in \[2, 1000\]"),
-        ("resolution", 2.5, r"an integer in \[2, 1000\]"),
-        ("resolution", 10**6, r"an integer in \[2, 1000\]"),
-        ("resolution", True, r"an integer in \[2, 1000\]"),
     ], ids=_id)
-    def test_view(self, arg, value, expected):
+    def test_session_figure(self, arg, value, expected):
         with pytest.raises(ValueError, match=f"^{arg}: expected {expected}"):
-            lw.View(**{arg: value})
+            lw.session_figure(Session(epochs=1), **{arg: value})
+
+    @pytest.mark.parametrize("resolution", [1, 2.5, 10**6, True], ids=_id)
+    def test_panel_resolution(self, resolution):
+        from matplotlib.figure import Figure
+
+        from labnn.explorer.views import BoundaryPanel
+
+        panel = BoundaryPanel(Figure().add_subplot(), resolution)
+        with pytest.raises(ValueError, match=r"^resolution: expected an integer in \[2, 1000\]"):
+            panel.update(Session(epochs=1))
 
     @pytest.mark.parametrize("config", [{1: 2}, {None: 0}, ["xor"], "xor", 5], ids=_id)
     def test_as_config(self, config):
@@ -307,9 +314,12 @@ class TestTheControlsShowWhatIsTrained:
     refused call leaves everything as it was."""
 
     @pytest.mark.parametrize("name, value, shown", [
-        ("hidden_units", 3, 3), ("lr", 0.05, 0.05), ("seed", 7, 7), ("epochs", 7, 7),
-        ("dataset", "circle", "circle"), ("activation", "None", "linear"),
+        ("layer_widths", (3, 2), (3, 2)), ("lr", 0.05, 0.05), ("seed", 7, 7),
+        ("epochs", 7, 7), ("dataset", "circle", "circle"), ("activation", "None", "linear"),
         ("batch_size", 5, 5), ("batch_size", None, 0), ("noise", 0.25, 0.25),
+        ("test_ratio", 0.3, 0.3), ("test_ratio", 0.25, 0.25), ("reg_rate", 0.01, 0.01),
+        ("reg_rate", 0.02, 0.02), ("regularization", "L2", "l2"),
+        ("features", ["x2^2", "x1^2"], ("x1^2", "x2^2")),
     ])
     def test_set_moves_the_control(self, name, value, shown):
         e = lw.explorer(epochs=4, batch_size=4)
@@ -345,7 +355,8 @@ class TestOneTableBuildsTheControlsAndChecksTheValues:
             assert (pg.SETTINGS[name].lo, pg.SETTINGS[name].hi) == (lo, hi), name
         for name, options in CHOICES.items():
             assert pg.SETTINGS[name].options == options, name
-        assert set(lw.CONTROLS) == set(pg.SETTINGS) - {"n"} - PHASE_2
+        assert set(lw.CONTROLS) == set(pg.SETTINGS) - {"n", "data_seed"}
+        assert set(lw.EXPLORER_CONTROLS) == set(lw.CONTROLS) - set(pg.SHORTHAND)
 
     def test_every_control_has_the_tables_bounds(self):
         e = lw.explorer(epochs=1)
@@ -353,8 +364,16 @@ class TestOneTableBuildsTheControlsAndChecksTheValues:
             s = pg.SETTINGS[name]
             if name == "lr":
                 assert (10 ** widget.min, 10 ** widget.max) == (s.lo, s.hi)
-            elif name == "batch_size":
+            elif name in ("batch_size", "reg_rate"):
                 assert all(v == 0 or s.lo <= v <= s.hi for _, v in widget.options)
+            elif name == "dataset":   # "own" only with own points
+                assert tuple(widget.options) == tuple(o for o in s.options if o != "own")
+            elif name == "features":
+                assert tuple(widget.boxes) == s.options
+            elif name == "layer_widths":
+                assert widget.value == e.session.config.layer_widths
+            elif s.kind == "ratio":   # 0 is "no split", then the table's range
+                assert (widget.min, widget.max) == (0, s.hi) and widget.step == 0.1
             elif s.options:
                 assert tuple(widget.options) == s.options
             else:

@@ -5,4 +5,6 @@
 - ``config``: the validated configuration, its table of settings, the architecture buttons;
 - ``datasets``: Playground's data sets, your own points and the train/test split;
 - ``features``: the input features; ``codegen``: the labnn code of a run;
-- ``widgets``: the view."""
+- the view (ipywidgets and matplotlib, nothing the core needs): ``widgets`` (the explorer),
+  ``controls`` (one control per setting, the feature checkboxes, the layer buttons), ``views``
+  (the output, the loss curves, the gradient view) and ``netview`` (the network picture)."""

@@ -1,94 +1,74 @@
-"""The Playground explorer: ipywidgets controls and a matplotlib view over
+"""The Playground explorer: ipywidgets controls and matplotlib pictures over
 ``labnn.explorer.playground``.
 
-    import labnn.explorer.widgets
-    labnn.explorer.widgets.explorer()            # every control, Play / Pause / Step / Reset
-    labnn.explorer.widgets.mini_explorer("lr", dataset="xor")   # one control, two views
+    from labnn.explorer import widgets
+    widgets.explorer()                            # every control, Play / Pause / Step / Reset
+    widgets.explorer(X, y)                        # your own points (or explorer("points.csv"))
+    widgets.mini_explorer("lr", dataset="xor")    # one control, two pictures
+    widgets.figure(dataset="circle")              # the same pictures, static, for a notebook
 
-This module is only the view: every number comes from ``labnn.explorer.playground.Session`` (the
-pure core that ``train(config)`` also uses). Each redraw renders one matplotlib figure (the
-decision boundary with the data, and the loss and accuracy curves) into an ``Image`` widget; the
-text line under it gives the epoch, the final loss and accuracy. A run that diverges shows a
-message, never a traceback. Play is driven by a hidden ``ipywidgets.Play`` ticker in the front
-end: every tick trains one chunk of epochs and redraws, so the kernel stays free to take a Pause
-click or a learning-rate change between chunks. """
+This module is only the view: every number and every rule comes from
+``labnn.explorer.playground.Session`` (the pure core that ``train(config)`` also uses): the
+learning rate applies live, every other setting rebuilds (``Session.update``), a new data set
+of another task starts at that task's learning rate (``Session.switch_dataset``), the layer
+buttons apply the core's ``add_hidden_layer`` ... ``remove_neuron``, and the display toggles
+only redraw. The pictures: the network (``netview``: every feature's and neuron's map, the
+weights as edges, a tooltip with each node's weights), the output with the training and test
+points, the training and test loss, and the gradient view (``views``); a status line gives the
+epoch and the losses. A run that diverges, or a control's value the core refuses, shows a
+message (and the control goes back to what is trained), never a traceback.
+
+Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every tick trains one
+chunk of epochs and redraws, so the kernel stays free between chunks: a Pause click, a
+learning-rate change or a notebook cell run during Play is taken up at the next tick.
+"""
 
 from __future__ import annotations
 
 import html
-import io
-import math
+import os
 import time
 
 import ipywidgets as W
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import (
-    FixedLocator,
-    FuncFormatter,
-    LogLocator,
-    MaxNLocator,
-    NullLocator,
-)
 
 from .._checks import check_bool
-from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
+from . import controls as C
+from . import datasets as ds
+from . import netview, views
 from . import playground as pg
 
-CONTROLS = ("dataset", "noise", "lr", "hidden_units", "hidden_layers", "activation", "optimizer",
-            "loss", "epochs", "batch_size", "seed")
-"""Training controls of the full explorer, in display order: every PlaygroundConfig field but
-``n``, each built from its ``playground.SETTINGS`` entry."""
+CONTROLS = ("dataset", "noise", "test_ratio", "batch_size", "lr", "activation", "optimizer",
+            "loss", "regularization", "reg_rate", "epochs", "seed", "features", "layer_widths",
+            "hidden_units", "hidden_layers")
+"""Every control an Explorer can show (one per setting but n and data_seed: Regenerate sets
+that), in display order, each built from its ``playground.SETTINGS`` entry."""
+
+EXPLORER_CONTROLS = tuple(c for c in CONTROLS if c not in pg.SHORTHAND)
+"""The full explorer's controls: the layer buttons stand for hidden units and hidden layers."""
 
 MINI_CONTROLS = ("lr", "hidden_units", "activation")
-TOGGLES = ("show_data", "discretize", "log_loss")
+TOGGLES = ("show_test", "discretize", "log_loss", "network_view", "gradient_view", "show_code")
 """Display toggles: they only redraw, they never retrain."""
 
-BATCH_OPTIONS = (("full", 0), ("1", 1), ("2", 2), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
-                 ("64", 64))
-MAX_PLOT_POINTS = 600
-_TICK_FORMAT = FuncFormatter(lambda v, _pos: f"{v:.3g}")
-
+TOGGLE_LABELS = {"show_test": "show test data", "discretize": "discretize output",
+                 "log_loss": "log loss", "network_view": "network", "gradient_view": "gradients",
+                 "show_code": "code"}
+COLUMNS = (("data", ("dataset", "noise", "test_ratio", "batch_size")),
+           ("training", ("lr", "activation", "optimizer", "loss")),
+           ("regularisation, run", ("regularization", "reg_rate", "epochs", "seed",
+                                    "hidden_units", "hidden_layers")))
 
 INTERVAL_RANGE = (10, 60_000)
 """The bounds of the milliseconds between Play ticks (10 ms to a minute)."""
 
 VIEW_SIZE = (1, 40)
-"""Inches: the bounds of the figure's width and height."""
+"""Inches: the bounds of a figure's width and height."""
 
 VIEW_DPI = (10, 600)
-
-
-def _control(name: str, value):
-    """The widget for one PlaygroundConfig field, built from its ``playground.SETTINGS`` entry:
-    the widget's bounds are the configuration's bounds, so the front end holds what a person
-    drags or types to exactly the values the configuration accepts (and a starting value the
-    configuration accepted is shown as it is, never clamped)."""
-    s = pg.SETTINGS[name]
-    common = {"description": name.replace("_", " "), "style": {"description_width": "80px"},
-              "layout": W.Layout(width="320px")}
-    if s.kind == "choice":
-        return W.Dropdown(options=s.options, value=value, **common)
-    if s.kind == "batch":
-        return W.Dropdown(options=_batch_options(value), value=value or 0, **common)
-    if name == "seed":
-        return W.BoundedIntText(value=value, min=s.lo, max=s.hi, **common)
-    slider = {"continuous_update": False, **common}
-    if name == "lr":
-        return W.FloatLogSlider(value=value, base=10, min=math.log10(s.lo),
-                                max=math.log10(s.hi), step=0.1, readout_format=".3g", **slider)
-    if s.kind == "number":
-        return W.FloatSlider(value=value, min=s.lo, max=s.hi, step=0.01, **slider)
-    return W.IntSlider(value=value, min=s.lo, max=s.hi, **slider)
-
-
-def _batch_options(value) -> list:
-    """The batch-size choices (0 is "full"), plus ``value`` if it is another size."""
-    options = list(BATCH_OPTIONS)
-    if value and value not in dict(options).values():
-        options = sorted([*options, (str(value), value)], key=lambda o: o[1])
-    return options
+NETWORK_PIXELS = (430, 330)
+"""The live network picture's width and height in pixels (the gradient view goes under
+it)."""
 
 
 def _check_controls(controls) -> tuple:
@@ -107,10 +87,10 @@ def _check_controls(controls) -> tuple:
     return tuple(controls)
 
 
-def _check_arguments(controls, buttons, toggles, chunk, interval, clock) -> tuple:
+def _check_arguments(controls, flags: dict, chunk, interval, clock) -> tuple:
     """Explorer's arguments other than the configuration, checked (ValueError names each)."""
     controls = _check_controls(controls)
-    buttons, toggles = check_bool(buttons, "buttons"), check_bool(toggles, "toggles")
+    flags = {name: check_bool(value, name) for name, value in flags.items()}
     chunk = pg.check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
     try:
         interval = pg.check_int_in(interval, "interval", *INTERVAL_RANGE)
@@ -120,7 +100,7 @@ def _check_arguments(controls, buttons, toggles, chunk, interval, clock) -> tupl
     if not callable(clock):
         raise ValueError(f"clock: expected a callable that returns seconds (such as "
                          f"time.monotonic), got {clock!r}")
-    return controls, buttons, toggles, chunk, interval, clock
+    return controls, flags, chunk, interval, clock
 
 
 def _refuse_fixed(shortcut: str, given: dict, fixed: dict) -> None:
@@ -131,221 +111,231 @@ def _refuse_fixed(shortcut: str, given: dict, fixed: dict) -> None:
                              f"Explorer(...) to choose it")
 
 
-class View:
-    """The matplotlib figure: decision boundary + data (left), loss and accuracy (right).
-    Artists are made once and updated in place; ``render`` returns PNG bytes."""
-
-    def __init__(self, width: float = 8.4, height: float = 3.5, dpi: int = 100,
-                 resolution: int = 50):
-        width = pg.check_number_in(width, "width", *VIEW_SIZE)
-        height = pg.check_number_in(height, "height", *VIEW_SIZE)
-        dpi = pg.check_int_in(dpi, "dpi", *VIEW_DPI)
-        self.resolution = pg.check_int_in(resolution, "resolution", *pg.GRID_RESOLUTION)
-        self.figure = Figure(figsize=(width, height), dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.figure)
-        gs = self.figure.add_gridspec(1, 2, width_ratios=(1, 1.35), wspace=0.35)
-        self.ax_boundary = self.figure.add_subplot(gs[0])
-        self.ax_loss = self.figure.add_subplot(gs[1])
-        self.ax_acc = self.ax_loss.twinx()
-        ax = self.ax_boundary
-        self.heatmap = ax.imshow(np.full((2, 2), 0.5), origin="lower", cmap=BOUNDARY_CMAP,
-                                 vmin=0.0, vmax=1.0, interpolation="bilinear", aspect="auto")
-        self.points = [ax.scatter([], [], s=20, c=color, edgecolors="white", linewidths=0.4,
-                                  zorder=3) for color in CLASS_COLORS]
-        self.contour = None
-        ax.set_xlabel("x0")
-        ax.set_ylabel("x1")
-        self.loss_line, = self.ax_loss.plot([], [], color="black", lw=1.3, label="loss")
-        self.acc_line, = self.ax_acc.plot([], [], color="tab:green", lw=1.1, label="accuracy")
-        self.ax_loss.set_xlabel("epoch")
-        self.ax_loss.set_ylabel("loss")
-        self.ax_acc.set_ylabel("accuracy", color="tab:green")
-        self.ax_acc.set_ylim(-0.02, 1.02)
-        self.ax_loss.grid(alpha=0.3)
-        # Tick labels are most of the drawing time: keep them few (and no minor ticks).
-        ax.xaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
-        ax.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
-        self.ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-        self.ax_acc.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
-        self.figure.subplots_adjust(left=0.07, right=0.92, bottom=0.15, top=0.88)
-
-    def draw(self, session: pg.Session, *, show_data: bool = True, discretize: bool = False,
-             log_loss: bool = True) -> None:
-        self._draw_boundary(session, show_data, discretize)
-        self._draw_curves(session, log_loss)
-
-    def _draw_boundary(self, session: pg.Session, show_data: bool, discretize: bool) -> None:
-        extent, p = session.predict_grid(self.resolution)
-        self.heatmap.set_data((p > 0.5).astype(float) if discretize else p)
-        self.heatmap.set_extent(extent)
-        ax = self.ax_boundary
-        ax.set_xlim(extent[0], extent[1])
-        ax.set_ylim(extent[2], extent[3])
-        if self.contour is not None:
-            self.contour.remove()
-            self.contour = None
-        if p.min() < 0.5 < p.max():
-            xs = np.linspace(extent[0], extent[1], p.shape[1])
-            ys = np.linspace(extent[2], extent[3], p.shape[0])
-            self.contour = ax.contour(xs, ys, p, levels=[0.5], colors="k", linewidths=0.8)
-        labels = session.y[:, 0] > 0.5
-        for cls, pts in enumerate(self.points):
-            pts.set_offsets(session.X[labels == bool(cls)])
-            pts.set_visible(show_data)
-        cfg = session.config
-        ax.set_title(f"{cfg.dataset}: {cfg.hidden_layers} x {cfg.hidden_units} {cfg.activation}",
-                     fontsize=10)
-
-    def _draw_curves(self, session: pg.Session, log_loss: bool) -> None:
-        cfg, h = session.config, session.history
-        n = h.epochs
-        k = max(1, -(-n // MAX_PLOT_POINTS))
-        epochs = np.arange(1, n + 1)[::k]
-        loss = np.asarray(h.loss, dtype=float)[::k]
-        acc = np.asarray(h.accuracy, dtype=float)[::k]
-        self.loss_line.set_data(epochs, loss)
-        self.acc_line.set_data(epochs, acc)
-        finite = loss[np.isfinite(loss) & (loss > 0)] if log_loss else loss[np.isfinite(loss)]
-        if log_loss:
-            self.ax_loss.set_yscale("log")
-            narrow = finite.size and finite.max() < 10 * finite.min()
-            # Less than a decade: label 1-2-5 steps, or the axis would have no label at all.
-            self.ax_loss.yaxis.set_major_locator(
-                LogLocator(subs=(1.0, 2.0, 5.0) if narrow else (1.0,), numticks=4))
-            self.ax_loss.yaxis.set_major_formatter(_TICK_FORMAT)
-        else:
-            self.ax_loss.set_yscale("linear")
-            self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
-            self.ax_loss.yaxis.set_major_formatter(_TICK_FORMAT)
-        self.ax_loss.yaxis.set_minor_locator(NullLocator())
-        xmax = max(n, 1)
-        self.ax_loss.set_xlim(0, xmax * 1.02 + 1)
-        if finite.size:
-            lo, hi = float(finite.min()), float(finite.max())
-            if log_loss:
-                self.ax_loss.set_ylim(lo / 1.5, hi * 1.5)
-            else:
-                pad = 0.05 * (hi - lo) + 1e-12
-                self.ax_loss.set_ylim(min(0.0, lo - pad), hi + pad)
-        title = f"{cfg.optimizer} lr={cfg.lr:.3g}, {cfg.loss}"
-        if n:
-            title += f": loss {h.final_loss:.3g}, accuracy {h.final_accuracy:.0%}"
-        self.ax_loss.set_title(title, fontsize=10)
-
-    def render(self) -> bytes:
-        buf = io.BytesIO()
-        self.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
-        return buf.getvalue()
+def title(session: pg.Session) -> str:
+    """The pictures' title: data set, architecture (``describe_widths``), activation, features."""
+    cfg = session.config
+    net = pg.describe_widths(cfg.layer_widths)
+    text = (f"{cfg.dataset}: {net}{' ' + cfg.activation if cfg.layer_widths else ''}, "
+            f"features {', '.join(cfg.features)}")
+    if cfg.regularization != "none":
+        text += f", {cfg.regularization} {cfg.reg_rate:g}"
+    return text
 
 
-def figure(config=None, *, show_data: bool = True, discretize: bool = False,
-           log_loss: bool = True, **changes) -> Figure:
-    """The explorer's figure for a configuration trained for ``config.epochs`` (what the
-    interactive explorer first shows); a static, checkable stand-in for notebooks."""
-    flags = {"show_data": show_data, "discretize": discretize, "log_loss": log_loss}
-    flags = {name: check_bool(value, name) for name, value in flags.items()}
-    session = pg.Session(config, **changes)
-    session.advance(session.config.epochs)
-    view = View()
-    view.draw(session, **flags)
-    return view.figure
+def _inches(width: float, height: float, x: float, y: float, w: float, h: float) -> tuple:
+    """An axes' place in figure fractions from inches (x, y: its lower left corner)."""
+    return (x / width, y / height, w / width, h / height)
+
+
+def output_picture(row: bool = False, resolution: int = 50) -> views.PanelImage:
+    """The output and the loss curves in one figure: side by side (``row``, the mini
+    explorers) or the curves under the output (the full explorer's right-hand column)."""
+    def boundary(ax):
+        return views.BoundaryPanel(ax, resolution)
+
+    if row:
+        w, h = 7.0, 2.9
+        places = [_inches(w, h, 0.55, 0.45, 2.4, 2.35), _inches(w, h, 3.85, 0.45, 2.9, 2.05)]
+    else:
+        w, h = 3.5, 4.75
+        places = [_inches(w, h, 0.72, 2.05, 2.56, 2.6), _inches(w, h, 0.72, 0.42, 2.56, 1.0)]
+    return views.PanelImage([(boundary, places[0]), (views.CurvesPanel, places[1])], w, h)
+
+
+GRADIENT_INCHES = 1.75
+"""The height of the gradient view under the network picture."""
+
+
+def network_picture(network: bool, gradients: bool) -> views.PanelImage:
+    """The network picture (NETWORK_PIXELS, at the top) and the gradient view under it, or
+    either alone."""
+    w, h = NETWORK_PIXELS[0] / 100, NETWORK_PIXELS[1] / 100
+    total = h * network + GRADIENT_INCHES * gradients
+    panels = []
+    if network:
+        panels.append((lambda ax: netview.NetworkPanel(ax, *NETWORK_PIXELS),
+                       _inches(w, total, 0, total - h, w, h)))
+    if gradients:
+        panels.append((views.GradientPanel, _inches(w, total, 0.72, 0.42, w - 0.95, 1.0)))
+    return views.PanelImage(panels, w, total)
+
+
+class Pictures:
+    """The live pictures of one explorer: the output with the loss curves, and the network
+    picture with the gradient view (a figure for each combination of the two toggles, made
+    when first shown). Two images a frame: each one more would cost the browser a decode and
+    a repaint."""
+
+    def __init__(self, row: bool = False):
+        self.output = output_picture(row)
+        self._networks: dict = {}
+
+    def network(self, network: bool, gradients: bool) -> views.PanelImage | None:
+        if not (network or gradients):
+            return None
+        key = (network, gradients)
+        if key not in self._networks:
+            self._networks[key] = network_picture(network, gradients)
+        return self._networks[key]
+
+
+def _image(css: str, pixels: tuple[int, int]) -> W.Image:
+    image = W.Image(format="png", layout=W.Layout(width=f"{pixels[0]}px", max_width="100%"))
+    image.add_class(css)
+    return image
+
+
+def _html(css: str) -> W.HTML:
+    widget = W.HTML()
+    widget.add_class(css)
+    return widget
 
 
 class Explorer(W.VBox):
-    """Controls, Play / Pause / Step / Reset, the figure and a status line, over one
+    """Controls, Play / Pause / Step / Reset, the pictures and a status line, over one
     ``playground.Session``.
 
     Args:
-        controls: a list or tuple of the training controls to show (names from CONTROLS).
-        buttons: show Play / Pause / Step / Reset (with the hidden ticker).
+        controls: the controls to show (names from CONTROLS; default EXPLORER_CONTROLS).
+        buttons: show Play / Pause / Step / Reset (with the hidden ticker) and Regenerate.
         toggles: show the display toggles (see TOGGLES).
+        network, gradients: show the network picture and the gradient view at the start.
         chunk: epochs trained per Play tick or Step click (1 to ``playground.MAX_EPOCHS``).
         interval: milliseconds between Play ticks (see INTERVAL_RANGE).
+        data: your own points, ``datasets.own_data(X, y)`` or ``datasets.load_csv(path)``.
         **config: the starting configuration (PlaygroundConfig fields), used exactly as given:
-            a value outside its control's bounds raises ValueError, it is never clamped.
+            a value outside its control's bounds raises ValueError, it is never clamped. A
+            regression data set without an ``lr`` starts at ``playground.STARTING_LR``.
     """
 
-    def __init__(self, controls=CONTROLS, *, buttons: bool = True, toggles: bool = True,
-                 chunk: int = 50, interval: int = 200, clock=time.monotonic, **config):
-        controls, buttons, toggles, self.chunk, interval, clock = _check_arguments(
-            controls, buttons, toggles, chunk, interval, clock)
-        self.session = pg.Session(None, **config)
-        self.controls = {name: _control(name, getattr(self.session.config, name))
-                         for name in controls}
+    def __init__(self, controls=EXPLORER_CONTROLS, *, buttons: bool = True,
+                 toggles: bool = True, network: bool = True, gradients: bool = True,
+                 chunk: int = 20, interval: int = 40, clock=time.monotonic, data=None,
+                 **config):
+        controls, flags, self.chunk, interval, clock = _check_arguments(
+            controls, {"buttons": buttons, "toggles": toggles, "network": network,
+                       "gradients": gradients}, chunk, interval, clock)
+        self.session = pg.Session(None, data=data, **pg.starting_changes(config, data))
+        self.display = {"show_test": True, "discretize": False, "log_loss": True,
+                        "network_view": flags["network"], "gradient_view": flags["gradients"],
+                        "show_code": False}
         self._showing = False
-        self.view = View()
         self.redraws = 0
+        self.ticks = self.frames = 0
+        """Play ticks received, and those that trained and drew a frame."""
         self.render_seconds: list[float] = []
         self.clock = clock
         """Seconds, monotonic: when ticks arrive (a test passes its own)."""
-        self._last_tick_end = -math.inf
-        self.min_tick_gap = 0.02
-        """Seconds: a tick arriving sooner after the last one finished was queued while the
-        kernel was busy and is dropped."""
-
-        for name, widget in self.controls.items():
-            widget.observe(self._make_handler(name), names="value")
-        self.toggles = self._make_toggles() if toggles else {}
-
-        px = int(round(self.view.figure.get_figwidth() * self.view.figure.dpi))
-        self.image = W.Image(format="png", layout=W.Layout(width=f"{px}px", max_width="100%"))
-        self.image.add_class("labnn-view")
-        self.status = W.HTML()
-        self.status.add_class("labnn-status")
-        self.message = W.HTML()
-        self.message.add_class("labnn-message")
-
+        self._last_tick_end = float("-inf")
+        self.min_tick_gap = 0.005
+        """Seconds: a tick arriving sooner after the last frame finished was queued while the
+        kernel was busy and is dropped (a slow machine drops frames instead of lagging)."""
+        self._make_controls(controls)
+        self._make_views(row=len(controls) <= 1)
+        self.toggles = self._make_toggles() if flags["toggles"] else {}
         self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=interval,
                              layout=W.Layout(display="none"))
         self.ticker.observe(lambda change: self._guard(self._tick), names="value")
-        self.buttons = self._make_buttons() if buttons else {}
+        self.buttons = self._make_buttons() if flags["buttons"] else {}
         super().__init__(self._rows())
         self.add_class("labnn-explorer")
         self.session.advance(self.session.config.epochs)
         self.redraw()
 
+    # ------------------------------------------------------------------ building
+    def _make_controls(self, names) -> None:
+        cfg, self.controls = self.session.config, {}
+        for name in names:
+            if name == "features":
+                widget = C.FeatureBoxes(cfg.features)
+            elif name == "layer_widths":
+                widget = C.LayerButtons(cfg.layer_widths, self._press, lambda n: [
+                    x for x in netview.column_centres(n + 2, NETWORK_PIXELS[0])][1:-1])
+            else:
+                widget = C.make_control(name, getattr(cfg, name),
+                                        has_own=self.session.own is not None)
+            widget.observe(self._make_handler(name), names="value")
+            self.controls[name] = widget
+
+    def _make_views(self, row: bool) -> None:
+        self.pictures = Pictures(row)
+        self.output = _image("labnn-output", self.pictures.output.pixels)
+        self.network = _image("labnn-network", (NETWORK_PIXELS[0], 0))
+        self.tooltips = _html("labnn-tooltips")
+        self.tooltips.layout = W.Layout(height=f"{NETWORK_PIXELS[1]}px")
+        self.node = W.Dropdown(options=[("none", "")], value="", description="neuron",
+                               style={"description_width": "50px"},
+                               layout=W.Layout(width="160px"))
+        self.node.observe(lambda change: self._guard(self._redraw_if_shown), names="value")
+        self.node_text = _html("labnn-node-text")
+        self.title, self.status = _html("labnn-title"), _html("labnn-status")
+        self.message, self.code_box = _html("labnn-message"), _html("labnn-code")
+
     def _make_toggles(self) -> dict:
-        toggles = {
-            "show_data": W.Checkbox(value=True, description="show data", indent=False),
-            "discretize": W.Checkbox(value=False, description="discretize", indent=False),
-            "log_loss": W.Checkbox(value=True, description="log loss", indent=False),
-        }
-        for widget in toggles.values():
-            widget.observe(lambda change: self._guard(self.redraw), names="value")
+        toggles = {}
+        for name in TOGGLES:
+            box = W.Checkbox(value=self.display[name], description=TOGGLE_LABELS[name],
+                             indent=False, layout=W.Layout(width="auto"))
+            box.add_class(f"labnn-toggle-{name.replace('_', '-')}")
+            box.observe(self._make_toggle_handler(name), names="value")
+            toggles[name] = box
         return toggles
+
+    def _make_toggle_handler(self, name):
+        def handler(change):
+            self.display[name] = bool(change["new"])
+            self._guard(self.redraw)
+        return handler
 
     def _make_buttons(self) -> dict:
         buttons = {}
-        specs = (("play", "Play", "play", self.play), ("pause", "Pause", "pause", self.pause),
+        specs = (("reset", "Reset", "undo", self.reset), ("play", "Play", "play", self.play),
+                 ("pause", "Pause", "pause", self.pause),
                  ("step", "Step", "step-forward", self.step),
-                 ("reset", "Reset", "undo", self.reset))
-        for key, label, icon, action in specs:
-            b = W.Button(description=label, icon=icon, layout=W.Layout(width="90px"))
+                 ("regenerate", "Regenerate", "refresh", self.regenerate))
+        for key, text, icon, action in specs:
+            b = W.Button(description=text, icon=icon,
+                         layout=W.Layout(width="120px" if key == "regenerate" else "100px"))
             b.add_class(f"labnn-{key}")
             b.on_click(lambda _b, action=action: self._guard(action))
             buttons[key] = b
         return buttons
 
     def _rows(self) -> list:
-        """The explorer's layout, top to bottom: buttons, controls, toggles, the view."""
-        rows = [W.HBox([*self.buttons.values(), self.ticker])] if self.buttons else []
-        widgets = list(self.controls.values())
-        if len(widgets) > 3:
-            half = (len(widgets) + 1) // 2
-            rows.append(W.HBox([W.VBox(widgets[:half]), W.VBox(widgets[half:])]))
+        """Top to bottom: buttons and status; the controls in columns; the features, the layer
+        buttons and the network (with the gradient view) beside the output and the loss
+        curves; messages; the code."""
+        top = [*(b for k, b in self.buttons.items() if k != "regenerate"), self.ticker]
+        rows = [W.HBox([*top, self.status], layout=W.Layout(align_items="center"))]
+        columns = []
+        for head, names in COLUMNS:
+            shown = [self.controls[n] for n in names if n in self.controls]
+            if head == "data" and "regenerate" in self.buttons and "dataset" in self.controls:
+                shown.append(self.buttons["regenerate"])
+            if shown:
+                columns.append(W.VBox(shown))
+        rows.append(W.HBox(columns) if len(columns) > 1 else W.VBox(columns))
+        toggles = list(self.toggles.values())
+        output = [self.title, self.output] + ([W.HBox(toggles[:3])] if toggles else [])
+        net = [self.controls[n] for n in ("layer_widths",) if n in self.controls]
+        net += [self.network, self.tooltips, W.HBox([self.node, self.node_text])]
+        net += [W.HBox(toggles[3:])] if toggles else []
+        middle = [self.controls["features"]] if "features" in self.controls else []
+        if len(self.controls) > 1:
+            rows.append(W.HBox([*middle, W.VBox(net), W.VBox(output)]))
         else:
-            rows.extend(widgets)
-        if self.toggles:
-            rows.append(W.HBox(list(self.toggles.values())))
-        return rows + [self.image, self.status, self.message]
+            rows += [self.title, self.output]      # a mini explorer: no network picture
+        return rows + [self.message, self.code_box]
 
     # ------------------------------------------------------------------ handlers
     def _guard(self, action, *args):
-        """Run a handler; any error becomes a message in the view, never a traceback."""
+        """Run a handler; any error becomes a message in the view, never a traceback, and the
+        controls go back to what the session trains."""
         try:
             action(*args)
         except Exception as exc:  # the view must survive anything a reader can do
             self.pause()
+            self._show_all()
             self.message.value = (f"<span style='color:#b00'>error: "
                                   f"{html.escape(str(exc))}</span>")
 
@@ -356,34 +346,44 @@ class Explorer(W.VBox):
             value = change["new"]
             if name == "batch_size":
                 value = value or None
+            elif name in ("test_ratio", "noise"):
+                value = round(value, 10)   # a slider's steps in binary: 0.30000000000000004
             self._guard(self.set, name, value)
         return handler
 
+    def _press(self, rule, *args) -> None:
+        """A layer button: the core's rule gives the new widths, ``set`` applies them."""
+        self._guard(lambda: self.set("layer_widths",
+                                     rule(self.session.config, *args).layer_widths))
+
     def set(self, name: str, value) -> str:
         """Change one training setting (as its control would) under the Playground's rules, and
-        move its control to match; returns "none", "live" or "rebuild" (see ``Session.update``).
-        A value outside the setting's bounds raises ValueError and changes nothing."""
+        move the controls to match; returns "none", "live" or "rebuild" (see
+        ``Session.update``). The dataset goes through ``Session.switch_dataset`` (another
+        task starts at its own learning rate). A value outside the setting's bounds raises
+        ValueError and changes nothing."""
         if not isinstance(name, str) or name not in pg.SETTINGS:
             raise ValueError(f"name: expected one of {', '.join(pg.SETTINGS)}, got {name!r}")
-        outcome = self.session.update(**{name: value})
-        self._show(name)
+        if name == "dataset":
+            outcome = self.session.switch_dataset(value)
+        else:
+            outcome = self.session.update(**{name: value})
+        self._show_all()
         if outcome == "rebuild":
+            self.message.value = ""
             self.redraw()
         return outcome
 
-    def _show(self, name: str) -> None:
-        """Move ``name``'s control (if shown) to the session's value, without retraining."""
-        widget = self.controls.get(name)
-        if widget is None:
-            return
-        value = getattr(self.session.config, name)
+    def _show_all(self) -> None:
+        """Move every control to the session's value, without retraining."""
         self._showing = True
         try:
-            if name == "batch_size":
-                value = value or 0
-                if value not in dict(widget.options).values():
-                    widget.options = _batch_options(value)
-            widget.value = value
+            for name, widget in self.controls.items():
+                value = getattr(self.session.config, name)
+                if name in ("features", "layer_widths"):
+                    widget.value = tuple(value)
+                else:
+                    C.show_value(widget, name, value)
         finally:
             self._showing = False
 
@@ -399,7 +399,12 @@ class Explorer(W.VBox):
         self.ticker.playing = True
 
     def pause(self) -> None:
+        was_playing = self.playing
         self.ticker.playing = False
+        picture = self.pictures.network(self.display["network_view"],
+                                        self.display["gradient_view"])
+        if was_playing and self.display["network_view"] and picture is not None:
+            self._draw_tooltips(picture)     # the weights stopped moving: tooltips again
 
     def step(self) -> None:
         """Pause and train one chunk."""
@@ -411,9 +416,17 @@ class Explorer(W.VBox):
         """Pause and start again from a fresh, untrained network (epoch 0)."""
         self.pause()
         self.session.reset()
+        self.message.value = ""
+        self.redraw()
+
+    def regenerate(self) -> None:
+        """New data from the next data seed (``Session.regenerate``), retrained."""
+        self.session.regenerate()
+        self.message.value = ""
         self.redraw()
 
     def _tick(self) -> None:
+        self.ticks += 1
         if not self.playing:
             return
         # Ticks queued while the kernel was busy arrive back to back: skip them, so that a
@@ -422,26 +435,93 @@ class Explorer(W.VBox):
             return
         self.session.step(self.chunk)
         self.redraw()
+        self.frames += 1
         if self.session.diverged:
             self.pause()
         self._last_tick_end = self.clock()
 
+    def code(self) -> str:
+        """The labnn code that rebuilds and trains exactly the network shown (every chunk and
+        live lr change so far): ``Session.code``."""
+        return self.session.code()
+
     # ------------------------------------------------------------------ view
+    def _redraw_if_shown(self) -> None:
+        if not self._showing:
+            self.redraw()
+
     def redraw(self) -> None:
-        """Redraw the figure and the text from the session (never trains)."""
+        """Redraw the pictures and the text from the session (never trains)."""
         t0 = time.perf_counter()
-        opts = {name: w.value for name, w in self.toggles.items()}
-        self.view.draw(self.session, **opts)
-        self.image.value = self.view.render()
-        self.status.value = f"<code>{html.escape(self.session.status())}</code>"
-        if self.session.error is not None:
+        d, s, p = self.display, self.session, self.pictures
+        out = p.output
+        out.panels[0].update(s, show_test=d["show_test"], discretize=d["discretize"])
+        out.panels[1].update(s, log_loss=d["log_loss"])
+        self.output.value = out.render()
+        self._draw_network(d["network_view"], d["gradient_view"])
+        self.title.value = f"<b>{html.escape(title(s))}</b>"
+        self.status.value = f"<code>{html.escape(s.status())}</code>"
+        self._show_widget(self.code_box, d["show_code"])
+        if d["show_code"]:
+            self.code_box.value = f"<pre>{html.escape(self.code())}</pre>"
+        if s.error is not None:
             self.message.value = ("<span style='color:#b00'><b>Training stopped</b>: "
-                                  f"{html.escape(self.session.error)}. Press Reset or change a "
-                                  "setting to start again.</span>")
-        else:
-            self.message.value = ""
+                                  f"{html.escape(s.error)}. Press Reset or change a setting "
+                                  "to start again.</span>")
         self.redraws += 1
         self.render_seconds.append(time.perf_counter() - t0)
+
+    @staticmethod
+    def _show_widget(widget, shown: bool) -> None:
+        display = None if shown else "none"
+        if widget.layout.display != display:
+            widget.layout.display = display
+
+    def _draw_network(self, network: bool, gradients: bool) -> None:
+        """The network picture and the gradient view (one image), the neuron list and the
+        tooltips laid over the picture."""
+        picture = self.pictures.network(network, gradients)
+        self._show_widget(self.network, picture is not None)
+        for widget in (self.tooltips, self.node, self.node_text):
+            self._show_widget(widget, network)
+        if picture is None:
+            return
+        panels = iter(picture.panels)
+        if network:
+            self._update_nodes(next(panels))
+        if gradients:
+            next(panels).update(self.session)
+        self.network.value = picture.render()
+        if network:
+            self._draw_tooltips(picture)
+
+    def _update_nodes(self, panel) -> None:
+        s = self.session
+        names = [n for col in netview.node_names(s.config.features, s.config.layer_widths)
+                 for n in col]
+        if [v for _, v in self.node.options[1:]] != names:
+            self._showing = True
+            try:
+                keep = self.node.value if self.node.value in names else ""
+                self.node.options = [("none", ""), *[(n, n) for n in names]]
+                self.node.value = keep
+            finally:
+                self._showing = False
+        panel.update(s, selected=self.node.value or None)
+        self.node_text.value = (f"<small>{html.escape(netview.node_text(s, self.node.value))}"
+                                "</small>" if self.node.value else
+                                "<small>hover over a neuron, or choose one, for its weights"
+                                "</small>")
+
+    def _draw_tooltips(self, picture) -> None:
+        """The tooltips over the network picture (none while playing: the weights change
+        every frame; Pause puts them back). The overlay sits on the picture's top part."""
+        height = picture.pixels[1]
+        margin = f"-{height}px 0 {height - NETWORK_PIXELS[1]}px 0"
+        if self.tooltips.layout.margin != margin:
+            self.tooltips.layout.margin = margin
+        session = None if self.playing else self.session
+        self.tooltips.value = netview.tooltips_html(picture.panel, session, "labnn-tooltip-boxes")
 
     def __repr__(self) -> str:
         # The text a reader sees where widgets cannot render (GitHub, a console, nbval).
@@ -455,25 +535,124 @@ class Explorer(W.VBox):
         return self.session.status()
 
 
-def explorer(**config) -> Explorer:
-    """The full Playground explorer: every control, Play / Pause / Step / Reset, the display
-    toggles, the decision boundary, the loss and accuracy curves and a status line.
-    ``**config``: the starting configuration (and any other Explorer argument but ``controls``)."""
+def own_points(X, y=None, task: str = "auto") -> ds.OwnData:
+    """Your points for ``explorer(X, y)``: arrays (``datasets.own_data``), or a CSV file's
+    name as ``X`` with no ``y`` (``datasets.load_csv``)."""
+    if isinstance(X, (str, os.PathLike)) and y is None:
+        return ds.load_csv(X, task)
+    if y is None:
+        raise ValueError("y: expected the labels (0/1) or targets of the points X, one per "
+                         "row; or give X as a CSV file's name (columns x1, x2, y) and no y")
+    return ds.own_data(X, y, task)
+
+
+def explorer(X=None, y=None, *, task: str = "auto", **config) -> Explorer:
+    """The full Playground explorer: every control, Play / Pause / Step / Reset, Regenerate,
+    the feature checkboxes, the layer buttons, the network, the output, the loss curves, the
+    gradient view, the code, and a status line.
+
+    ``X, y``: your own points (N, 2) and their 0/1 labels or real targets, or ``X`` a CSV
+    file's name (columns x1, x2, y); checked (ValueError naming what is wrong), rescaled into
+    the view, and the dataset starts at "own" (the built-in sets stay in the dropdown).
+    ``task``: "auto", "classification" or "regression". ``**config``: the starting
+    configuration (and any other Explorer argument but ``controls``)."""
     _refuse_fixed("explorer", config, {"controls": "it shows every control"})
-    return Explorer(CONTROLS, **config)
+    if X is not None or y is not None:
+        if "data" in config:
+            raise ValueError("data: give your points as X, y or as data=, not both")
+        config["data"] = own_points(X, y, task)
+    return Explorer(EXPLORER_CONTROLS, **config)
 
 
 def mini_explorer(control: str, **config) -> Explorer:
     """A small explorer with ONE control ("lr", "hidden_units" or "activation") plus the
-    boundary and curve views; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change
+    output and loss pictures; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change
     retrains the configuration from scratch for ``epochs`` epochs and redraws. Starting values
     are used exactly: one outside its control's bounds raises ValueError."""
     if not isinstance(control, str) or control not in MINI_CONTROLS:
         raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
-    _refuse_fixed("mini_explorer", config, {"controls": "it shows the one control named first",
-                                            "buttons": "it has none", "toggles": "it has none"})
-    return Explorer((control,), buttons=False, toggles=False, **config)
+    _refuse_fixed("mini_explorer", config, {
+        "controls": "it shows the one control named first", "buttons": "it has none",
+        "toggles": "it has none", "network": "it has none", "gradients": "it has none"})
+    return Explorer((control,), buttons=False, toggles=False, network=False, gradients=False,
+                    **config)
 
 
-__all__ = ["CONTROLS", "Explorer", "INTERVAL_RANGE", "MINI_CONTROLS", "TOGGLES", "View",
-           "explorer", "figure", "mini_explorer"]
+def session_figure(session: pg.Session, *, show_test: bool = True, discretize: bool = False,
+                   log_loss: bool = True, width: float = 13.0, height: float = 3.9,
+                   dpi: int = 100) -> Figure:
+    """A static figure of a session as it is (nothing is trained): the network, the output
+    with the points, and the loss curves above the gradient view; the explorer's pictures, for
+    a notebook (on GitHub, where widgets do not run) and for checks."""
+    flags = {"show_test": show_test, "discretize": discretize, "log_loss": log_loss}
+    flags = {name: check_bool(value, name) for name, value in flags.items()}
+    width = pg.check_number_in(width, "width", *VIEW_SIZE)
+    height = pg.check_number_in(height, "height", *VIEW_SIZE)
+    fig = Figure(figsize=(width, height), dpi=pg.check_int_in(dpi, "dpi", *VIEW_DPI))
+    gs = fig.add_gridspec(2, 3, width_ratios=(1.45, 1.0, 1.25), wspace=0.28, hspace=0.75,
+                          left=0.01, right=0.99, bottom=0.12, top=0.86)
+    ax_net = fig.add_subplot(gs[:, 0])
+    box = ax_net.get_window_extent()
+    netview.NetworkPanel(ax_net, box.width, box.height).update(session)
+    views.BoundaryPanel(fig.add_subplot(gs[:, 1])).update(
+        session, show_test=flags["show_test"], discretize=flags["discretize"])
+    views.CurvesPanel(fig.add_subplot(gs[0, 2])).update(session, log_loss=flags["log_loss"])
+    views.GradientPanel(fig.add_subplot(gs[1, 2])).update(session)
+    fig.suptitle(f"{title(session)}.   {session.status()}", fontsize=10)
+    return fig
+
+
+COMPARE_VIEWS = ("network", "boundary", "curves", "gradients")
+"""The pictures ``compare_figure`` can put side by side."""
+
+
+def _draw_view(ax, session: pg.Session, view: str) -> None:
+    if view == "network":
+        box = ax.get_window_extent()
+        netview.NetworkPanel(ax, box.width, box.height).update(session)
+    else:
+        cls = {"boundary": views.BoundaryPanel, "curves": views.CurvesPanel,
+               "gradients": views.GradientPanel}[view]
+        cls(ax).update(session)
+
+
+def compare_figure(sessions, view: str = "network", titles=None, *, height: float = 3.4,
+                   dpi: int = 100) -> Figure:
+    """One picture (``view``, from COMPARE_VIEWS) per session, side by side, each titled
+    (``titles``, or the sessions' ``title``): the same picture under two settings, for a
+    notebook's static figure. Nothing is trained."""
+    sessions = list(sessions)
+    if not sessions or not all(isinstance(s, pg.Session) for s in sessions):
+        raise ValueError(f"sessions: expected one or more playground.Session, got {sessions!r}")
+    if view not in COMPARE_VIEWS:
+        raise ValueError(f"view: expected one of {', '.join(COMPARE_VIEWS)}, got {view!r}")
+    titles = [title(s) for s in sessions] if titles is None else list(titles)
+    if len(titles) != len(sessions) or not all(isinstance(t, str) for t in titles):
+        raise ValueError(f"titles: expected {len(sessions)} strings, one per session, "
+                         f"got {titles!r}")
+    height = pg.check_number_in(height, "height", *VIEW_SIZE)
+    per = {"network": 1.3, "boundary": 1.0, "curves": 1.25, "gradients": 1.25}[view] * height
+    fig = Figure(figsize=(min(per * len(sessions), VIEW_SIZE[1]), height),
+                 dpi=pg.check_int_in(dpi, "dpi", *VIEW_DPI))
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.78, wspace=0.35)
+    for ax, session, text in zip(fig.subplots(1, len(sessions), squeeze=False)[0], sessions,
+                                 titles, strict=True):
+        _draw_view(ax, session, view)
+        ax.set_title(text, fontsize=9, pad=24 if view in ("curves", "gradients") else 4)
+    return fig
+
+
+def figure(config=None, *, data=None, show_test: bool = True, discretize: bool = False,
+           log_loss: bool = True, **changes) -> Figure:
+    """The explorer's pictures for a configuration trained for ``config.epochs`` (what the
+    interactive explorer first shows), as one static figure (``session_figure``)."""
+    flags = {"show_test": show_test, "discretize": discretize, "log_loss": log_loss}
+    flags = {name: check_bool(value, name) for name, value in flags.items()}
+    session = pg.Session(config, data=data, **pg.starting_changes(changes, data))
+    session.advance(session.config.epochs)
+    return session_figure(session, **flags)
+
+
+__all__ = ["COMPARE_VIEWS", "CONTROLS", "EXPLORER_CONTROLS", "Explorer", "INTERVAL_RANGE",
+           "MINI_CONTROLS", "TOGGLES", "compare_figure", "explorer", "figure", "mini_explorer",
+           "own_points", "session_figure", "title"]
