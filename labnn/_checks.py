@@ -36,6 +36,16 @@ def check_file(file, name: str = "file"):
     return file
 
 
+def check_distinct_names(values, name: str, known) -> None:
+    """Every item of ``values`` one of the ``known`` names, and none listed twice."""
+    listing = ", ".join(known)
+    for value in values:
+        if not isinstance(value, str) or value not in known:
+            raise ValueError(f"{name}: expected names from {listing}, got {value!r}")
+        if values.count(value) > 1:
+            raise ValueError(f"{name}: {value!r} is listed twice")
+
+
 def check_positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_array
+from .._checks import check_array, check_distinct_names
 
 
 def _t(X, i):
@@ -53,11 +53,7 @@ def check_features(names, name: str = "features") -> tuple[str, ...]:
         hint = f"; for one feature write ({names!r},)" if isinstance(names, str) else ""
         raise ValueError(f"{name}: expected a non-empty tuple of feature names from {known}, "
                          f"got {names!r}{hint}")
-    for feature in names:
-        if not isinstance(feature, str) or feature not in FEATURES:
-            raise ValueError(f"{name}: expected names from {known}, got {feature!r}")
-        if names.count(feature) > 1:
-            raise ValueError(f"{name}: {feature!r} is listed twice")
+    check_distinct_names(names, name, FEATURE_NAMES)
     return tuple(f for f in FEATURE_NAMES if f in names)
 
 

@@ -32,7 +32,7 @@ import time
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from .._checks import check_bool
+from .._checks import check_bool, check_distinct_names
 from . import controls as C
 from . import datasets as ds
 from . import netview, views
@@ -79,11 +79,7 @@ def _check_controls(controls) -> tuple:
         hint = f"; for one control write [{controls!r}]" if isinstance(controls, str) else ""
         raise ValueError(f"controls: expected a list or tuple of control names from {known}, "
                          f"got {controls!r}{hint}")
-    for name in controls:
-        if not isinstance(name, str) or name not in CONTROLS:
-            raise ValueError(f"controls: expected names from {known}, got {name!r}")
-        if controls.count(name) > 1:
-            raise ValueError(f"controls: {name!r} is listed twice")
+    check_distinct_names(controls, "controls", CONTROLS)
     return tuple(controls)
 
 
