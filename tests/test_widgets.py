@@ -434,6 +434,7 @@ def test_explorer_of_own_points_in_the_readers_units():
     e.pictures.output.render()
     labels = [float(t.get_text()) for t in ax.get_xticklabels() if t.get_text()]
     assert min(labels) > 80 and max(labels) < 130          # x1 in the reader's units
+    assert len(labels) >= 3 and all(v % 5 == 0 for v in labels)   # at round numbers of them
     e.controls["dataset"].value = "xor"                   # the built-in sets: one click away
     assert e.session.config.dataset == "xor"
     e.controls["dataset"].value = "own"

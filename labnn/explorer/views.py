@@ -81,7 +81,19 @@ def view_formatter(session: pg.Session, axis: int):
     if own is None:
         return _TICK_FORMAT
     s = own.scaling
-    return FuncFormatter(lambda v, _pos: f"{(v - s.offset[axis]) * s.scale + s.lo[axis]:.3g}")
+    return FuncFormatter(lambda v, _pos: f"{(v - s.offset[axis]) * s.scale + s.lo[axis]:.4g}")
+
+
+def view_ticks(session: pg.Session, axis: int, limits) -> list[float]:
+    """Where the ticks go, in the view's coordinates: 0, 0.5, 1; for own data, round numbers
+    of the reader's own units within ``limits``."""
+    own = session.split.own
+    if own is None:
+        return [0.0, 0.5, 1.0]
+    s = own.scaling
+    lo, hi = ((v - s.offset[axis]) * s.scale + s.lo[axis] for v in limits)
+    ticks = MaxNLocator(5, steps=[1, 2, 5, 10], min_n_ticks=3).tick_values(lo, hi)
+    return [(t - s.lo[axis]) / s.scale + s.offset[axis] for t in ticks if lo <= t <= hi]
 
 
 class BoundaryPanel:
@@ -132,8 +144,9 @@ class BoundaryPanel:
         self.heatmap.set_extent(extent)
         self.ax.set_xlim(extent[0], extent[1])
         self.ax.set_ylim(extent[2], extent[3])
-        self.ax.xaxis.set_major_formatter(view_formatter(session, 0))
-        self.ax.yaxis.set_major_formatter(view_formatter(session, 1))
+        for i, axis in enumerate((self.ax.xaxis, self.ax.yaxis)):
+            axis.set_major_locator(FixedLocator(view_ticks(session, i, extent[2 * i:2 * i + 2])))
+            axis.set_major_formatter(view_formatter(session, i))
 
     def _draw_contour(self, extent, p, level) -> None:
         if self.contour is not None:
@@ -412,4 +425,4 @@ class PanelImage:
 __all__ = ["BoundaryPanel", "CLASS_COLORS", "CurvesPanel", "GradientPanel", "MAX_PLOT_POINTS",
            "POINT_CMAP", "PanelImage", "boundary_level", "epoch_limit", "nice_ceil",
            "nice_floor", "png_bytes", "point_colors", "rect", "tick_label", "value_range",
-           "view_formatter"]
+           "view_formatter", "view_ticks"]
