@@ -4,6 +4,7 @@ from scratch; the network picture has one map per feature and neuron and one edg
 coloured by sign and as wide as the weight is large."""
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image
 
 from labnn.explorer import netview as nv
 from labnn.explorer import views as V
+from labnn.explorer.features import FEATURE_NAMES
 from labnn.explorer.playground import Session
 
 
@@ -250,3 +252,37 @@ def test_the_tooltips_give_every_node_its_weights_at_its_place():
             f'top:{n.y - n.size / 2:.0f}px;width:{n.size}px') in html
     quiet = nv.tooltips_html(panel, None, "x")
     assert "title=" not in quiet and quiet.count('class="labnn-node"') == 5
+
+
+def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
+    s = _session(features=("x1", "x2", "x1^2"), layer_widths=(2, 3))
+    panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
+    panel.update(s)
+    page = nv.tooltips_html(panel, s, "x")
+    lines = re.findall(r'<line data-from="([^"]+)" data-to="([^"]+)" x1="([-\d.]+)" '
+                       r'y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"><title>([^<]*)</title>',
+                       page)
+    W1, W2, W3 = s.network.weights                    # (3, 2), (2, 3), (3, 1)
+    assert len(lines) == W1.size + W2.size + W3.size == len(panel.edges.get_segments())
+    tips = {(a, b): (tuple(map(float, xy)), tip) for a, b, *xy, tip in lines}
+    source, target = panel.find("x1^2"), panel.find("h1.2")
+    (x1, y1, x2, y2), tip = tips[("x1^2", "h1.2")]
+    assert (x1, y1, x2, y2) == (source.x + source.size / 2, source.y,
+                                target.x - target.size / 2, target.y)   # the line drawn
+    assert tip == f"x1^2 → h1.2: weight {W1[2, 1]:+.3g}"
+    assert tips[("h2.3", "output")][1] == f"h2.3 → output: weight {W3[2, 0]:+.3g}"
+    assert page.index("<svg") < page.index('class="labnn-node"')   # the nodes lie on top
+    assert "labnn-edges" not in nv.tooltips_html(panel, None, "x")  # none while playing
+
+
+def test_a_network_larger_than_playgrounds_keeps_only_the_nodes_tooltips():
+    wide = _session(layer_widths=(24, 24), epochs=1)       # 2*24 + 24*24 + 24 > MAX_EDGE_TIPS
+    panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
+    panel.update(wide)
+    assert sum(W.size for W in wide.network.weights) > nv.MAX_EDGE_TIPS
+    page = nv.tooltips_html(panel, wide, "x")
+    assert "<line" not in page and page.count('class="labnn-node"') == 2 + 24 + 24 + 1
+    largest = _session(features=FEATURE_NAMES, layer_widths=(8,) * 6, epochs=1)
+    assert sum(W.size for W in largest.network.weights) == 384   # Playground's largest
+    panel.update(largest)
+    assert nv.tooltips_html(panel, largest, "x").count("<line ") == 384

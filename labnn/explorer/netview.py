@@ -6,9 +6,10 @@ all the maps, one LineCollection for all the edges), so the same code draws the 
 a notebook's static figure.
 
 Hovering: ``tooltips_html`` is HTML to lay over the picture, one transparent box per node whose
-tooltip (the browser's own, no JavaScript) gives the node's bias and weights in and out;
-selecting a node (``NetworkPanel.update(selected=...)``) frames it and dims the other edges.
-``node_text`` is the same text, for a line under the picture.
+tooltip (the browser's own, no JavaScript) gives the node's bias and weights in and out, and one
+transparent line per edge whose tooltip gives its weight, as Playground's do; selecting a node
+(``NetworkPanel.update(selected=...)``) frames it and dims the other edges. ``node_text`` is the
+same text, for a line under the picture.
 
 Colour scales, so that a map means the same from one frame to the next: x1 and x2 over 0..1 (the
 view's unit square), the other features over -1..1 (their range, ``labnn.explorer.features``),
@@ -206,11 +207,11 @@ class NetworkPanel:
         for col, head in zip(self.columns, heads, strict=True):
             self.texts.append(self.ax.text(col[0].x, 3, head, ha="center", va="top",
                                            fontsize=8, color="#444444"))
-        self.edges.set_segments(self._segments())
+        self.edges.set_segments(self.segments())
         self.ax.set_xlim(0, self.width)
         self.ax.set_ylim(self.height, 0)
 
-    def _segments(self) -> list:
+    def segments(self) -> list:
         """One segment per weight, in the order of ``W.ravel()`` for each layer's W (fan_in,
         fan_out): from each source's right side to each target's left side."""
         segs = []
@@ -306,11 +307,40 @@ def node_text(session: pg.Session, name: str) -> str:
     return "; ".join(parts)
 
 
+EDGE_HOVER_WIDTH = 5
+"""Pixels across an edge within which the mouse is over it (the line drawn may be thinner)."""
+
+MAX_EDGE_TIPS = 600
+"""Edges that get a tooltip, at most: Playground's largest network (7 features, 6 layers of 8)
+has 384 weights; a larger one keeps only the nodes' tooltips, so that a redraw sends little."""
+
+
+def edge_tips_svg(panel: NetworkPanel, session: pg.Session) -> str:
+    """An SVG layer of one transparent line per edge, over the edge drawn in the picture, whose
+    tooltip is "source -> target: weight w"; empty for a network of more than ``MAX_EDGE_TIPS``
+    weights. Only the lines take the mouse (``pointer-events``), not the space between them."""
+    weights = np.concatenate([W.ravel() for W in session.network.weights])
+    if len(weights) > MAX_EDGE_TIPS:
+        return ""
+    pairs = [(s, t) for a, b in zip(panel.columns, panel.columns[1:]) for s in a for t in b]
+    lines = []
+    for (s, t), ((x1, y1), (x2, y2)), w in zip(pairs, panel.segments(), weights, strict=True):
+        source, target = html.escape(s.name), html.escape(t.name)
+        lines.append(f'<line data-from="{source}" data-to="{target}" x1="{x1:.1f}" '
+                     f'y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"><title>{source} → '
+                     f'{target}: weight {w:+.3g}</title></line>')
+    return (f'<svg class="labnn-edges" width="{panel.width:.0f}" height="{panel.height:.0f}" '
+            f'style="position:absolute;left:0;top:0;pointer-events:none">'
+            f'<g stroke="transparent" stroke-width="{EDGE_HOVER_WIDTH}" pointer-events="stroke" '
+            f'style="cursor:help">{"".join(lines)}</g></svg>')
+
+
 def tooltips_html(panel: NetworkPanel, session: pg.Session | None, css_class: str) -> str:
     """HTML to lay over the picture: one transparent box per node, at the node's place, whose
-    tooltip (the browser's own: hover, no JavaScript) is ``node_text``; with ``session`` None
-    the boxes have no tooltip (while a run plays, weights change every frame)."""
-    boxes = []
+    tooltip (the browser's own: hover, no JavaScript) is ``node_text``, over the edges' layer
+    (``edge_tips_svg``); with ``session`` None nothing has a tooltip (while a run plays, weights
+    change every frame)."""
+    boxes = [] if session is None else [edge_tips_svg(panel, session)]
     for n in panel.nodes():
         h = n.size / 2
         style = (f"position:absolute;left:{n.x - h:.0f}px;top:{n.y - h:.0f}px;"
@@ -322,7 +352,6 @@ def tooltips_html(panel: NetworkPanel, session: pg.Session | None, css_class: st
             f'height:{panel.height:.0f}px">{"".join(boxes)}</div>')
 
 
-__all__ = ["NODE_CMAP", "NetworkPanel", "Node", "PixelLayer", "column_centres", "edge_style",
-           "layout",
-           "map_colors", "node_names", "node_ranges", "node_text", "node_weights",
-           "tooltips_html"]
+__all__ = ["EDGE_HOVER_WIDTH", "MAX_EDGE_TIPS", "NODE_CMAP", "NetworkPanel", "Node", "PixelLayer",
+           "column_centres", "edge_style", "edge_tips_svg", "layout", "map_colors", "node_names",
+           "node_ranges", "node_text", "node_weights", "tooltips_html"]

@@ -13,10 +13,10 @@ learning rate applies live, every other setting rebuilds (``Session.update``), a
 of another task starts at that task's learning rate (``Session.switch_dataset``), the layer
 buttons apply the core's ``add_hidden_layer`` ... ``remove_neuron``, and the display toggles
 only redraw. The pictures: the network (``netview``: every feature's and neuron's map, the
-weights as edges, a tooltip with each node's weights), the output with the training and test
-points, the training and test loss, and the gradient view (``views``); a status line gives the
-epoch and the losses. A run that diverges, or a control's value the core refuses, shows a
-message (and the control goes back to what is trained), never a traceback.
+weights as edges, a tooltip with each node's weights and each edge's weight), the output with
+the training and test points, the training and test loss, and the gradient view (``views``); a
+status line gives the epoch and the losses. A run that diverges, or a control's value the core
+refuses, shows a message (and the control goes back to what is trained), never a traceback.
 
 Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every tick trains one
 chunk of epochs and redraws, so the kernel stays free between chunks: a Pause click, a
@@ -506,7 +506,8 @@ class Explorer(W.VBox):
         panel.update(s, selected=self.node.value or None)
         self.node_text.value = (f"<small>{html.escape(netview.node_text(s, self.node.value))}"
                                 "</small>" if self.node.value else
-                                "<small>hover over a neuron, or choose one, for its weights"
+                                "<small>hover over a neuron or an edge, or choose a neuron, for "
+                                "its weights"
                                 "</small>")
 
     def _draw_tooltips(self, picture) -> None:

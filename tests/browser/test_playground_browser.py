@@ -16,7 +16,8 @@ reader would and check what changes:
 - Play: the frames a second are counted in the page on xor with 2 layers of 8 (issue 13's
   target: 10), a notebook cell run during Play still runs, Pause stops;
 - a diverging run (reg-plane at lr 10): a message, never a traceback;
-- the mouse over a neuron is over its tooltip box, whose text gives its bias and weights.
+- the mouse over a neuron is over its tooltip box, whose text gives its bias and weights; the
+  mouse over an edge is over its line, whose tooltip gives the same weight.
 
 Screenshots go to build/browser/. And the negative: the same check FAILS when the widget
 extension is disabled (the notebook then shows the explorer's text repr instead of widgets)."""
@@ -196,6 +197,21 @@ def _hover_neuron(page, explorer, name: str = "h1.1") -> str:
     return found[1]
 
 
+def _hover_edge(page, explorer, source: str = "x1", target: str = "h1.1") -> str:
+    """Move the mouse to the middle of an edge of the network picture: the element under it
+    must be that edge's line in the tooltip layer; returns its tooltip."""
+    line = explorer.locator(f'.labnn-tooltips line[data-from="{source}"][data-to="{target}"]')
+    box = line.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    found = page.evaluate(f"() => {{ const e = document.elementFromPoint({x}, {y}); "
+                          f"return e && e.dataset.from ? [e.dataset.from, e.dataset.to, "
+                          f"e.textContent] : null; }}")
+    assert found and found[:2] == [source, target], \
+        f"the mouse over {source} -> {target} is not on its line: {found}"
+    return found[2]
+
+
 def _drive_controls(page, explorer) -> None:
     """test ratio, a feature, regularisation, a layer-width button: each changes what it
     should."""
@@ -280,6 +296,9 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         _shot(explorer, "0_loaded")
         tip = _hover_neuron(page, explorer)
         assert tip.startswith("h1.1\nbias ") and "weights in: x1 " in tip, tip
+        weight = re.search(r"weights in: x1 ([-+][\d.e+-]+)", tip).group(1)
+        edge = _hover_edge(page, explorer, "x1", "h1.1")
+        assert edge == f"x1 → h1.1: weight {weight}", (edge, tip)   # the neuron's weight
 
         times = measure_slider_latency(page, explorer, "lr", KEY_PRESSES)
         _shot(explorer, "1_lr")
