@@ -199,6 +199,17 @@ class Sequential:
         return [g for layer in self.layers for g in layer.grads]
 
     @property
+    def weights(self) -> list:
+        """The weight arrays W of the layers that have one (Dense, Conv2D), never the biases:
+        what a penalty (``fit(regularization=...)``) acts on."""
+        return [layer.W for layer in self.layers if getattr(layer, "W", None) is not None]
+
+    @property
+    def weight_grads(self) -> list:
+        """The gradients dW matching ``weights``, as the last backward pass filled them."""
+        return [layer.dW for layer in self.layers if getattr(layer, "W", None) is not None]
+
+    @property
     def output_range(self) -> tuple[float, float]:
         """The interval the outputs lie in: the last layer's activation's range (a loss such as
         bce asks for [0, 1]), unbounded when the last layer has no activation."""

@@ -150,17 +150,6 @@ class Network(Sequential):
     def num_params(self) -> int:
         return sum(layer.num_params for layer in self.layers)
 
-    @property
-    def weights(self) -> list:
-        """The weight arrays W of the layers that have one (Dense, Conv2D), never the biases:
-        what a penalty (``fit(regularization=...)``) acts on."""
-        return [layer.W for layer in self.layers if getattr(layer, "W", None) is not None]
-
-    @property
-    def weight_grads(self) -> list:
-        """The gradients dW matching ``weights``, as the last backward pass filled them."""
-        return [layer.dW for layer in self.layers if getattr(layer, "W", None) is not None]
-
     # ------------------------------------------------------------------ passes
     def _check_X(self, X, name="X"):
         self._require_layers()

@@ -243,7 +243,8 @@ class NetworkStack(Sequential):
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs: int = DEFAULT_EPOCHS, lr=None, optimizer: str | None = None,
-            loss: str = "mse", stop_at: float | None = None) -> StackHistory:
+            loss: str = "mse", stop_at: float | None = None, regularization=None,
+            reg_rate: float = 0.0) -> StackHistory:
         """Train every network of the stack with full-batch back-propagation.
 
         Args:
@@ -255,6 +256,8 @@ class NetworkStack(Sequential):
             loss: "mse", "bce" or "softmax_ce".
             stop_at: a network leaves once its accuracy reaches this value (after that
                 epoch's update, as ``fit``'s callback would stop it); None trains all epochs.
+            regularization, reg_rate: None, "l1" or "l2" and its rate, as in ``Network.fit``
+                (on the weights, not the biases; the history's loss is the data loss alone).
 
         Returns a StackHistory; the trained parameters are in ``params`` / ``network(i)``.
         """
@@ -263,6 +266,7 @@ class NetworkStack(Sequential):
         if stop_at is not None:
             stop_at = check_float_in(stop_at, "stop_at", 0.0, 1.0)
         loss_fn = _losses.for_network(loss, y, self.output_range)
+        penalty = _losses.penalty(regularization, reg_rate)
         opt = self._make_optimizer(optimizer, lr)
         multi = y.shape[-1] > 1
         labels = class_labels(y, multi)
@@ -276,8 +280,7 @@ class NetworkStack(Sequential):
                 correct = count_correct(out, labels, multi, axis=-1 if multi else (-2, -1))
                 bad = ledger.record(epoch, ep_loss, correct)
                 ledger.leave(bad, self.params, diverged_at=epoch + 1)   # before its update,
-                self._backward(dout, need_dx=False)                    # as fit would raise
-                opt.step(self.params, self.grads, check=False)
+                self._update(dout, penalty, opt)                       # as fit would raise
                 done = ~bad & ledger.reached(epoch, stop_at)
                 ledger.leave(done, self.params, stopped=True)
                 keep = ~(bad | done)
@@ -286,12 +289,25 @@ class NetworkStack(Sequential):
                 ledger.keep(keep)
                 if not keep.any():
                     break
-                self._select(keep)
-                opt.select(keep)
-                X = X[keep] if per_net[0] else X
-                y, labels = (y[keep], labels[keep]) if per_net[1] else (y, labels)
+                X, y, labels = self._keep(keep, opt, per_net, X, y, labels)
         self._set_all(ledger.finish(self.params))
         return ledger.history()
+
+    def _update(self, dout, penalty, opt) -> None:
+        """One update of every network from dL/d(output): back-propagate, add the penalty's
+        gradient (if any) to the weights', step."""
+        self._backward(dout, need_dx=False)
+        if penalty is not None:
+            penalty.add_gradient(self.weights, self.weight_grads)
+        opt.step(self.params, self.grads, check=False)
+
+    def _keep(self, keep, opt, per_net, X, y, labels):
+        """Only the networks ``keep`` (boolean mask) train on: their parameters, optimizer
+        state and (when each has its own) data."""
+        self._select(keep)
+        opt.select(keep)
+        X = X[keep] if per_net[0] else X
+        return (X, y[keep], labels[keep]) if per_net[1] else (X, y, labels)
 
     def _make_optimizer(self, optimizer, lr) -> _optim.Optimizer:
         if optimizer is not None and not isinstance(optimizer, str):

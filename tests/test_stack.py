@@ -53,6 +53,25 @@ def test_stacked_runs_equal_single_runs_bit_for_bit(activation, optimizer, loss)
         _assert_same_run(stack, history, i, net, single)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("regularization, rate", [("l1", 0.01), ("l2", 0.05)])
+def test_regularized_stacked_runs_equal_single_runs_bit_for_bit(regularization, rate, optimizer):
+    """A penalty (l1 or l2) in a stack: the same runs as Network.fit with that penalty, and
+    not the runs without it."""
+    X, y = generate_linear(n=60, seed=3)
+    seeds, lrs = [0, 1, 2], [OPTIMIZERS[optimizer] * f for f in (1.0, 0.5, 0.25)]
+    stack = NetworkStack(_nets(seeds))
+    history = stack.fit(X, y, epochs=80, lr=lrs, optimizer=optimizer,
+                        regularization=regularization, reg_rate=rate)
+    plain = NetworkStack(_nets(seeds)).fit(X, y, epochs=80, lr=lrs, optimizer=optimizer)
+    for i, s in enumerate(seeds):
+        net = labnn.lab_network(seed=s)
+        single = net.fit(X, y, epochs=80, lr=lrs[i], optimizer=optimizer,
+                         regularization=regularization, reg_rate=rate)
+        _assert_same_run(stack, history, i, net, single)
+        assert history.history(i).loss != plain.history(i).loss
+
+
 def test_each_network_can_have_its_own_data():
     data = [generate_linear(100, seed=s) for s in range(4)]
     X = np.stack([d[0] for d in data])
@@ -149,7 +168,8 @@ class TestBadInput:
         ({"lr": "fast"}, "lr"), ({"lr": ["a", 1.0, 1.0]}, "lr"), ({"lr": [1.0, None, 1.0]}, "lr"),
         ({"epochs": 0}, "epochs"), ({"stop_at": 1.5}, "stop_at"),
         ({"optimizer": "nope"}, "optimizer"), ({"optimizer": optim.SGD(1.0)}, "optimizer"),
-        ({"loss": "hinge"}, "loss"),
+        ({"loss": "hinge"}, "loss"), ({"regularization": "l3"}, "regularization"),
+        ({"reg_rate": 0.1}, "reg_rate"), ({"regularization": "l2", "reg_rate": -1}, "reg_rate"),
     ])
     def test_fit_arguments(self, kw, match):
         stack = NetworkStack(_nets(range(3)))
