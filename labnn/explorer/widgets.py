@@ -506,9 +506,7 @@ class Explorer(W.VBox):
         panel.update(s, selected=self.node.value or None)
         self.node_text.value = (f"<small>{html.escape(netview.node_text(s, self.node.value))}"
                                 "</small>" if self.node.value else
-                                "<small>hover over a neuron or an edge, or choose a neuron, for "
-                                "its weights"
-                                "</small>")
+                                "<small>hover over a neuron or an edge for its weights</small>")
 
     def _draw_tooltips(self, picture) -> None:
         """The tooltips over the network picture (none while playing: the weights change
