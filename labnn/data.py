@@ -14,6 +14,13 @@ import numpy as np
 from ._checks import check_float_in, check_positive_int, check_seed
 
 
+def _start(n, seed, noise):
+    """A generator's checked arguments: (n, noise, the seeded random generator)."""
+    n = check_positive_int(n, "n")
+    noise = check_float_in(noise, "noise", 0.0, 1.0)
+    return n, noise, np.random.default_rng(check_seed(seed))
+
+
 def _noisy(X, noise, rng):
     if noise:
         X = X + rng.normal(0.0, noise, size=X.shape)
@@ -23,9 +30,7 @@ def _noisy(X, noise, rng):
 def generate_linear(n: int = 100, seed=None, noise: float = 0.0):
     """``n`` points uniform in [0, 1]^2; label 0 if x0 > x1 else 1. ``noise`` (default 0, the
     lab's data) adds Gaussian jitter of that standard deviation to the points after labelling."""
-    n = check_positive_int(n, "n")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
-    rng = np.random.default_rng(check_seed(seed))
+    n, noise, rng = _start(n, seed, noise)
     X = rng.uniform(0.0, 1.0, size=(n, 2))
     y = np.where(X[:, 0] > X[:, 1], 0.0, 1.0).reshape(n, 1)
     return _noisy(X, noise, rng), y
@@ -52,9 +57,7 @@ def generate_xor_easy(noise: float = 0.0, seed=None):
 def generate_circle(n: int = 100, seed=None, noise: float = 0.0):
     """Playground's circle in [0, 1]^2: class 0 inside radius 0.25 of the centre, class 1 on a
     ring of radii 0.35..0.5 (half the points each)."""
-    n = check_positive_int(n, "n")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
-    rng = np.random.default_rng(check_seed(seed))
+    n, noise, rng = _start(n, seed, noise)
     n0 = n // 2
     r = np.concatenate([rng.uniform(0.0, 0.25, n0), rng.uniform(0.35, 0.5, n - n0)])
     theta = rng.uniform(0.0, 2 * np.pi, n)
@@ -66,9 +69,7 @@ def generate_circle(n: int = 100, seed=None, noise: float = 0.0):
 def generate_spiral(n: int = 100, seed=None, noise: float = 0.0):
     """Two interleaved spirals in [0, 1]^2 (class 0 and class 1, half the points each), as in
     Playground: radius grows with the angle over 1.75 turns."""
-    n = check_positive_int(n, "n")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
-    rng = np.random.default_rng(check_seed(seed))
+    n, noise, rng = _start(n, seed, noise)
     n0 = n // 2
     t = np.concatenate([rng.uniform(0.0, 1.0, n0), rng.uniform(0.0, 1.0, n - n0)])
     label = np.concatenate([np.zeros(n0), np.ones(n - n0)])
@@ -83,19 +84,10 @@ PLAYGROUND_STD = 0.5 ** 0.5 / 12
 unit square."""
 
 
-def _uniform_points(n, seed, noise):
-    n = check_positive_int(n, "n")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
-    rng = np.random.default_rng(check_seed(seed))
-    return rng.uniform(0.0, 1.0, size=(n, 2)), noise, rng
-
-
 def generate_gaussian(n: int = 100, seed=None, noise: float = 0.0):
     """Playground's two Gaussian blobs: class 0 around (1/3, 1/3), class 1 around (2/3, 2/3)
     (its (-2, -2) and (2, 2)), standard deviation ``PLAYGROUND_STD``; half the points each."""
-    n = check_positive_int(n, "n")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
-    rng = np.random.default_rng(check_seed(seed))
+    n, noise, rng = _start(n, seed, noise)
     label = np.concatenate([np.zeros(n // 2), np.ones(n - n // 2)])
     centre = (1.0 + label[:, None]) / 3.0
     X = centre + rng.normal(0.0, PLAYGROUND_STD, size=(n, 2))
@@ -105,7 +97,8 @@ def generate_gaussian(n: int = 100, seed=None, noise: float = 0.0):
 def generate_reg_plane(n: int = 100, seed=None, noise: float = 0.0):
     """Playground's regression plane: points uniform in [0, 1]^2, target 1.2 (x0 + x1 - 1), in
     [-1.2, 1.2] (its (x + y) / 10 over [-6, 6]^2)."""
-    X, noise, rng = _uniform_points(n, seed, noise)
+    n, noise, rng = _start(n, seed, noise)
+    X = rng.uniform(0.0, 1.0, size=(n, 2))
     y = 1.2 * (X[:, 0] + X[:, 1] - 1.0)
     return _noisy(X, noise, rng), y.reshape(len(X), 1)
 
@@ -119,7 +112,8 @@ def generate_reg_gauss(n: int = 100, seed=None, noise: float = 0.0):
     """Playground's multi-Gaussian regression: points uniform in [0, 1]^2; each of six bumps
     (``REG_GAUSS_BUMPS``) gives sign * max(0, 1 - 6 d) at distance d from its centre (its
     1 - d / 2 over [-6, 6]^2), and the target is the one largest in size (0 far from all)."""
-    X, noise, rng = _uniform_points(n, seed, noise)
+    n, noise, rng = _start(n, seed, noise)
+    X = rng.uniform(0.0, 1.0, size=(n, 2))
     bumps = np.array(REG_GAUSS_BUMPS)
     d = np.hypot(X[:, :1] - bumps[:, 0], X[:, 1:] - bumps[:, 1])          # (n, 6)
     values = bumps[:, 2] * np.clip(1.0 - 6.0 * d, 0.0, 1.0)

@@ -68,15 +68,21 @@ def test_every_builtin_set_trains_with_a_split(name):
     assert s.task == ("regression" if name.startswith("reg-") else "classification")
 
 
+def _trained(cfg, epochs):
+    """A fresh session of ``cfg`` after ``epochs`` epochs (untrained for 0)."""
+    s = Session(cfg)
+    if epochs:
+        s.advance(epochs)
+    return s
+
+
 def test_test_loss_is_measured_at_the_same_weights_as_the_training_loss():
     # test_loss[k] is the test loss before the update of epoch k + 1, like loss[k] (full batch)
     cfg = PlaygroundConfig(dataset="circle", test_ratio=0.5, epochs=6)
     s = Session(cfg)
     s.advance(6)
     for k in range(6):
-        ref = Session(cfg)
-        if k:
-            ref.advance(k)
+        ref = _trained(cfg, k)
         assert s.history.test_loss[k] == ref.network.loss(ref.X_test, ref.y_test)
         assert s.history.loss[k] == ref.network.loss(ref.X_train, ref.y_train)
 
@@ -106,9 +112,7 @@ def test_with_no_split_the_test_numbers_are_measured_at_each_epochs_weights(chan
     s = Session(cfg)
     s.advance(5)
     for k in range(5):
-        ref = Session(cfg)
-        if k:
-            ref.advance(k)
+        ref = _trained(cfg, k)
         loss, acc = ref.measure_test()
         assert s.history.test_loss[k] == loss
         assert s.history.test_accuracy[k] == acc or math.isnan(acc) and math.isnan(

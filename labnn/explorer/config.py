@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .. import activations as _act
 from .. import losses as _losses
 from .. import optim as _optim
+from .._checks import check_float_in
 from . import datasets as _ds
 from .features import DEFAULT_FEATURES, FEATURE_NAMES, check_features
 
@@ -77,12 +78,9 @@ def check_int_in(value, name: str, lo: int, hi: int) -> int:
 
 
 def check_number_in(value, name: str, lo: float, hi: float) -> float:
-    """A real number (not a bool, not NaN) in [lo, hi]; compared before it is made a float, so
-    that an int too large for a float is refused like any other."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and lo <= value <= hi
-    if not ok:
-        raise ValueError(f"{name}: expected a number in [{lo}, {hi}], got {value!r}")
-    return float(value)
+    """A real number (not a bool, not NaN, not an int too large for a float) in [lo, hi]: the
+    library's ``check_float_in``, under the name the explorer's settings use."""
+    return check_float_in(value, name, lo, hi)
 
 
 def _check_widths(value, name: str, lo: int, hi: int, length: tuple) -> tuple[int, ...]:
@@ -92,11 +90,10 @@ def _check_widths(value, name: str, lo: int, hi: int, length: tuple) -> tuple[in
                 f"[{lo}, {hi}]")
     if not isinstance(value, (tuple, list)) or not few <= len(value) <= many:
         raise ValueError(f"{name}: {expected}, got {value!r}")
-    for width in value:
-        ok = not isinstance(width, bool) and isinstance(width, numbers.Integral)
-        if not ok or not lo <= width <= hi:
-            raise ValueError(f"{name}: {expected}, got {value!r}")
-    return tuple(int(w) for w in value)
+    try:
+        return tuple(check_int_in(width, name, lo, hi) for width in value)
+    except ValueError:
+        raise ValueError(f"{name}: {expected}, got {value!r}") from None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,14 @@ class Scaling:
     def from_view(self, X) -> np.ndarray:
         return (np.asarray(X, dtype=np.float64) - self.offset) * self.scale + self.lo
 
+    def axis_to_view(self, value: float, axis: int) -> float:
+        """``to_view`` of one coordinate (``axis`` 0 for x1, 1 for x2)."""
+        return (value - self.lo[axis]) / self.scale + self.offset[axis]
+
+    def axis_from_view(self, value: float, axis: int) -> float:
+        """``from_view`` of one coordinate (``axis`` 0 for x1, 1 for x2)."""
+        return (value - self.offset[axis]) * self.scale + self.lo[axis]
+
     def target_to_view(self, y) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
         return y if self.target_lo is None else 2.0 * (y - self.target_lo) / self.target_range - 1

@@ -28,6 +28,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.patches import Rectangle
 
+from .. import activations as _act
 from . import playground as pg
 from .views import value_range
 
@@ -45,7 +46,6 @@ MIN_EDGE_WIDTH = 0.05
 MARGINS = (50, 8, 20, 6)
 """Pixels left (the feature names), right, top (the column headers), bottom."""
 
-BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,11 @@ def node_ranges(session: pg.Session, column: int, maps) -> list[tuple[float, flo
     if column == 0:
         return [(0.0, 1.0) if f in ("x1", "x2") else (-1.0, 1.0) for f in cfg.features]
     count = cfg.layer_widths[column - 1] if column < last else 1
+    lo, hi = _act.get(cfg.activation).output_range
     if column == last:
         scale = value_range(session.task)
-    elif cfg.activation in BOUNDED:
-        scale = BOUNDED[cfg.activation]
+    elif np.isfinite(lo) and np.isfinite(hi):        # sigmoid's 0..1, tanh's -1..1
+        scale = (lo, hi)
     else:
         m = float(np.max(np.abs(maps))) if maps is not None else 0.0
         scale = (-m, m) if 0 < m < np.inf else (-1.0, 1.0)
@@ -185,6 +186,7 @@ class NetworkPanel:
         ax.set_axis_off()
         self.key = None
         self.columns: list[list[Node]] = []
+        self.pairs: list[tuple[Node, Node]] = []
         self.texts: list = []
         self.pixels = np.zeros((int(np.ceil(height)), int(np.ceil(width)), 4), np.uint8)
         self.maps = PixelLayer(self.pixels)
@@ -199,6 +201,7 @@ class NetworkPanel:
         for artist in self.texts:
             artist.remove()
         self.columns = layout(features, widths, self.width, self.height)
+        self.pairs = [(s, t) for a, b in zip(self.columns, self.columns[1:]) for s in a for t in b]
         self.texts = []
         for n in self.columns[0]:
             self.texts.append(self.ax.text(n.x - n.size / 2 - 4, n.y, n.name, ha="right",
@@ -212,12 +215,10 @@ class NetworkPanel:
         self.ax.set_ylim(self.height, 0)
 
     def segments(self) -> list:
-        """One segment per weight, in the order of ``W.ravel()`` for each layer's W (fan_in,
-        fan_out): from each source's right side to each target's left side."""
-        segs = []
-        for a, b in zip(self.columns, self.columns[1:]):
-            segs += [((s.x + s.size / 2, s.y), (t.x - t.size / 2, t.y)) for s in a for t in b]
-        return segs
+        """One segment per weight (``pairs``: (source, target) in the order of ``W.ravel()``
+        for each layer's W (fan_in, fan_out)): from the source's right side to the target's
+        left side."""
+        return [((s.x + s.size / 2, s.y), (t.x - t.size / 2, t.y)) for s, t in self.pairs]
 
     def update(self, session: pg.Session, selected: str | None = None) -> None:
         cfg = session.config
@@ -251,8 +252,7 @@ class NetworkPanel:
             h = node.size / 2 + 2
             self.frame.set_bounds(node.x - h, node.y - h, 2 * h, 2 * h)
             alpha = np.array([0.95 if node.name in (s.name, t.name) else DIMMED_ALPHA
-                              for a, b in zip(self.columns, self.columns[1:])
-                              for s in a for t in b])
+                              for s, t in self.pairs])
         widths, colors = edge_style(weights, alpha)
         self.edges.set_linewidths(widths)
         self.edges.set_colors(colors)
@@ -322,9 +322,9 @@ def edge_tips_svg(panel: NetworkPanel, session: pg.Session) -> str:
     weights = np.concatenate([W.ravel() for W in session.network.weights])
     if len(weights) > MAX_EDGE_TIPS:
         return ""
-    pairs = [(s, t) for a, b in zip(panel.columns, panel.columns[1:]) for s in a for t in b]
     lines = []
-    for (s, t), ((x1, y1), (x2, y2)), w in zip(pairs, panel.segments(), weights, strict=True):
+    for (s, t), ((x1, y1), (x2, y2)), w in zip(panel.pairs, panel.segments(), weights,
+                                               strict=True):
         source, target = html.escape(s.name), html.escape(t.name)
         lines.append(f'<line data-from="{source}" data-to="{target}" x1="{x1:.1f}" '
                      f'y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"><title>{source} → '

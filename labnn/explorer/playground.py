@@ -141,8 +141,6 @@ def chunk_seed(seed: int, start_epoch: int) -> int:
     return int(np.random.SeedSequence([seed, start_epoch]).generate_state(1)[0])
 
 
-_chunk_seed = chunk_seed
-
 
 # ---------------------------------------------------------------------- the session
 @dataclass
@@ -295,6 +293,8 @@ class Session:
         self.X, self.y = split.X, split.y
         self.X_train, self.y_train = F[split.train], split.y[split.train]
         self.X_test, self.y_test = F[split.test], split.y[split.test]
+        self._test_loss = _losses.get(cfg.loss)[1]          # measure_test's, once per build
+        self._test_labels = self.y_test > 0.5
         self.optimizer = make_optimizer(cfg)
         self.history = ExplorerHistory()
         self.chunks: list[tuple[int, int, float]] = []
@@ -322,12 +322,11 @@ class Session:
                 out = self.network.predict(self.X_test)
         except ValueError:       # the output overflowed: a diverging run
             return math.nan, math.nan
-        loss_fn = _losses.get(self.config.loss)[1]
         with np.errstate(all="ignore"):
-            loss = float(loss_fn(out, self.y_test)[0])
+            loss = float(self._test_loss(out, self.y_test)[0])
         if self.task == "regression":
             return loss, math.nan
-        return loss, count_correct(out, self.y_test > 0.5, False) / len(self.y_test)
+        return loss, count_correct(out, self._test_labels, False) / len(self.y_test)
 
     def advance(self, epochs: int, *, raise_on_divergence: bool = False, callback=None) -> int:
         """Train ``epochs`` more epochs (fewer if ``callback(epoch, history)`` returns True or

@@ -245,8 +245,8 @@ class Explorer(W.VBox):
             if name == "features":
                 widget = C.FeatureBoxes(cfg.features)
             elif name == "layer_widths":
-                widget = C.LayerButtons(cfg.layer_widths, self._press, lambda n: [
-                    x for x in netview.column_centres(n + 2, NETWORK_PIXELS[0])][1:-1])
+                widget = C.LayerButtons(cfg.layer_widths, self._press, lambda n:
+                                        netview.column_centres(n + 2, NETWORK_PIXELS[0])[1:-1])
             else:
                 widget = C.make_control(name, getattr(cfg, name),
                                         has_own=self.session.own is not None)
@@ -586,13 +586,11 @@ def session_figure(session: pg.Session, *, show_test: bool = True, discretize: b
     fig = Figure(figsize=(width, height), dpi=pg.check_int_in(dpi, "dpi", *VIEW_DPI))
     gs = fig.add_gridspec(2, 3, width_ratios=(1.45, 1.0, 1.25), wspace=0.28, hspace=0.75,
                           left=0.01, right=0.99, bottom=0.12, top=0.86)
-    ax_net = fig.add_subplot(gs[:, 0])
-    box = ax_net.get_window_extent()
-    netview.NetworkPanel(ax_net, box.width, box.height).update(session)
+    _draw_view(fig.add_subplot(gs[:, 0]), session, "network")
     views.BoundaryPanel(fig.add_subplot(gs[:, 1])).update(
         session, show_test=flags["show_test"], discretize=flags["discretize"])
     views.CurvesPanel(fig.add_subplot(gs[0, 2])).update(session, log_loss=flags["log_loss"])
-    views.GradientPanel(fig.add_subplot(gs[1, 2])).update(session)
+    _draw_view(fig.add_subplot(gs[1, 2]), session, "gradients")
     fig.suptitle(f"{title(session)}.   {session.status()}", fontsize=10)
     return fig
 

@@ -300,8 +300,7 @@ def _minibatch_epoch(stack, X, y, loss_fn, opt, rngs, batch_size):
         out = stack.forward(Xb)
         value, dout = loss_fn(out, yb, stacked=True)
         correct += count_correct(out, yb > 0.5, False, axis=(-2, -1))
-        stack.backward(dout)
-        opt.step(stack.params, stack.grads, check=False)
+        stack._update(dout, None, opt)       # no dL/dX: nobody uses it in training
         if idx is None:
             return value, correct
         total += value * idx.shape[1]
