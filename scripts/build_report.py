@@ -82,56 +82,73 @@ def _title(nb) -> str:
     return first.lstrip("# ").strip()
 
 
-def merge(paths):
-    """One notebook: a title and contents cell, then every notebook's cells, with anchors."""
-    merged = nbformat.v4.new_notebook()
-    merged.metadata = nbformat.read(paths[0], as_version=4).metadata
-    toc = ["# labnn: a back-propagation lab report that runs", "",
-           "Every section below is a notebook of the `labnn` project, executed and re-checked by "
-           "`pytest --nbval`; this report was built from their stored outputs by "
-           "`make report`.", "", "## Contents", ""]
-    cells = []
-    for k, path in enumerate(paths):
-        nb = nbformat.read(path, as_version=4)
-        anchor = f"nb-{path.stem}"
-        toc.append(f"{k + 1}. [{html.escape(_title(nb))}](#{anchor})")
-        cells.append(nbformat.v4.new_markdown_cell(f'<a id="{anchor}"></a>'))
-        sub = 0
-        for cell in nb.cells:
-            cell = nbformat.from_dict(cell)
-            if cell.cell_type == "markdown":
-                source = cell.source
-                # links between notebooks become links within the page
-                source = re.sub(r"\]\((\d\d_[\w-]+)\.ipynb\)", r"](#nb-\1)", source)
-                lines = []
-                for line in source.splitlines():
-                    if line.startswith("## "):
-                        sub += 1
-                        sub_anchor = f"{anchor}-{sub}"
-                        toc.append(f"    - [{html.escape(line[3:].strip())}](#{sub_anchor})")
-                        lines += [f'<a id="{sub_anchor}"></a>', ""]
-                    lines.append(line)
-                cell.source = render_math("\n".join(lines))
-            cells.append(cell)
-    merged.cells = [nbformat.v4.new_markdown_cell("\n".join(toc))] + cells
-    for i, cell in enumerate(merged.cells):
-        cell.id = f"report-{i}"
-    return merged
-
-
-SECTION = re.compile(r"#\s+(\d+)(?:\.([A-Z]))?\s")
+# The tags Jupyter Book and nbconvert use: in the printed report a "remove-cell" cell is left
+# out, a "remove-input" (or "hide-input") cell shows its outputs only, a "remove-output" cell its
+# code only. In JupyterLab and on GitHub every cell stays as it is.
+REMOVE_CELL, REMOVE_INPUT, REMOVE_OUTPUT = {"remove-cell"}, {"remove-input", "hide-input"}, \
+    {"remove-output"}
+NAME = re.compile(r"^(?:[1-9][a-z]?|[A-Z])_[a-z0-9_]+$")
+"""A report notebook's file name: its section ("4a", "7") or appendix ("A"), then a name; so the
+file order is the reading order (digits sort before capitals everywhere)."""
 
 
 def report_order() -> list[Path]:
-    """The notebooks in the order of the report's sections, read from each notebook's title
-    ("# 4.D More experiments" comes after "# 4.C ..." and before "# 5 Questions"), whatever
-    their file numbers; a notebook without a section number goes last, by file name."""
-    def key(path):
-        first = nbformat.read(path, as_version=4).cells[0].source
-        m = SECTION.match(first + " ")
-        return (int(m.group(1)), m.group(2) or "", path.name) if m else (99, "", path.name)
+    """The report's notebooks in reading order: the file order."""
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    wrong = [p.name for p in paths if not NAME.match(p.stem)]
+    if wrong:
+        raise SystemExit(f"build_report: notebooks named outside the report's scheme "
+                         f"(section or appendix, then a name): {wrong}")
+    return paths
 
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"), key=key)
+
+def _printed(cell) -> nbformat.NotebookNode | None:
+    """The cell as the printed report shows it (see the tags above), or None."""
+    tags = set(cell.metadata.get("tags", []))
+    if tags & REMOVE_CELL:
+        return None
+    if cell.cell_type == "code":
+        if tags & REMOVE_OUTPUT:
+            cell.outputs = []
+        if tags & REMOVE_INPUT:
+            if not cell.outputs:
+                return None
+            cell.metadata["transient"] = {"remove_source": True}   # as nbconvert marks it
+    return cell
+
+
+def merge(paths):
+    """One notebook: the title page (the first cell of the first notebook: the title block and
+    the abstract) with the contents, then every notebook's printed cells, with anchors."""
+    merged = nbformat.v4.new_notebook()
+    first_nb = nbformat.read(paths[0], as_version=4)
+    merged.metadata = first_nb.metadata
+    toc = ["## Contents", ""]
+    cells = []
+    for k, path in enumerate(paths):
+        nb = nbformat.read(path, as_version=4)
+        body = nb.cells[1:] if k == 0 else nb.cells
+        anchor = f"nb-{path.stem}"
+        toc.append(f"1. [{html.escape(_title(nbformat.v4.new_notebook(cells=body)))}]"
+                   f"(#{anchor})")
+        cells.append(nbformat.v4.new_markdown_cell(f'<a id="{anchor}"></a>'))
+        for cell in body:
+            cell = _printed(nbformat.from_dict(cell))
+            if cell is None:
+                continue
+            if cell.cell_type == "markdown":
+                source = cell.source
+                # links between notebooks become links within the page
+                source = re.sub(r"\]\(((?:[1-9][a-z]?|[A-Z])_[\w-]+)\.ipynb\)", r"](#nb-\1)",
+                                source)
+                cell.source = render_math(source)
+            cells.append(cell)
+    title = nbformat.from_dict(first_nb.cells[0])
+    title.source = render_math(title.source) + "\n\n" + "\n".join(toc)
+    merged.cells = [title] + cells
+    for i, cell in enumerate(merged.cells):
+        cell.id = f"report-{i}"
+    return merged
 
 
 def build(out: Path) -> Path:
@@ -182,19 +199,28 @@ p, li, pre { orphans: 3; widows: 3; }
 .jp-OutputArea-child:has(.jp-RenderedText) { break-inside: auto; }
 .jp-RenderedHTMLCommon table { max-width: 100%; font-size: 9pt; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.2em 0.5em; }
-/* the first cell: a title page, then the contents on the next page */
+/* the first cell: the title page, with the title block, the abstract and the contents */
 main > .jp-Cell:first-child {
-  h1 { padding: 75mm 0 8mm; margin: 0 0 8mm; border-bottom: 1px solid #999;
-       font-size: 28pt; line-height: 1.25; text-align: center; }
-  h1 + p { text-align: center; font-size: 12pt; margin: 0 10mm; }
-  h2 { break-before: page; font-size: 18pt; margin: 0 0 3mm; }
+  h1 { padding: 8mm 0 3mm; margin: 0 0 4mm; border-bottom: 1px solid #999;
+       font-size: 22pt; line-height: 1.2; }
+  h1 + p { font-size: 10.5pt; margin: 0 0 3mm; }
+  h2 { font-size: 13pt; margin: 5mm 0 2mm; }
   ol, ul { list-style: none; padding-left: 0; margin: 0; }
-  ol > li { margin-top: 0.35em; }
+  ol > li { margin-top: 0.2em; }
   ul > li { padding-left: 1.5em; }
-  li > a { display: block; font-size: 9.5pt; line-height: 1.32; }
+  li > a { display: block; font-size: 9pt; line-height: 1.25; }
   ol > li > a { font-weight: 600; }
   li > a::after { content: "00"; float: right; font-weight: normal; }
 }
+/* results tables: real tables, numbers right-aligned, never wrapped */
+table.labnn-table { border-collapse: collapse; margin: 1mm 0 2mm; font-size: 8.5pt;
+  break-inside: avoid; }
+table.labnn-table th, table.labnn-table td { padding: 0.1em 0.55em; white-space: nowrap;
+  text-align: right; border: none; }
+table.labnn-table th { border-bottom: 1px solid #888; font-weight: 600; }
+table.labnn-table thead tr:first-child th[colspan] { border-bottom: 1px solid #bbb; text-align: center; }
+table.labnn-table td:first-child, table.labnn-table th:first-child { text-align: left; }
+table.labnn-table tbody tr:nth-child(even) { background: #f4f4f4; }
 """
 
 
@@ -209,9 +235,11 @@ def chromium_path() -> str:
 
 
 def print_css(notebooks) -> str:
-    """The print stylesheet, with each notebook starting a new page."""
+    """The print stylesheet: the main text follows the title block and the contents, its
+    sections one after the other; each appendix starts a new page."""
+    starts = [stem for stem in notebooks if stem[0].isupper()]
     return "\n".join([PRINT_CSS] + [f".jp-Cell:has(#nb-{stem}) {{ break-before: page; }}"
-                                    for stem in notebooks])
+                                    for stem in starts])
 
 
 def page_numbers_css(pages: dict[str, int]) -> str:

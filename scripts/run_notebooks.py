@@ -1,7 +1,7 @@
 """Regenerate the stored outputs of the report notebooks (``make notebooks``).
 
     python scripts/run_notebooks.py                 # every notebooks/*.ipynb, in order
-    python scripts/run_notebooks.py notebooks/03_learning_rate.ipynb
+    python scripts/run_notebooks.py notebooks/4a_learning_rate.ipynb
     python scripts/run_notebooks.py --check         # execute, compare, write nothing
 
 Each notebook is executed top to bottom in a fresh kernel of this environment by nbclient with
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="execute and report notebooks whose stored text would change")
     args = parser.parse_args(argv)
-    paths = args.paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.paths or sorted(NOTEBOOKS.glob("*.ipynb"))   # file order is reading order
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1

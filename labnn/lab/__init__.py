@@ -42,28 +42,32 @@ def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
     return net.add_layer(1, output, **no_bias)
 
 
-def format_test_report(y, y_hat, loss: float, acc: float) -> str:
+def format_test_report(y, y_hat, loss: float, acc: float, head: int | None = None) -> str:
     """The lab's testing print-out: one line per sample, then the loss and accuracy line::
 
         Iter0 |  Ground truth: 0.0 |  prediction: 0.00231 |
         ...
         loss=0.03844 accuracy=100.00%
-    """
+
+    ``head``: print only the first ``head`` sample lines, then a line "..." (None: all)."""
     y = np.asarray(y).reshape(len(y), -1)
     y_hat = np.asarray(y_hat).reshape(len(y_hat), -1)
     lines = [f"Iter{i} |  Ground truth: {float(t[0]):.1f} |  prediction: {float(p[0]):.5f} |"
              for i, (t, p) in enumerate(zip(y, y_hat))]
+    if head is not None and check_positive_int(head, "head") < len(lines):
+        lines = lines[:head] + [f"... ({len(lines) - head} more lines)"]
     lines.append(f"loss={loss:.5f} accuracy={acc:.2%}")
     return "\n".join(lines)
 
 
-def test(net: Network, X, y, loss: str = "mse", file=None) -> tuple[float, float]:
+def test(net: Network, X, y, loss: str = "mse", file=None,
+         head: int | None = None) -> tuple[float, float]:
     """Print the lab's test print-out for ``net`` on X, y (one ``Iter3 |  Ground truth: 1.0 |
-    prediction: 0.99943 |`` line per sample, then ``loss=0.03844 accuracy=100.00%``) and
-    return (loss, accuracy)."""
+    prediction: 0.99943 |`` line per sample, or the first ``head`` of them and "...", then
+    ``loss=0.03844 accuracy=100.00%``) and return (loss, accuracy)."""
     file = check_file(file)
     value, acc = net.evaluate(X, y, loss=loss)
-    print(format_test_report(y, net.predict(X), value, acc), file=file)
+    print(format_test_report(y, net.predict(X), value, acc, head=head), file=file)
     return value, acc
 
 

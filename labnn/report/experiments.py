@@ -571,7 +571,8 @@ def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset"
     return rows
 
 
-def _fmt(name, value) -> str:
+def format_value(name, value) -> str:
+    """A summary field or RunConfig field as the report prints it, at fixed precision."""
     if value is None:
         return {"median_epochs": "never", "epochs_iqr": "never",
                 "batch_size": "full"}.get(name, "default")
@@ -627,7 +628,7 @@ def format_table(rows: list, columns: Sequence[str] | None = None, approx=()) ->
     cells, marked = [[HEADERS.get(c, c) for c in columns]], [[False] * len(columns)]
     for row in rows:
         mark = tuple(row[k] for k in keys) in approx
-        cells.append([(APPROX if mark and c not in keys and c != "runs" else "") + _fmt(c, row[c])
+        cells.append([(APPROX if mark and c not in keys and c != "runs" else "") + format_value(c, row[c])
                       for c in columns])
         marked.append([v.startswith(APPROX) for v in cells[-1]])
     widths = [max(len(r[i]) for r, m in zip(cells, marked) if not m[i])

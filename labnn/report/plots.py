@@ -1,7 +1,8 @@
 """matplotlib views of the report's results (the explorer draws its own view in
 ``labnn.explorer.widgets``).
 
-Colours follow the lab: class 0 red, class 1 blue.
+Colours follow the lab: class 0 red, class 1 blue; each data set has its own colour in every
+figure that compares them (``DATASET_COLORS``). The inputs are called x1 and x2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,27 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 CLASS_COLORS = ("red", "blue")
+DATASET_COLORS = {"xor": "#e66101", "linear": "#5e3c99"}
+"""One colour per data set (orange XOR, purple linear), never a class colour."""
+REPORT_WIDTH = 7.1
+"""Inches: the printed report's text width (A4 less 15 mm margins), a full-width figure."""
 BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", ["#ff9c9c", "#ffffff", "#9cb4ff"])
+
+
+def use_report_style() -> None:
+    """matplotlib settings for the report's figures: sized for the printed page, so that a
+    full-width figure (``REPORT_WIDTH``) prints at about its own size and its text reads at
+    8 to 9 pt."""
+    plt.rcParams.update({
+        "figure.dpi": 100, "figure.figsize": (REPORT_WIDTH, 2.8), "font.size": 9,
+        "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 8,
+        "xtick.labelsize": 8, "ytick.labelsize": 8, "figure.titlesize": 9.5,
+    })
+
+
+def dataset_color(name: str) -> str:
+    """The colour of data set ``name`` (``DATASET_COLORS``; other names: matplotlib's C0)."""
+    return DATASET_COLORS.get(name, "C0")
 
 
 def _scatter(ax, X, labels):
@@ -25,14 +46,14 @@ def show_result(x, y, pred_y, show: bool = True):
     """The lab's figure: "Ground truth" and "Predict result" side by side (font size 18),
     class 0 red, class 1 blue; ``pred_y`` is thresholded at 0.5. Returns the figure."""
     x = np.asarray(x)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.5))
+    fig, axes = plt.subplots(1, 2, figsize=(5.6, 2.8))
     panels = (("Ground truth", np.asarray(y).reshape(-1) > 0.5),
               ("Predict result", np.asarray(pred_y).reshape(-1) > 0.5))
     for ax, (title, labels) in zip(axes, panels):
         ax.set_title(title, fontsize=18)
         _scatter(ax, x, labels.astype(int))
-        ax.set_xlabel("x0")
-        ax.set_ylabel("x1")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
         ax.set_aspect("equal", adjustable="datalim")
     fig.tight_layout()
     if show:
@@ -45,7 +66,7 @@ def plot_points(X, y, ax=None, title: str | None = None):
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.2))
     _scatter(ax, np.asarray(X), (np.asarray(y).reshape(-1) > 0.5).astype(int))
-    ax.set(xlabel="x0", ylabel="x1")
+    ax.set(xlabel="x1", ylabel="x2")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(fontsize=8, loc="best", framealpha=0.9)
     ax.grid(alpha=0.3)
@@ -91,8 +112,8 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str
     if p.min() < 0.5 < p.max():
         ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1)
     _scatter(ax, X, (np.asarray(y).reshape(-1) > 0.5).astype(int))
-    ax.set_xlabel("x0")
-    ax.set_ylabel("x1")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     ax.set_aspect("equal")
     if title:
         ax.set_title(title)
@@ -142,8 +163,9 @@ def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True
         lw = max(3.0 - 0.6 * i, 1.0) if len(names) > 1 else 1.8
         ax.plot(z, a, color=color, lw=lw, label=f"{act.name}(z)")
         if derivative:
-            ax.plot(z, act.derivative(z, a), color=color, lw=lw * 0.8, ls="--",
-                    label=f"{act.name}'(z)")
+            d = act.derivative(z, a).astype(np.float64)
+            d[1:][np.abs(np.diff(d)) > 0.25] = np.nan    # a jump (relu at 0): no vertical line
+            ax.plot(z, d, color=color, lw=lw * 0.8, ls="--", label=f"{act.name}'(z)")
     ax.axhline(0, color="0.6", lw=0.6)
     ax.axvline(0, color="0.6", lw=0.6)
     ax.set_xlabel("z (pre-activation)")
@@ -255,20 +277,21 @@ def plot_sweep_metric(results, by: str, metric: str = "final_loss", ax=None,
     never_y = never if never is not None else limit * (1.3 if logy else 1.08)
     for k, (name, rs) in enumerate(splits.items()):
         shift = k - (len(splits) - 1) / 2
+        color = dataset_color(name) if split == "dataset" else f"C{k}"
         groups = _groups(rs, by)
         xs, medians = [], []
         for key, group in groups.items():
             x = keys.index(key) if categorical else float(key)
             xx = x + 0.12 * shift if categorical else (x * 1.06 ** shift if logx else x)
             vals, missing = _values(group, metric)
-            _scatter_runs(ax, xx, vals, len(missing), never_y, f"C{k}")
+            _scatter_runs(ax, xx, vals, len(missing), never_y, color)
             xs.append(xx)
             medians.append(np.median(vals) if vals else np.nan)
             if metric == "epochs_to_100":
                 ax.annotate(f"{len(vals)}/{len(group)}", (xx, never_y), xytext=(0, 7 + 9 * k),
                             textcoords="offset points", ha="center", fontsize=7,
-                            color=f"C{k}")
-        style = dict(color=f"C{k}", label=f"{name} (median)")
+                            color=color)
+        style = dict(color=color, label=f"{name} (median)")
         if categorical:
             ax.scatter(xs, medians, marker="_", s=400, lw=2.5, **style)
         else:
@@ -296,7 +319,7 @@ def _sweep_axes(ax, by, metric, keys, categorical, logx, logy, title, limit, nev
         ax.set_yscale("log")
     if metric == "epochs_to_100":
         bottom, _ = ax.get_ylim()
-        ax.set_ylim(bottom, never_y * (2.2 if logy else 1.12))   # room for the k/n labels
+        ax.set_ylim(bottom, never_y * (4.0 if logy else 1.2))   # room for the k/n labels
         ax.axhline(limit, color="0.5", lw=0.8, ls=":")
         ax.text(1.0, limit, " limit", transform=ax.get_yaxis_transform(), va="center",
                 fontsize=7, color="0.4")
@@ -408,7 +431,7 @@ def show_images(X, y=None, class_names=None, per_class: int = 6, title: str | No
             ax.set_xticks([])
             ax.set_yticks([])
             if c < len(idx):
-                ax.imshow(X[idx[c], 0], cmap="gray_r", vmin=lo, vmax=hi)
+                ax.imshow(X[idx[c], 0], cmap="gray", vmin=lo, vmax=hi)   # bright is bright
             else:
                 ax.axis("off")
         if label is not None:

@@ -120,13 +120,13 @@ def sensitive_groups(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",
 def format_changes(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",)) -> str:
     """A text table of ``compare`` rows: per group, the runs whose outcome a nudge changed
     (``~k``: the count itself depends on rounding; 0 is exact) and the verdict."""
-    from .experiments import APPROX, _fmt
+    from .experiments import APPROX, format_value
 
     names = (by,) if isinstance(by, str) else tuple(by)
     cells = [[*names, "runs", "changed", "largest epoch shift", "verdict"]]
     for row in rows:
         shift = row["max_epoch_shift"]
-        cells.append([*(_fmt(n, row[n]) for n in names), str(row["runs"]),
+        cells.append([*(format_value(n, row[n]) for n in names), str(row["runs"]),
                       f"{APPROX}{row['changed']}" if row["chaotic"] else "0",
                       f"{APPROX}{shift}" if row["chaotic"] else "0",
                       "rounding-dependent" if row["chaotic"] else "deterministic"])
