@@ -181,7 +181,7 @@ PRINT_CSS = """
   @bottom-center { content: counter(page) " / " counter(pages);
                    font: 8.5pt 'DejaVu Sans', sans-serif; color: #666; } }
 @page :first { @bottom-center { content: none; } }
-:root { --jp-content-font-size1: 10pt; --jp-ui-font-size1: 10pt; --jp-content-line-height: 1.45;
+:root { --jp-content-font-size1: 9.5pt; --jp-ui-font-size1: 9.5pt; --jp-content-line-height: 1.4;
   --jp-code-font-size: 8.5pt; --jp-code-line-height: 1.3; --jp-notebook-padding: 0;
   --jp-cell-padding: 2px 0; }
 body, main { margin: 0; padding: 0; }
