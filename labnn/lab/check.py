@@ -91,6 +91,8 @@ class StepCheck:
     error: float
     match: Match | None = None
     note: str = ""
+    compared: tuple[tuple[str, float], ...] = ()
+    """(what the step was compared with, relative error of its gradient against that)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ class CheckResult:
             lines.append(f"step: {self.step.verdict}" + (
                 " (params - lr * your backward's gradients)" if self.step.verdict == "pass" else
                 f" (relative error of the gradient it descends {format_error(self.step.error)})"))
+            lines += [f"  against {what}: {format_error(e)}" for what, e in self.step.compared]
             if self.step.match is not None:
                 lines.append(f"  matches {self.step.match}")
                 lines += [f"  change: {m.fix}" for m in self.step.match.mistakes]
@@ -336,7 +339,9 @@ def _find_model(params, X, y, y_hat, loss, layout, activations, lab_loss):
 
 def _find_activations(rows, X, y_hat, activations):
     """(labnn's activation names, one per layer, whose network gives the student's y_hat,
-    all in rows layout, "") or (None, why there are none)."""
+    all in rows layout, "") or (None, why there are none). When several give the same outputs,
+    the first in labnn's order: they give the same gradients too (relu and linear agree only
+    where every z > 0, and there their derivatives agree)."""
     count = len(rows) // 2
     if activations is not None:
         tries = [_check_activations(activations, count)]
@@ -386,6 +391,8 @@ def _check_step(step, params, X, y, lr, grads, numeric, layout, model, match):
     new = _call_step(step, params, X, y, lr)
     descended = [(p - q) / lr for p, q in zip(params, new)]
     error = max(relative_error(g, d) for g, d in zip(descended, numeric))
+    own = max(_error(g, s) for g, s in zip(descended, grads))
+    compared = [("gradient descent with your backward's gradients", own)]
     replayable = match is not None and not match.variant.structure.untransposed \
         and not match.variant.unsummed
     if replayable:
@@ -393,16 +400,17 @@ def _check_step(step, params, X, y, lr, grads, numeric, layout, model, match):
         after = model.step_gradients(match.variant, lr, update_first=False)
         rows = _to_rows(descended, params, layout)
         order_error = max(relative_error(g, f) for g, f in zip(rows, first))
+        compared.append((_m.UPDATE_FIRST, order_error))
         if order_error < MATCH_BELOW and \
                 max(relative_error(a, f) for a, f in zip(after, first)) > DISTINCT_ABOVE:
             variant = _m.Variant(_m.Structure(("z",) * len(model.layers)), update_first=True)
-            return StepCheck(_m.UPDATE_FIRST, error, Match(variant, order_error, layout))
+            return StepCheck(_m.UPDATE_FIRST, error, Match(variant, order_error, layout),
+                             compared=tuple(compared))
     note = "" if replayable else ("labnn's step that updates W before propagating through it "
                                   "is not replayed for these gradients")
-    own = max(_error(g, s) for g, s in zip(descended, grads))
     if own < MATCH_BELOW:
-        return StepCheck("pass", error, note=note)
-    return StepCheck("wrong, no known pattern", error,
+        return StepCheck("pass", error, note=note, compared=tuple(compared))
+    return StepCheck("wrong, no known pattern", error, compared=tuple(compared),
                      note=note or "it is not params - lr * backward(params)")
 
 
