@@ -5,6 +5,7 @@ The students are small implementations written the way students write them, with
 in the original report), each with one mistake planted by setting its MISTAKE."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -353,6 +354,8 @@ def test_the_command_prints_one_line_per_file_and_survives_bad_files(tmp_path, c
     (tmp_path / "e_garbage.py").write_text(
         source.replace("    return [dW1, db1, dW2, db2, dW3, db3]", "    return [dW1]"))
     (tmp_path / "f_incomplete.py").write_text("def forward(params, X):\n    return X\n")
+    (tmp_path / "g_unknown.py").write_text(
+        source.replace("MISTAKE = None", "MISTAKE = 'wrong input'"))
     start = time.perf_counter()
     status = S.main([str(tmp_path), "--timeout", "3"])
     took = time.perf_counter() - start
@@ -360,7 +363,7 @@ def test_the_command_prints_one_line_per_file_and_survives_bad_files(tmp_path, c
     names = [line.split()[0] for line in lines]
     assert names == [str(tmp_path / f) for f in ("a_right.py", "b_sign.py", "c_hangs.py",
                                                    "d_raises.py", "e_garbage.py",
-                                                   "f_incomplete.py")]
+                                                   "f_incomplete.py", "g_unknown.py")]
     width = max(len(name) for name in names)
     verdicts = [line[width + 2:] for line in lines]
     assert verdicts[0].startswith("pass  (worst relative error ~")
@@ -369,6 +372,8 @@ def test_the_command_prints_one_line_per_file_and_survives_bad_files(tmp_path, c
     assert verdicts[3] == "error at import: ZeroDivisionError: division by zero (line 3)"
     assert verdicts[4].startswith("error: backward: expected a list of 6 arrays")
     assert verdicts[5] == "error: init_params: f_incomplete.py defines no function init_params"
+    assert re.fullmatch(r"wrong, no known pattern \(W2 (\d\.\de-0\d)\)  "
+                        r"\(worst relative error \1\)", verdicts[6]), verdicts[6]
     assert status == 1 and took < 30
     pid = int((tmp_path / "c_hangs.py.pid").read_text())
     deadline = time.monotonic() + 5

@@ -132,12 +132,13 @@ class CheckResult:
     def verdict(self) -> str:
         """"pass", the mistakes named, or "wrong, no known pattern" ("step: wrong, no known
         pattern" for the step)."""
-        parts = [] if self.gradients_pass or self.match is not None \
-            else ["wrong, no known pattern"]
-        parts = [str(m) for m in self.mistakes] + parts
-        if self.step is not None and self.step.verdict == "wrong, no known pattern":
-            parts.append("step: wrong, no known pattern")
-        return "; ".join(parts) or "pass"
+        gradients = [] if self.gradients_pass else \
+            [str(m) for m in self.match.mistakes] if self.match else ["wrong, no known pattern"]
+        step = [] if self.step is None else \
+            [str(m) for m in self.step.match.mistakes] if self.step.match else \
+            ["step: wrong, no known pattern"] if self.step.verdict == "wrong, no known pattern" \
+            else []
+        return "; ".join(gradients + step) or "pass"
 
     @property
     def worst(self) -> float:

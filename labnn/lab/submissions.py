@@ -82,23 +82,24 @@ def check_module(module, path) -> FileResult:
             raise ValueError(f"{name}: {Path(path).name} defines no function {name}")
     params = module.init_params(SEED)
     layout = layout_for(params, 2, 1, getattr(module, "LAYOUT", None), "LAYOUT")
-    verdicts, worst, passed = {}, 0.0, True
+    results = {}
     for name, (X, y) in lab_data().items():
         if layout == "columns":
             X, y = X.T, y.T
-        result = check_backprop(module.forward, module.backward, params, X, y,
-                                loss=getattr(module, "loss", None), layout=layout,
-                                step=getattr(module, "step", None))
-        verdict = result.verdict
-        if verdict == "wrong, no known pattern":
-            verdict += ": " + ", ".join(f"{n} {format_error(e)}" for n, e in
-                                        result.errors.items() if e >= PASS_BELOW)
-        verdicts[name] = verdict
-        worst, passed = max(worst, result.worst), passed and result.passed
+        results[name] = check_backprop(module.forward, module.backward, params, X, y,
+                                       loss=getattr(module, "loss", None), layout=layout,
+                                       step=getattr(module, "step", None))
+    verdicts = {name: r.verdict for name, r in results.items()}
     if len(set(verdicts.values())) == 1:
-        return FileResult(str(path), verdict, worst, passed)
-    return FileResult(str(path), "; ".join(f"{n}: {v}" for n, v in verdicts.items()), worst,
-                      passed)
+        verdict = verdicts["xor"]
+    else:
+        verdict = "; ".join(f"{name}: {v}" for name, v in verdicts.items())
+    if "wrong, no known pattern" in verdict:      # which parameters, how wrong (worst of both)
+        failing = {n: max(r.errors[n] for r in results.values()) for n in results["xor"].errors}
+        verdict += " (" + ", ".join(f"{n} {format_error(e)}" for n, e in failing.items()
+                                    if e >= PASS_BELOW) + ")"
+    return FileResult(str(path), verdict, max(r.worst for r in results.values()),
+                      all(r.passed for r in results.values()))
 
 
 def describe_error(exc: BaseException, path, at_import: bool) -> str:
