@@ -55,9 +55,11 @@ def test_library_imports_only_numpy_and_the_standard_library():
                 assert ok, f"{path.name} imports {name}"
 
 
-LAYERS = {"": 0, "lab": 1, "report": 2, "explorer": 3}
+LAYERS = {"": 0, "lab": 1, "check": 1, "report": 2, "explorer": 3}
 """The house: the core (labnn/*.py), then labnn/lab, labnn/report and labnn/explorer; each layer
-imports only the layers before it (the package face, labnn/__init__.py, hands names on)."""
+imports only the layers before it (the package face, labnn/__init__.py, hands names on).
+labnn/check.py, the command ``python -m labnn.check``, hands the lab layer's checker on and
+counts as the lab layer: the core may not import it."""
 
 
 def _layer(module: str) -> int:
@@ -104,6 +106,8 @@ def test_the_layer_check_can_fail():
     assert _check_layers("from labnn.explorer import widgets\n", "labnn.network") == [
         "labnn.explorer"]
     assert _check_layers("from . import losses\n", "labnn.network") == []
+    assert _check_layers("from . import check\n", "labnn.network") == ["labnn.check"]
+    assert _check_layers("from .lab.check import main\n", "labnn.check") == []
 
 
 def test_import_labnn_stays_light():

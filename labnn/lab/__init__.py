@@ -1,5 +1,7 @@
-"""What the course adds to the core: the lab's network, its print-outs, and (in
-``labnn.lab.seed_errors``) the two errors of the report this project grew from.
+"""What the course adds to the core: the lab's network, its print-outs, (in
+``labnn.lab.seed_errors``) the two errors of the report this project grew from, and (in
+``labnn.lab.check``, the command ``python -m labnn.check``) a student's own network checked and
+its mistake named.
 
     from labnn import lab
     net = lab.lab_network(seed=0)                 # 2-4-4-1, sigmoid everywhere
