@@ -217,7 +217,8 @@ table.labnn-table { border-collapse: collapse; margin: 1mm 0 2mm; font-size: 8.5
   break-inside: avoid; }
 table.labnn-table th, table.labnn-table td { padding: 0.1em 0.55em; white-space: nowrap;
   text-align: right; border: none; }
-table.labnn-table th { border-bottom: 1px solid #888; font-weight: 600; }
+table.labnn-table th { border-bottom: 1px solid #888; font-weight: 600; white-space: normal;
+  vertical-align: bottom; }   /* a long header breaks within its cell; a row never does */
 table.labnn-table thead tr:first-child th[colspan] { border-bottom: 1px solid #bbb; text-align: center; }
 table.labnn-table td:first-child, table.labnn-table th:first-child { text-align: left; }
 table.labnn-table tbody tr:nth-child(even) { background: #f4f4f4; }
@@ -259,6 +260,12 @@ FIT_WIDE_TEXT = """(smallestPt) => {
     if (ratio < 1 && pt >= smallestPt) pre.style.fontSize = pt.toFixed(1) + 'pt';
   }
 }"""
+
+
+WIDE_TABLES = """() => [...document.querySelectorAll('table.labnn-table')]
+  .filter(t => t.scrollWidth > t.closest('.jp-OutputArea-output').clientWidth + 1)
+  .map(t => t.innerText.slice(0, 60))"""
+"""The results tables wider than the printed page (they never wrap: too wide is an error)."""
 
 
 def anchor_pages(pdf: bytes) -> dict[str, int]:
@@ -308,6 +315,9 @@ def build_pdf(html_path: Path, out: Path) -> Path:
             page.goto(html_path.resolve().as_uri(), wait_until="load")
             page.add_style_tag(content=print_css(notebooks))
             page.evaluate(FIT_WIDE_TEXT, SMALLEST_PT)
+            wide = page.evaluate(WIDE_TABLES)
+            if wide:
+                raise SystemExit(f"build_report: tables wider than the page: {wide}")
             pages, pdf = None, b""
             for _ in range(3):  # print until the contents' numbers hold: twice, in practice
                 pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,

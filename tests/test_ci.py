@@ -1,6 +1,6 @@
 """The GitHub Actions workflow a fork runs is valid (actionlint, which can also fail), and it runs
-`make test` on Linux x86-64 and macOS arm64 with Python 3.11 and 3.13. `make lab` starts
-JupyterLab as root too."""
+`make test` and `make test-rounding` on Linux x86-64 and macOS arm64 with Python 3.11 and 3.13;
+CI runs both too. `make lab` starts JupyterLab as root too."""
 
 import os
 import pathlib
@@ -58,7 +58,14 @@ def test_workflow_runs_make_test_on_both_oses_and_pythons():
     setup = steps[uses.index("actions/setup-python@v5")]
     assert setup["with"]["python-version"] == "${{ matrix.python-version }}"
     runs = [s["run"].strip() for s in steps if "run" in s]
-    assert runs[-1] == "make test PYTHON=python", runs
+    assert runs[-2:] == ["make test PYTHON=python", "make test-rounding PYTHON=python"], runs
+
+
+def test_ci_runs_the_readme_test_command_and_the_rounding_check():
+    ci = (ROOT / ".ci" / "run").read_text().split()
+    assert ci.index("test") < ci.index("test-rounding")
+    makefile = (ROOT / "Makefile").read_text()
+    assert '-m "not rounding"' in makefile and "-m rounding" in makefile
 
 
 def test_make_test_builds_the_venv_from_the_given_python(tmp_path):

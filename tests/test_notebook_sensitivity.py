@@ -21,9 +21,9 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.rounding]
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SKIP_TAGS = {"nbval-ignore-output", "nbval-skip"}
 NUDGE = "import labnn.report.sensitivity\nlabnn.report.sensitivity.set_nudge(1)"
 

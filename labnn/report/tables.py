@@ -30,8 +30,11 @@ HEADERS = {
 """The report's column names for ``summarize`` fields and RunConfig fields."""
 
 RESULTS = ("solved", "solved_ci", "mean_acc", "min_acc", "max_acc", "median_loss", "loss_iqr",
-           "reached", "median_epochs", "epochs_iqr", "diverged", "loss_ratio", "rising")
-"""The ``summarize`` fields that are measured results (a rounding-sensitive group marks these)."""
+           "reached", "median_epochs", "epochs_iqr", "loss_ratio", "rising")
+"""The ``summarize`` fields that a rounding-sensitive group marks with ``~``. Not ``diverged``:
+a network with a sigmoid output cannot diverge (its MSE stays below 1, its cross-entropy
+finite), and every sensitive group of the report has one; a divergence elsewhere is decided by
+the rate, not by the last bit."""
 
 MAX_COLUMNS = 8
 """A printed A4 page holds about this many columns of numbers without wrapping."""

@@ -33,7 +33,7 @@ import time
 import pytest
 from labdriver import BUILD, ROOT, lab_server, open_and_run_all, wait_until
 
-NOTEBOOK = "notebooks/08_playground.ipynb"
+NOTEBOOK = "notebooks/E_playground.ipynb"
 EXPLORER_CELL = "explorer = widgets.explorer("
 """The source of the notebook cell that shows the full explorer."""
 TRACEBACK = re.compile(r"Traceback|Error displaying widget|interactive\(children=|"
@@ -182,7 +182,7 @@ def _shot(explorer, name: str) -> None:
     """The explorer, whole: centred in a viewport tall enough that the notebook's toolbar does
     not cover its top."""
     explorer.evaluate("e => e.scrollIntoView({block: 'center'})")
-    explorer.screenshot(path=str(BUILD / f"08_explorer_{name}.png"))
+    explorer.screenshot(path=str(BUILD / f"explorer_{name}.png"))
 
 
 def _hover_neuron(page, explorer, name: str = "h1.1") -> str:
@@ -281,7 +281,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
     with lab_server(tmp_path / "lab", [NOTEBOOK]) as server:
         page = browser_context.new_page()
         page.set_viewport_size({"width": 1400, "height": 1600})
-        open_and_run_all(page, server, "08_playground.ipynb", timeout=240)
+        open_and_run_all(page, server, "E_playground.ipynb", timeout=240)
         check_outputs(page)
         cell = page.locator(".jp-CodeCell").filter(
             has=page.locator(".jp-InputArea-editor", has_text=EXPLORER_CELL))
@@ -289,7 +289,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         explorer = find_explorer(cell, min_sliders=3)
         explorer.scroll_into_view_if_needed()
         page.evaluate(INSTRUMENT, explorer.element_handle())
-        page.screenshot(path=str(BUILD / "08_playground_page.png"), full_page=True)
+        page.screenshot(path=str(BUILD / "playground_page.png"), full_page=True)
         state = _state(explorer)
         assert state["nodes"] == 2 + 8 + 8 + 1
         assert re.search(r"epoch 500 +loss [\d.e-]+ +accuracy 100\.00%", state["status"])
@@ -328,10 +328,10 @@ def test_check_fails_when_the_widget_extension_does_not_render(browser_context, 
     BUILD.mkdir(parents=True, exist_ok=True)
     with lab_server(tmp_path / "lab", [NOTEBOOK], disable_widgets=True) as server:
         page = browser_context.new_page()
-        open_and_run_all(page, server, "08_playground.ipynb", timeout=240)
+        open_and_run_all(page, server, "E_playground.ipynb", timeout=240)
         placeholder = page.locator(".jp-OutputArea-output", has_text="labnn Playground explorer")
         placeholder.first.scroll_into_view_if_needed()
-        page.screenshot(path=str(BUILD / "08_no_widget_extension.png"))
+        page.screenshot(path=str(BUILD / "no_widget_extension.png"))
         with pytest.raises(AssertionError, match="labnn Playground explorer with"):
             check_outputs(page)
         with pytest.raises(AssertionError, match="did not render"):
@@ -340,10 +340,10 @@ def test_check_fails_when_the_widget_extension_does_not_render(browser_context, 
 
 
 def _report_notebooks_with_mini_explorers():
-    """Report notebooks (other than 08) that call labnn.explorer.widgets.mini_explorer."""
+    """Report notebooks (other than the explorer appendix) that call labnn.explorer.widgets.mini_explorer."""
     found = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        if path.name != "08_playground.ipynb" and "mini_explorer(" in path.read_text():
+        if path.name != "E_playground.ipynb" and "mini_explorer(" in path.read_text():
             found.append(f"notebooks/{path.name}")
     return found
 
