@@ -219,7 +219,8 @@ table.labnn-table th, table.labnn-table td { padding: 0.1em 0.55em; white-space:
   text-align: right; border: none; }
 table.labnn-table th { border-bottom: 1px solid #888; font-weight: 600; white-space: normal;
   vertical-align: bottom; }   /* a long header breaks within its cell; a row never does */
-table.labnn-table thead tr:first-child th[colspan] { border-bottom: 1px solid #bbb; text-align: center; }
+table.labnn-table thead tr:first-child th[colspan] { border-bottom: 1px solid #bbb;
+  text-align: center; }
 table.labnn-table td:first-child, table.labnn-table th:first-child { text-align: left; }
 table.labnn-table tbody tr:nth-child(even) { background: #f4f4f4; }
 """

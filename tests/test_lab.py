@@ -6,6 +6,7 @@ MSE) reaches 100 % on both lab data sets for at least 9 of 10 seeds."""
 import io
 import re
 
+import numpy as np
 import pytest
 
 import labnn
@@ -38,3 +39,14 @@ def test_test_printout_format():
     assert lines[0].startswith("Iter0 |  Ground truth: 0.0 |  prediction: ")
     assert lines[-1] == f"loss={loss:.5f} accuracy={acc:.2%}" and acc == 1.0
     assert lines[-1].endswith("accuracy=100.00%")
+
+
+def test_the_print_out_can_show_its_first_lines_only():
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    y_hat = np.array([[0.1], [0.9], [0.8], [0.2]])
+    full = labnn.lab.format_test_report(y, y_hat, 0.025, 1.0).splitlines()
+    short = labnn.lab.format_test_report(y, y_hat, 0.025, 1.0, head=2).splitlines()
+    assert short == full[:2] + ["... (2 more lines)", full[-1]]
+    assert labnn.lab.format_test_report(y, y_hat, 0.025, 1.0, head=4).splitlines() == full
+    with pytest.raises(ValueError, match="head"):
+        labnn.lab.format_test_report(y, y_hat, 0.025, 1.0, head=0)

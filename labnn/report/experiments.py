@@ -628,8 +628,8 @@ def format_table(rows: list, columns: Sequence[str] | None = None, approx=()) ->
     cells, marked = [[HEADERS.get(c, c) for c in columns]], [[False] * len(columns)]
     for row in rows:
         mark = tuple(row[k] for k in keys) in approx
-        cells.append([(APPROX if mark and c not in keys and c != "runs" else "") + format_value(c, row[c])
-                      for c in columns])
+        cells.append([(APPROX if mark and c not in keys and c != "runs" else "")
+                      + format_value(c, row[c]) for c in columns])
         marked.append([v.startswith(APPROX) for v in cells[-1]])
     widths = [max(len(r[i]) for r, m in zip(cells, marked) if not m[i])
               for i in range(len(columns))]

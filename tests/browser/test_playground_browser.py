@@ -340,7 +340,8 @@ def test_check_fails_when_the_widget_extension_does_not_render(browser_context, 
 
 
 def _report_notebooks_with_mini_explorers():
-    """Report notebooks (other than the explorer appendix) that call labnn.explorer.widgets.mini_explorer."""
+    """Report notebooks (other than the explorer appendix) that call
+    labnn.explorer.widgets.mini_explorer."""
     found = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         if path.name != "E_playground.ipynb" and "mini_explorer(" in path.read_text():
