@@ -578,6 +578,8 @@ def format_value(name, value) -> str:
                 "batch_size": "full"}.get(name, "default")
     if isinstance(value, str):
         return value
+    if name == "bias":
+        return "yes" if value else "no"
     if name in ("mean_acc", "min_acc", "max_acc"):
         return "-" if math.isnan(value) else f"{value:.2%}"
     if name == "solved_ci":
