@@ -48,11 +48,11 @@ def main(argv=None) -> int:
     }
     for label, changes in cases.items():
         session = Session(dataset="xor", layer_widths=(8, 8), **changes)
-        print(_line(f"{label}: step(10)", _times(lambda s=session: s.step(10), args.repeats)))
+        print(_line(f"{label}: step(10)", _times(lambda s=session: s.play(10), args.repeats)))
         print(_line(f"{label}: predict_grid(100)",
                     _times(lambda s=session: s.predict_grid(100), args.repeats)))
     session = Session(dataset="xor", layer_widths=(8, 8))
-    session.step(10)
+    session.play(10)
     print(_line("xor, 2 x 8: node_grids(20)", _times(lambda: session.node_grids(20),
                                                      args.repeats)))
     return 0

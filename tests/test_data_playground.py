@@ -60,7 +60,7 @@ def test_the_lab_sets_are_unchanged_by_the_new_ones():
     np.testing.assert_array_equal(X, data.generate_xor_easy()[0])
     X, y = data.load("linear", n=100, seed=0)
     np.testing.assert_array_equal(X, data.generate_linear(n=100, seed=0)[0])
-    assert tuple(data.GENERATORS)[:4] == ("linear", "xor", "circle", "spiral")
+    assert tuple(data.CLASSIFICATION)[:4] == ("linear", "xor", "circle", "spiral")
 
 
 def test_unknown_names_and_bad_arguments():

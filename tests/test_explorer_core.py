@@ -13,6 +13,7 @@ from labnn import DivergenceError, Network, data, lab_network, optim
 from labnn.explorer import codegen
 from labnn.explorer import datasets as ds
 from labnn.explorer import playground as pg
+from labnn.explorer import widgets as lw
 from labnn.explorer.features import FEATURE_NAMES, FEATURES, check_features, features
 from labnn.explorer.playground import PlaygroundConfig, Session, as_config, code, train
 
@@ -92,11 +93,11 @@ def test_test_ratio_zero_tests_on_the_training_points():
     s.advance(20)
     assert not s.split.held_out and np.array_equal(s.split.train, s.split.test)
     assert s.history.test_loss == s.history.loss          # full batch: the same numbers
-    assert "test" not in s.status()                        # the lab's status line
-    s.update(test_ratio=0.5)
+    assert "test" not in lw.status_line(s)                        # the lab's status line
+    s.change(test_ratio=0.5)
     assert s.split.held_out
     h = s.history
-    assert s.status() == (f"epoch 20   loss {h.final_loss:.4g}   accuracy "
+    assert lw.status_line(s) == (f"epoch 20   loss {h.final_loss:.4g}   accuracy "
                           f"{h.final_accuracy:.2%}   test loss {h.final_test_loss:.4g}   "
                           f"test accuracy {h.final_test_accuracy:.2%}")
 
@@ -231,7 +232,7 @@ def test_regularization_reaches_fit_and_only_when_asked():
             reg_rate=0.5)
     assert _same_params(net, ref)
     s = Session(epochs=5)
-    assert s.update(regularization="l2") == "rebuild"     # not live, as in Playground
+    assert s.change(regularization="l2") == "rebuild"     # not live, as in Playground
     assert "l2 0.001" in s.config.summary()
 
 
@@ -327,7 +328,7 @@ def test_bad_new_settings_name_the_setting(name, value):
     with pytest.raises(ValueError, match=f"^{name}: expected "):
         PlaygroundConfig(**{name: value})
     with pytest.raises(ValueError, match=f"^{name}: expected "):
-        Session(epochs=1).update(**{name: value})
+        Session(epochs=1).change(**{name: value})
 
 
 def test_every_setting_describes_its_domain():
@@ -338,7 +339,7 @@ def test_every_setting_describes_its_domain():
     assert text["features"].startswith("one or more of x1, x2, x1^2")
     assert text["data_seed"] == "None (the run's seed) or 0 to 4,294,967,295"
     assert text["dataset"].endswith("reg-plane, reg-gauss, own")
-    assert pg.CLASSIFICATION + pg.REGRESSION == pg.DATASETS
+    assert (*pg.CLASSIFICATION, *pg.REGRESSION) == pg.DATASETS
 
 
 @pytest.mark.parametrize("value", [0, 0.0, 0.1, 0.5, 0.9])
@@ -353,7 +354,7 @@ def test_regression_sets_refuse_bce():
     s.advance(3)
     net, history = s.network, s.history
     with pytest.raises(ValueError, match="^loss: "):
-        s.update(dataset="reg-plane")
+        s.change(dataset="reg-plane")
     assert s.network is net and s.history is history and s.config.dataset == "xor"
 
 
@@ -365,7 +366,7 @@ def test_regression_trains_and_reports_losses_not_accuracies():
     h = s.history
     assert h.final_test_loss < 0.01 * h.test_loss[0]
     assert all(math.isnan(a) for a in h.accuracy + h.test_accuracy)
-    assert s.status() == (f"epoch 300   loss {h.final_loss:.4g}   test loss "
+    assert lw.status_line(s) == (f"epoch 300   loss {h.final_loss:.4g}   test loss "
                           f"{h.final_test_loss:.4g}")
     _, p = s.predict_grid(12)
     assert p.min() < -0.5 and p.max() > 0.5                # a linear output, not a probability
@@ -496,11 +497,11 @@ def test_a_session_on_own_data_and_the_builtin_sets_one_setting_away():
     s = Session(data=own, test_ratio=0.25, epochs=30)
     s.advance(30)
     assert s.config.dataset == "own" and s.X is own.X and len(s.split.test) == 10
-    assert s.update(dataset="circle") == "rebuild" and len(s.X) == 100
-    assert s.update(dataset="own") == "rebuild"
+    assert s.change(dataset="circle") == "rebuild" and len(s.X) == 100
+    assert s.change(dataset="own") == "rebuild"
     assert s.X is own.X and s.history.final_accuracy >= 0.9
     with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
-        Session(epochs=1).update(dataset="own")
+        Session(epochs=1).change(dataset="own")
     with pytest.raises(ValueError, match="^data: expected your points as own_data"):
         Session(data=(X, y))
     with pytest.raises(ValueError, match="^dataset: 'own'"):
@@ -623,9 +624,11 @@ CONFIGS = st.builds(
     dict, dataset=st.sampled_from(pg.DATASETS), noise=st.sampled_from([0.0, 0.1]),
     features=st.sets(st.sampled_from(FEATURE_NAMES), min_size=1).map(tuple),
     layer_widths=st.lists(st.integers(1, 5), max_size=3).map(tuple),
-    activation=st.sampled_from(pg.ACTIVATIONS), optimizer=st.sampled_from(pg.OPTIMIZERS),
+    activation=st.sampled_from(pg.SETTINGS["activation"].choices),
+    optimizer=st.sampled_from(pg.SETTINGS["optimizer"].choices),
     lr=st.sampled_from([0.003, 0.03, 0.3]), batch_size=st.sampled_from([None, 4, 7]),
-    regularization=st.sampled_from(pg.REGULARIZATIONS), reg_rate=st.sampled_from([0.0, 0.01]),
+    regularization=st.sampled_from(pg.SETTINGS["regularization"].choices),
+    reg_rate=st.sampled_from([0.0, 0.01]),
     test_ratio=st.sampled_from([0, 0.2, 0.5]), seed=st.integers(0, 2**32 - 1),
     data_seed=st.one_of(st.none(), st.integers(0, 99)), epochs=st.integers(1, 12),
     n=st.integers(10, 40))
@@ -645,10 +648,10 @@ def test_code_round_trips_to_the_same_weights(changes):
 def _stepped(**changes):
     s = Session(**changes)
     for k in (5, 5, 5):
-        s.step(k)
-    assert s.update(lr=0.05) == "live"
-    s.step(3)
-    s.step(4)
+        s.play(k)
+    assert s.change(lr=0.05) == "live"
+    s.play(3)
+    s.play(4)
     return s
 
 
@@ -705,7 +708,7 @@ def test_a_diverging_run_records_a_message_and_its_code_says_so():
     h = s.history
     assert h.epochs == len(h.test_loss) == len(h.grad_rms) == 3 + trained
     assert "# this run diverged" in s.code()
-    assert s.status().startswith("epoch")
+    assert lw.status_line(s).startswith("epoch")
     extent, maps = s.node_grids(5)
     assert maps[0].shape == (2, 5, 5)
 
@@ -723,7 +726,7 @@ def test_node_grids_give_every_feature_and_neuron_over_the_plane():
 def test_a_chunk_is_bounded_and_a_callback_can_stop_it():
     s = Session(epochs=1)
     with pytest.raises(ValueError, match=r"^epochs: expected an integer in \[1, 5000\]"):
-        s.step(5001)
+        s.play(5001)
     with pytest.raises(ValueError, match="^callback: "):
         s.advance(3, callback=5)
     assert s.advance(50, callback=lambda epoch, history: epoch == 7) == 7

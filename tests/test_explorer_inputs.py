@@ -24,7 +24,8 @@ INTS = {"hidden_units": (1, 32), "hidden_layers": (0, 6), "epochs": (1, 5000),
 BATCH = (1, 2000)
 CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "reg-plane", "reg-gauss",
                        "own"),
-           "activation": pg.ACTIVATIONS, "optimizer": pg.OPTIMIZERS, "loss": ("mse", "bce")}
+           "activation": pg.SETTINGS["activation"].choices,
+           "optimizer": pg.SETTINGS["optimizer"].choices, "loss": ("mse", "bce")}
 NEEDS_DATA = {"dataset": "own"}  # a valid setting that only a Session given own data can start
 OTHER_KINDS = {"test_ratio", "data_seed", "features", "layer_widths", "regularization"}
 """Issue 13's settings of other kinds, checked in tests/test_explorer_core.py."""
@@ -64,7 +65,7 @@ def _mini_control(name):
 ENTRY_POINTS = {
     "PlaygroundConfig": lambda name, v, **kw: PlaygroundConfig(**{name: v}, **kw),
     "as_config(dict)": lambda name, v, **kw: as_config({name: v, **kw}),
-    "Session.update": lambda name, v, **kw: Session(**{"epochs": 1, **kw}).update(**{name: v}),
+    "Session.change": lambda name, v, **kw: Session(**{"epochs": 1, **kw}).change(**{name: v}),
     "explorer": lambda name, v, **kw: lw.explorer(**{name: v}, **kw),
     "mini_explorer": lambda name, v, **kw: lw.mini_explorer(_mini_control(name), **{name: v},
                                                              **kw),
@@ -142,7 +143,7 @@ class TestStartingValuesAreNeverClamped:
     def test_a_value_at_a_bound_is_used_exactly(self, entry, name, value):
         extra = {} if name == "epochs" else {"epochs": 3}
         result = ENTRY_POINTS[entry](name, value, **extra)
-        if entry == "Session.update":
+        if entry == "Session.change":
             return  # update returns what happened; the config is checked by as_config
         cfg = _config_of(result)
         assert getattr(cfg, name) == value and type(getattr(cfg, name)) is type(value)
@@ -287,7 +288,7 @@ class TestExplorerArgumentsRaiseValueError:
 
         panel = BoundaryPanel(Figure().add_subplot(), resolution)
         with pytest.raises(ValueError, match=r"^resolution: expected an integer in \[2, 1000\]"):
-            panel.update(Session(epochs=1))
+            panel.draw(Session(epochs=1))
 
     @pytest.mark.parametrize("config", [{1: 2}, {None: 0}, ["xor"], "xor", 5], ids=_id)
     def test_as_config(self, config):
@@ -301,7 +302,7 @@ class TestExplorerArgumentsRaiseValueError:
         with pytest.raises(ValueError, match="^config: "):
             make(config)
 
-    @pytest.mark.parametrize("method", ["advance", "step"])
+    @pytest.mark.parametrize("method", ["advance", "play"])
     @pytest.mark.parametrize("epochs", [0, -1, 5001, 10**12, 2.0, True, None, "5"], ids=_id)
     def test_session_epochs(self, method, epochs):
         # the epochs setting's own rule: a chunk is never longer than a whole run may be
@@ -339,9 +340,9 @@ class TestTheControlsShowWhatIsTrained:
         s = Session(epochs=2)
         s.advance(2)
         with pytest.raises(ValueError, match="^epochs: "):
-            s.step("x")
+            s.play("x")
         assert not s.in_progress
-        assert s.update(lr=0.5) == "rebuild"  # idle: an lr change still retrains
+        assert s.change(lr=0.5) == "rebuild"  # idle: an lr change still retrains
 
 
 class TestOneTableBuildsTheControlsAndChecksTheValues:
@@ -354,7 +355,7 @@ class TestOneTableBuildsTheControlsAndChecksTheValues:
         for name, (lo, hi) in {**FLOATS, **INTS, "batch_size": BATCH}.items():
             assert (pg.SETTINGS[name].lo, pg.SETTINGS[name].hi) == (lo, hi), name
         for name, options in CHOICES.items():
-            assert pg.SETTINGS[name].options == options, name
+            assert pg.SETTINGS[name].choices == options, name
         assert set(lw.CONTROLS) == set(pg.SETTINGS) - {"n", "data_seed"}
         assert set(lw.EXPLORER_CONTROLS) == set(lw.CONTROLS) - set(pg.SHORTHAND)
 
@@ -367,14 +368,14 @@ class TestOneTableBuildsTheControlsAndChecksTheValues:
             elif name in ("batch_size", "reg_rate"):
                 assert all(v == 0 or s.lo <= v <= s.hi for _, v in widget.options)
             elif name == "dataset":   # "own" only with own points
-                assert tuple(widget.options) == tuple(o for o in s.options if o != "own")
+                assert tuple(widget.options) == tuple(o for o in s.choices if o != "own")
             elif name == "features":
-                assert tuple(widget.boxes) == s.options
+                assert tuple(widget.boxes) == s.choices
             elif name == "layer_widths":
                 assert widget.value == e.session.config.layer_widths
             elif s.kind == "ratio":   # 0 is "no split", then the table's range
                 assert (widget.min, widget.max) == (0, s.hi) and widget.step == 0.1
-            elif s.options:
-                assert tuple(widget.options) == s.options
+            elif s.choices:
+                assert tuple(widget.options) == s.choices
             else:
                 assert (widget.min, widget.max) == (s.lo, s.hi), name

@@ -129,8 +129,11 @@ def test_momentum_second_step_by_hand():
     assert p[0] == pytest.approx(0.895, abs=1e-15)
 
 
-def test_torch_defaults():
-    assert optim.SGD().lr == 1e-3 and optim.Momentum().momentum == 0.9
+def test_torch_defaults_but_plain_sgds_lr():
+    """Every default is torch's but plain SGD's learning rate: DEFAULT_LR (the lab's full-batch
+    rate, one default wherever plain SGD is chosen; torch's 1e-3 suits mini-batches)."""
+    assert optim.SGD().lr == optim.make("sgd").lr == optim.DEFAULT_LR == 1.0
+    assert optim.Momentum().lr == 1e-3 and optim.Momentum().momentum == 0.9
     assert optim.Adagrad().lr == 1e-2 and optim.Adagrad().eps == 1e-10
     assert optim.RMSprop().lr == 1e-2 and optim.RMSprop().alpha == 0.99
     assert optim.Adam().lr == 1e-3 and optim.Adam().betas == (0.9, 0.999)

@@ -1,10 +1,10 @@
-"""What notebook 09 (4.D, more experiments) added to the library: Dense layers without a bias,
-the original report's update order for a whole stack (``seed_errors.seed_order_step``), and the
-RunConfig fields that vary what the other studies keep fixed (output unit, bias, init,
-mini-batches, update order, the seed's sigmoid), with ``sweep(split=False)``.
+"""Dense layers without a bias, the original report's update order (``labnn.lab.original``) for
+one network and a whole stack, and the RunConfig fields that vary what the studies keep fixed
+(output unit, bias, init, mini-batches, update order, the original sigmoid), with
+``sweep(split=False)``.
 
-Each new path is checked against the reference it claims to equal: a gradient check for the
-bias-free layer, ``update_before_propagate_step`` for the stacked seed order, ``Network.fit``
+Each path is checked against the reference it claims to equal: a gradient check for the
+bias-free layer, the original report's loop written out for its update order, ``Network.fit``
 for stacked mini-batches, and ``run(config)`` for every stacked run."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 
 import labnn
 from labnn import Dense, Network
-from labnn.gradcheck import check_network
-from labnn.lab import seed_errors as SE
+from labnn.gradcheck import grad_check_network
+from labnn.lab import original as SE
 from labnn.report import experiments as E
 from labnn.stack import NetworkStack
 
@@ -56,7 +56,7 @@ class TestDenseWithoutBias:
     def test_gradient_check(self, activation):
         X, y = labnn.data.generate_xor_easy()
         net = labnn.lab_network(seed=1, activation=activation, bias=False)
-        errors = check_network(net, X, y)
+        errors = grad_check_network(net, X, y)
         assert len(errors) == 4                       # three W and the input X
         assert max(errors.values()) < 1e-7, errors
 
@@ -66,12 +66,12 @@ class TestDenseWithoutBias:
         layer = net.layers[0]
         backward = layer.backward
 
-        def wrong(dout, need_dx=True):
-            dx = backward(dout, need_dx)
+        def wrong(dout):
+            dx = backward(dout)
             layer.dW *= 1.1
             return dx
         layer.backward = wrong
-        assert max(check_network(net, X, y).values()) > 1e-3
+        assert max(grad_check_network(net, X, y).values()) > 1e-3
 
     def test_trains_and_describes_itself(self):
         X, y = labnn.data.generate_linear(100, seed=0)
@@ -91,8 +91,8 @@ class TestDenseWithoutBias:
     def test_save_and_load(self, tmp_path):
         X, _ = labnn.data.generate_xor_easy()
         net = labnn.lab_network(seed=2, bias=False)
-        net.save(tmp_path / "n.npz")
-        back = Network.load(tmp_path / "n.npz")
+        labnn.save(net, tmp_path / "n.npz")
+        back = labnn.load(tmp_path / "n.npz")
         assert [layer.bias for layer in back.layers] == [False] * 3
         assert np.array_equal(back.predict(X), net.predict(X))
         with zipfile.ZipFile(tmp_path / "n.npz") as zf:
@@ -103,11 +103,11 @@ class TestDenseWithoutBias:
         assert Dense(3).config() == {"units": 3, "activation": "linear", "init": None}
         assert Dense(3, bias=False).config()["bias"] is False
         net = labnn.lab_network(seed=0)
-        net.save(tmp_path / "n.npz")
+        labnn.save(net, tmp_path / "n.npz")
         with zipfile.ZipFile(tmp_path / "n.npz") as zf:
             config = json.loads(np.load(zf.open("layer0_config.npy")).item())
         assert "bias" not in config
-        assert Network.load(tmp_path / "n.npz").layers[0].bias is True
+        assert labnn.load(tmp_path / "n.npz").layers[0].bias is True
 
     def test_a_stack_trains_each_network_as_fit_does(self):
         X, y = labnn.data.generate_xor_easy()
@@ -124,18 +124,35 @@ class TestDenseWithoutBias:
             NetworkStack([labnn.lab_network(seed=0), labnn.lab_network(seed=1, bias=False)])
 
 
-# ----------------------------------------------------------------------- the seed's update order
-class TestSeedOrderStep:
-    @pytest.mark.parametrize("activation", ["sigmoid", SE.SEED_SIGMOID])
-    def test_equals_update_before_propagate_step_bit_for_bit(self, activation):
+# ----------------------------------------------------------------------- the original update order
+def _original_by_hand(net, X, y, lr):
+    """The original report's step as it wrote it: for each layer from the output back, change
+    W and b, then propagate through the changed W. Returns the loss before the step."""
+    inputs, pre, post = [], [], []
+    a = X
+    for layer in net.layers:
+        inputs.append(a)
+        pre.append(a @ layer.W + layer.b if layer.bias else a @ layer.W)
+        a = layer.activation.value(pre[-1])
+        post.append(a)
+    loss, dout = labnn.losses.mse(a, y)
+    for layer, x, z, out in zip(net.layers[::-1], inputs[::-1], pre[::-1], post[::-1]):
+        dz = dout * layer.activation.derivative(z, out)
+        layer.W -= lr * (x.T @ dz)
+        if layer.bias:
+            layer.b -= lr * dz.sum(axis=0)
+        dout = dz @ layer.W.T
+    return loss
+
+
+class TestOriginalOrder:
+    @pytest.mark.parametrize("activation", ["sigmoid", SE.ORIGINAL_SIGMOID])
+    def test_original_step_is_the_report_s_loop_bit_for_bit(self, activation):
         X, y = labnn.data.generate_xor_easy()
         a = labnn.lab_network(seed=3, init="normal", activation=activation, output=activation)
         b = labnn.lab_network(seed=3, init="normal", activation=activation, output=activation)
         for _ in range(40):
-            before = a.forward(X)
-            loss_a = SE.update_before_propagate_step(a, X, y, 0.5)
-            loss_b, out = SE.seed_order_step(b, X, y, 0.5)
-            assert loss_a == loss_b and np.array_equal(out, before)
+            assert _original_by_hand(a, X, y, 0.5) == SE.original_step(b, X, y, 0.5)
         assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
 
     def test_a_stack_steps_each_network_as_alone(self):
@@ -144,25 +161,31 @@ class TestSeedOrderStep:
         lrs = np.array([0.01, 0.1, 1.0])
         stack = NetworkStack([labnn.lab_network(seed=s, init="normal") for s in range(3)])
         alone = [labnn.lab_network(seed=s, init="normal") for s in range(3)]
-        for _ in range(30):
-            losses, _ = SE.seed_order_step(stack, X, y, lrs)
-            for i, net in enumerate(alone):
-                assert SE.update_before_propagate_step(net, *data[i], float(lrs[i])) \
-                    == losses[i]
+        history = stack.fit(X, y, epochs=30, lr=lrs, update=SE.original_update)
         for i, net in enumerate(alone):
-            assert all(np.array_equal(p[i], q) for p, q in zip(stack.params, net.params))
+            losses = [SE.original_step(net, *data[i], float(lrs[i])) for _ in range(30)]
+            assert history.history(i).loss == losses
+        for i, net in enumerate(alone):
+            assert all(np.array_equal(p[i].reshape(q.shape), q)
+                       for p, q in zip(stack.params, net.params))
 
     def test_without_biases(self):
         X, y = labnn.data.generate_xor_easy()
         net = labnn.lab_network(seed=0, bias=False)
         before = [p.copy() for p in net.params]
-        SE.seed_order_step(net, X, y, 1.0)
+        SE.original_step(net, X, y, 1.0)
         assert len(net.params) == 3
         assert all(not np.array_equal(p, q) for p, q in zip(before, net.params))
 
+    def test_the_update_refuses_a_penalty(self):
+        stack = NetworkStack([labnn.lab_network(seed=0)])
+        with pytest.raises(ValueError, match="update"):
+            stack.fit(*labnn.data.generate_xor_easy(), epochs=2, update=SE.original_update,
+                      regularization="l2", reg_rate=0.1)
+
     def test_its_derivative_never_leaves_0_197_to_0_25(self):
         a = np.linspace(0.0, 1.0, 1001)
-        d = SE.SEED_SIGMOID.derivative(None, a)
+        d = SE.ORIGINAL_SIGMOID.derivative(None, a)
         assert d.max() == 0.25 and math.isclose(d.min(), 0.19661193324148185)
 
 
@@ -172,12 +195,12 @@ NEW_FIELDS = [
     dict(batch_size=1, epochs=20),
     dict(batch_size=4, until_100=True, epochs=300),
     dict(batch_size=4, optimizer="adam", lr=0.05),
-    dict(update="seed_order", init="normal", lr=0.05),
-    dict(update="seed_order", activation="seed_sigmoid", init="normal", lr=2.0),
-    dict(update="seed_order", until_100=True, epochs=800, lr=2.0),
-    dict(update="seed_order", bias=False, lr=0.5),
-    dict(activation="seed_sigmoid", init="normal", lr=0.5),
-    dict(activation="linear", update="seed_order", init="normal", lr=0.5),   # diverges
+    dict(update="original_order", init="normal", lr=0.05),
+    dict(update="original_order", activation="original_sigmoid", init="normal", lr=2.0),
+    dict(update="original_order", until_100=True, epochs=800, lr=2.0),
+    dict(update="original_order", bias=False, lr=0.5),
+    dict(activation="original_sigmoid", init="normal", lr=0.5),
+    dict(activation="linear", update="original_order", init="normal", lr=0.5),   # diverges
     dict(bias=False),
     dict(output="linear"),
     dict(output="linear", lr=0.05, loss="mse", hidden_layers=1),
@@ -215,20 +238,20 @@ def test_mini_batches_are_network_fit_with_the_seed_shuffling():
     assert all(np.array_equal(p, q) for p, q in zip(r.params, net.params))
 
 
-def test_seed_order_runs_are_the_seed_step_repeated():
+def test_original_order_runs_are_the_original_step_repeated():
     X, y = labnn.data.generate_xor_easy()
-    net = labnn.lab_network(seed=2, init="normal", activation=SE.SEED_SIGMOID,
-                            output=SE.SEED_SIGMOID)
-    losses = [SE.update_before_propagate_step(net, X, y, 0.05) for _ in range(100)]
-    r = E.run(E.RunConfig(seed=2, init="normal", activation="seed_sigmoid",
-                          update="seed_order", lr=0.05, epochs=100))
+    net = labnn.lab_network(seed=2, init="normal", activation=SE.ORIGINAL_SIGMOID,
+                            output=SE.ORIGINAL_SIGMOID)
+    losses = [SE.original_step(net, X, y, 0.05) for _ in range(100)]
+    r = E.run(E.RunConfig(seed=2, init="normal", activation="original_sigmoid",
+                          update="original_order", lr=0.05, epochs=100))
     assert r.loss.tolist() == losses
     assert all(np.array_equal(p, q) for p, q in zip(r.params, net.params))
-    assert E.build(r.config).layers[-1].activation is SE.SEED_SIGMOID
+    assert E.build(r.config).layers[-1].activation is SE.ORIGINAL_SIGMOID
 
 
-def test_a_diverged_seed_order_run_is_recorded():
-    r = E.run(E.RunConfig(dataset="xor", seed=0, activation="linear", update="seed_order",
+def test_a_diverged_original_order_run_is_recorded():
+    r = E.run(E.RunConfig(dataset="xor", seed=0, activation="linear", update="original_order",
                           init="normal", lr=0.5, epochs=100))
     assert r.diverged_at is not None and len(r.loss) == r.diverged_at - 1
     assert math.isinf(r.final_loss) and not r.solved
@@ -236,8 +259,8 @@ def test_a_diverged_seed_order_run_is_recorded():
 
 @pytest.mark.parametrize("kwargs, name", [
     (dict(update="backwards"), "update"),
-    (dict(update="seed_order", optimizer="adam"), "update"),
-    (dict(update="seed_order", batch_size=4), "update"),
+    (dict(update="original_order", optimizer="adam"), "update"),
+    (dict(update="original_order", batch_size=4), "update"),
     (dict(batch_size=0), "batch_size"),
     (dict(batch_size=2.5), "batch_size"),
     (dict(init="zeros"), "init"),

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from labnn import DivergenceError, Network, data
+from labnn.explorer import widgets as lw
 from labnn.explorer.playground import (
-    ACTIVATIONS,
     DATASETS,
-    OPTIMIZERS,
+    SETTINGS,
     PlaygroundConfig,
     Session,
     as_config,
@@ -57,8 +57,8 @@ def test_every_dataset_loads_and_trains(name):
     assert history.epochs == 20 and all(np.isfinite(history.loss))
 
 
-@pytest.mark.parametrize("opt", OPTIMIZERS)
-@pytest.mark.parametrize("act", ACTIVATIONS)
+@pytest.mark.parametrize("opt", SETTINGS["optimizer"].choices)
+@pytest.mark.parametrize("act", SETTINGS["activation"].choices)
 def test_every_optimizer_and_activation_runs(opt, act):
     history, _ = train(optimizer=opt, activation=act, epochs=5, lr=0.01)
     assert history.epochs == 5
@@ -88,13 +88,13 @@ def test_lr_is_live_while_training_is_in_progress():
     s = Session(epochs=100)
     s.advance(100)
     net, opt = s.network, s.optimizer
-    s.step(10)
+    s.play(10)
     assert s.in_progress
-    assert s.update(lr=0.05) == "live"
+    assert s.change(lr=0.05) == "live"
     assert s.network is net and s.optimizer is opt and opt.lr == 0.05
     assert s.epoch == 110
     # The next chunk really uses the new lr: same result as a run that switched at epoch 110.
-    s.step(10)
+    s.play(10)
     ref = Session(epochs=100)
     ref.advance(110)
     ref.optimizer.lr = 0.05
@@ -107,7 +107,7 @@ def test_lr_retrains_from_scratch_when_idle():
     s = Session(epochs=60)
     s.advance(60)
     net = s.network
-    assert s.update(lr=1.0) == "rebuild"
+    assert s.change(lr=1.0) == "rebuild"
     assert s.network is not net and s.epoch == 60
     assert s.history.loss == train(epochs=60, lr=1.0)[0].loss
 
@@ -120,14 +120,14 @@ def test_lr_retrains_from_scratch_when_idle():
 def test_other_changes_rebuild_and_retrain(change):
     s = Session(epochs=40)
     s.advance(40)
-    s.step(5)
+    s.play(5)
     net = s.network
     before = s.rebuilds
-    assert s.update(**change) == "rebuild"
+    assert s.change(**change) == "rebuild"
     assert s.network is not net and s.rebuilds == before + 1
     assert not s.in_progress
     assert s.history.loss == train(s.config)[0].loss
-    assert s.update(**change) == "none"
+    assert s.change(**change) == "none"
 
 
 def test_reset_gives_an_untrained_network_at_epoch_zero():
@@ -136,7 +136,7 @@ def test_reset_gives_an_untrained_network_at_epoch_zero():
     s.reset()
     assert s.epoch == 0 and s.in_progress
     assert _same_params(s.network, build_network(s.config))
-    assert "epoch 0" in s.status()
+    assert "epoch 0" in lw.status_line(s)
 
 
 def test_divergence_is_recorded_not_raised_in_a_session_and_raised_by_train():
@@ -193,10 +193,10 @@ def test_predict_grid_of_a_network_whose_output_overflows_is_flat_not_an_error()
 
 def test_status_text():
     s = Session(epochs=10)
-    assert s.status().startswith("epoch 0")
+    assert lw.status_line(s).startswith("epoch 0")
     s.advance(10)
     h = s.history
-    assert s.status() == (f"epoch 10   loss {h.final_loss:.4g}   "
+    assert lw.status_line(s) == (f"epoch 10   loss {h.final_loss:.4g}   "
                           f"accuracy {h.final_accuracy:.2%}")
 
 

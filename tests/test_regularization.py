@@ -1,6 +1,6 @@
 """Regularisation in the core (issue 13): a penalty on the weights, a term of the loss with its
 gradient (``labnn.losses.penalty``), trained by ``Network.fit(regularization=..., reg_rate=...)``
-and gradient-checked by ``labnn.gradcheck.check_network``."""
+and gradient-checked by ``labnn.gradcheck.grad_check_network``."""
 
 import math
 
@@ -61,7 +61,7 @@ def test_bad_penalties_name_the_argument(regularization, rate, word):
 def test_gradient_check_covers_the_penalty(regularization, bias):
     X, y = data.generate_circle(n=12, seed=3)
     net = _net(seed=1, bias=bias)
-    errors = gradcheck.check_network(net, X, y, regularization=regularization, reg_rate=0.05)
+    errors = gradcheck.grad_check_network(net, X, y, regularization=regularization, reg_rate=0.05)
     assert max(errors.values()) < 1e-7, errors
 
 
@@ -70,7 +70,7 @@ def test_gradient_check_of_a_conv_net_with_a_penalty():
     X, y = rng.normal(size=(3, 1, 5, 5)), rng.uniform(size=(3, 1))
     net = Network((1, 5, 5), seed=0).add(Conv2D(1, 2, 3)).add(Flatten()).add_layer(1, "sigmoid")
     assert len(net.weights) == 2 and net.weights[0].ndim == 4
-    errors = gradcheck.check_network(net, X, y, regularization="l2", reg_rate=0.3)
+    errors = gradcheck.grad_check_network(net, X, y, regularization="l2", reg_rate=0.3)
     assert max(errors.values()) < 1e-7, errors
 
 
@@ -78,7 +78,7 @@ def test_the_check_fails_when_the_penalty_gradient_is_left_out(monkeypatch):
     # A negative test: back-propagation without the penalty's gradient is caught.
     X, y = data.generate_circle(n=12, seed=3)
     monkeypatch.setattr(losses.Penalty, "add_gradient", lambda self, w, g: None)
-    errors = gradcheck.check_network(_net(seed=1), X, y, regularization="l2", reg_rate=0.05)
+    errors = gradcheck.grad_check_network(_net(seed=1), X, y, regularization="l2", reg_rate=0.05)
     assert max(errors[k] for k in errors if k.startswith("W")) > 1e-3
     assert max(errors[k] for k in errors if k.startswith("b")) < 1e-7   # biases: no penalty
 
@@ -89,7 +89,7 @@ def test_the_check_fails_when_the_penalty_gradient_is_left_out(monkeypatch):
 def test_gradient_check_many_networks(seed, rate, regularization, widths):
     X, y = data.generate_linear(n=6, seed=seed)
     net = _net(seed=seed, widths=tuple(widths), activation="sigmoid")
-    errors = gradcheck.check_network(net, X, y, regularization=regularization, reg_rate=rate)
+    errors = gradcheck.grad_check_network(net, X, y, regularization=regularization, reg_rate=rate)
     # 1e-5, not 1e-7: a penalty of rate 1 makes the objective large, and a centred difference
     # of it loses ~1e-16 * objective / eps in absolute terms, against gradients that a deep
     # sigmoid net makes tiny (b1 and X reach 1.6e-6 for seed 544; a wrong gradient gives > 1e-3)

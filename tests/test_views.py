@@ -36,7 +36,7 @@ def _panel(kind, w=3.0, h=2.0):
 
 
 def _update(image, s):
-    image.panel.update(s)
+    image.panel.draw(s)
     return image.render()
 
 
@@ -72,7 +72,7 @@ def test_a_frame_over_the_kept_background_equals_a_fresh_drawing(kind):
     live = _panel(kind)
     _update(live, s)
     for _ in range(4):
-        s.step(20)                    # small steps: the axes stay, only the lines move
+        s.play(20)                    # small steps: the axes stay, only the lines move
         frame = _update(live, s)
     fresh = _update(_panel(kind), s)
     assert live.full_draws < 5
@@ -84,7 +84,7 @@ def test_the_background_is_redrawn_when_the_axes_change():
     live = _panel(V.CurvesPanel)
     _update(live, s)
     draws = live.full_draws
-    s.step(900)                       # 1000 epochs: the epoch axis grows to its next step
+    s.play(900)                       # 1000 epochs: the epoch axis grows to its next step
     _update(live, s)
     assert live.full_draws == draws + 1
     assert live.panel.ax.get_xlim() == (0, 1000)
@@ -106,7 +106,7 @@ def test_a_background_seen_before_is_reused_exactly():
 def test_boundary_panel_draws_the_output_and_both_kinds_of_points():
     s = _session(dataset="circle", test_ratio=0.3)
     panel = V.BoundaryPanel(Figure().add_subplot(), 40)
-    panel.update(s)
+    panel.draw(s)
     extent, p = s.predict_grid(40)
     assert np.array_equal(panel.heatmap.get_array(), p)
     assert panel.heatmap.get_clim() == (0.0, 1.0) and panel.contour is not None
@@ -115,14 +115,14 @@ def test_boundary_panel_draws_the_output_and_both_kinds_of_points():
     red, blue = to_rgba("red"), to_rgba("blue")
     colors = [tuple(c) for c in panel.train.get_facecolors()]
     assert colors == [blue if y > 0.5 else red for y in s.y[s.split.train, 0]]
-    panel.update(s, discretize=True)
+    panel.draw(s, discretize=True)
     assert set(np.unique(panel.heatmap.get_array())) <= {0.0, 1.0}
 
 
 def test_boundary_panel_of_a_regression_uses_minus_one_to_one():
     s = _session(dataset="reg-plane", lr=0.03)
     panel = V.BoundaryPanel(Figure().add_subplot(), 20)
-    panel.update(s)
+    panel.draw(s)
     assert panel.heatmap.get_clim() == (-1.0, 1.0) and panel.contour is None
     colors = panel.train.get_facecolors()
     y = s.y[s.split.train, 0]
@@ -132,11 +132,11 @@ def test_boundary_panel_of_a_regression_uses_minus_one_to_one():
 def test_curves_and_gradients_are_the_history():
     s = _session(test_ratio=0.5, layer_widths=(4, 3))
     curves = V.CurvesPanel(Figure().add_subplot())
-    curves.update(s)
+    curves.draw(s)
     assert list(curves.train.get_ydata()) == s.history.loss
     assert list(curves.test.get_ydata()) == s.history.test_loss
     grads = V.GradientPanel(Figure().add_subplot())
-    grads.update(s)
+    grads.draw(s)
     assert [line.get_label() for line in grads.lines] == ["layer 1", "layer 2", "output"]
     for k, line in enumerate(grads.lines):
         assert list(line.get_ydata()) == [g[k] for g in s.history.grad_rms]
@@ -145,7 +145,7 @@ def test_curves_and_gradients_are_the_history():
 def test_long_histories_are_thinned_for_drawing_but_keep_the_last_epoch():
     s = _session(epochs=1500)
     curves = V.CurvesPanel(Figure().add_subplot())
-    curves.update(s)
+    curves.draw(s)
     x = curves.train.get_xdata()
     assert len(x) <= V.MAX_PLOT_POINTS + 1 and x[0] == 1 and x[-1] == 1500
 
@@ -167,7 +167,7 @@ def test_layout_puts_every_node_inside_the_picture_in_its_column():
 def test_network_panel_has_a_map_per_node_and_an_edge_per_weight():
     s = _session(features=("x1", "x2", "x1*x2"), layer_widths=(4, 2), activation="sigmoid")
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.update(s)
+    panel.draw(s)
     nodes = panel.nodes()
     assert [n.name for n in nodes] == ["x1", "x2", "x1*x2", "h1.1", "h1.2", "h1.3", "h1.4",
                                        "h2.1", "h2.2", "output"]
@@ -243,7 +243,7 @@ def test_node_weights_and_their_text():
 def test_the_tooltips_give_every_node_its_weights_at_its_place():
     s = _session(layer_widths=(2,))
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.update(s)
+    panel.draw(s)
     html = nv.tooltips_html(panel, s, "x")
     assert html.count('class="labnn-node"') == 2 + 2 + 1
     n = panel.find("h1.2")
@@ -257,7 +257,7 @@ def test_the_tooltips_give_every_node_its_weights_at_its_place():
 def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
     s = _session(features=("x1", "x2", "x1^2"), layer_widths=(2, 3))
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.update(s)
+    panel.draw(s)
     page = nv.tooltips_html(panel, s, "x")
     lines = re.findall(r'<line data-from="([^"]+)" data-to="([^"]+)" x1="([-\d.]+)" '
                        r'y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"><title>([^<]*)</title>',
@@ -278,11 +278,11 @@ def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
 def test_a_network_larger_than_playgrounds_keeps_only_the_nodes_tooltips():
     wide = _session(layer_widths=(24, 24), epochs=1)       # 2*24 + 24*24 + 24 > MAX_EDGE_TIPS
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.update(wide)
+    panel.draw(wide)
     assert sum(W.size for W in wide.network.weights) > nv.MAX_EDGE_TIPS
     page = nv.tooltips_html(panel, wide, "x")
     assert "<line" not in page and page.count('class="labnn-node"') == 2 + 24 + 24 + 1
     largest = _session(features=FEATURE_NAMES, layer_widths=(8,) * 6, epochs=1)
     assert sum(W.size for W in largest.network.weights) == 384   # Playground's largest
-    panel.update(largest)
+    panel.draw(largest)
     assert nv.tooltips_html(panel, largest, "x").count("<line ") == 384

@@ -21,13 +21,13 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _pictures(e):
-    return bytes(e.output.value), bytes(e.network.value), e.tooltips.value
+    return bytes(e.output.value), bytes(e.network_image.value), e.tooltips.value
 
 
 def _panels(e):
     """The live panels: output, curves, network (or None), gradients (or None)."""
     d = e.display
-    picture = e.pictures.network(d["network_view"], d["gradient_view"])
+    picture = e.pictures.network_picture(d["network_view"], d["gradient_view"])
     panels = iter(picture.panels if picture else [])
     network = next(panels) if d["network_view"] else None
     gradients = next(panels) if d["gradient_view"] else None
@@ -64,7 +64,7 @@ def test_mini_explorer_has_one_control_and_two_pictures(control, widget_type):
     assert not e.buttons and not e.toggles
     assert bytes(e.output.value).startswith(PNG)
     assert len(e.output.layout.width) and e.pictures.output.pixels == (700, 290)
-    for hidden in (e.network, e.tooltips, e.node, e.code_box):
+    for hidden in (e.network_image, e.tooltips, e.node, e.code_box):
         assert hidden.layout.display == "none"
     h, _ = train(dataset="xor")
     assert e.session.history.loss == h.loss  # what it shows is the pure function's result
@@ -97,8 +97,8 @@ def test_mini_explorer_config_sets_the_rest():
         lw.mini_explorer("optimizer")
     with pytest.raises(ValueError, match="hidden_units"):
         lw.mini_explorer("lr", hidden_units=0)
-    with pytest.raises(ValueError, match="^network: "):
-        lw.mini_explorer("lr", network=True)
+    with pytest.raises(ValueError, match="^network_view: "):
+        lw.mini_explorer("lr", network_view=True)
 
 
 # ---------------------------------------------------------------------- the full explorer
@@ -170,10 +170,10 @@ def test_play_trains_in_chunks_and_redraws_every_picture(full):
     assert full.playing and full.ticker.playing
     assert full.session.epoch == 100    # play returns at once: the ticks train, not play()
     for k in range(1, 4):
-        before, redraws = _snapshot(full), full.redraws
+        before, redraws = _snapshot(full), full.draws
         _tick(full)
         assert full.session.epoch == 100 + k * full.chunk
-        assert full.redraws == redraws + 1
+        assert full.draws == redraws + 1
         after = _snapshot(full)
         assert [a != b for a, b in zip(before, after)] == [True, True, k == 1, True, True]
         assert f"epoch {100 + k * full.chunk}" in full.status.value
@@ -337,20 +337,20 @@ def test_display_toggles_only_redraw(full):
     session, net = full.session, full.session.network
     loss, rebuilds = list(session.history.loss), session.rebuilds
     # network off hides the picture's tooltips; then gradients off hides the whole image
-    shown = {"network_view": full.tooltips, "gradient_view": full.network,
+    shown = {"network_view": full.tooltips, "gradient_view": full.network_image,
              "show_code": full.code_box}
     for name in lw.TOGGLES:
-        before, redraws = _snapshot(full), full.redraws
+        before, redraws = _snapshot(full), full.draws
         was = {n: w.layout.display for n, w in shown.items()}
         full.toggles[name].value = not full.toggles[name].value
-        assert full.redraws == redraws + 1
+        assert full.draws == redraws + 1
         if name in shown:
             assert shown[name].layout.display != was[name], name
         else:
             assert _snapshot(full) != before, name
         assert full.session is session and session.network is net
         assert session.history.loss == loss and session.rebuilds == rebuilds
-    assert full.network.layout.display == "none" and full.tooltips.layout.display == "none"
+    assert full.network_image.layout.display == "none" and full.tooltips.layout.display == "none"
     assert full.code_box.layout.display is None
     assert full.code_box.value.startswith("<pre>from labnn import Network")
 
@@ -403,7 +403,7 @@ def test_a_diverging_regression_shows_a_message(full):
     full.controls["dataset"].value = "reg-plane"
     full.controls["lr"].value = 3.0
     assert full.session.diverged and "Training stopped" in full.message.value
-    assert bytes(full.network.value).startswith(PNG)
+    assert bytes(full.network_image.value).startswith(PNG)
 
 
 def test_code_is_what_the_session_trained(full):
@@ -508,7 +508,7 @@ def test_loss_axis_always_has_labelled_ticks(change, log_loss):
     # A loss that moves less than a decade must still get labels on a log axis.
     e = lw.mini_explorer("lr", **change)
     e.display["log_loss"] = log_loss
-    e.redraw()
+    e.draw()
     ax = e.pictures.output.panels[1].ax
     lo, hi = ax.get_ylim()
     labels = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]

@@ -4,9 +4,10 @@ Another CPU rounds the last bit of some sums differently (another BLAS kernel, N
 AVX-512 or scalar loops for ``exp`` and ``tanh``), and training can amplify such a difference:
 not at all in a smooth descent, a little around the escape from a plateau, enormously when the
 learning rate is so large that the weights thrash. This module makes a rounding-sized difference
-on purpose: inside ``nudged(ulps)`` every initial parameter of every network that is built
-(``labnn.init``) moves by ``ulps`` units in the last place, and ``compare`` says which outcomes
-of an experiment changed.
+on purpose: inside ``nudged(ulps)`` every initial parameter of every network that is built moves
+by ``ulps`` units in the last place (``labnn.init``'s nudge, whose ``nudged``, ``set_nudge`` and
+``get_nudge`` this module hands on; ``experiments.sweep`` passes it to its worker processes),
+and ``compare`` says which outcomes of an experiment changed.
 
     results = E.learning_rate_study(LRS, seeds=range(100))
     with sensitivity.nudged(1):
@@ -22,39 +23,10 @@ stored text does not change.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
-import numpy as np
-
-from .. import init as _init
-
-
-def set_nudge(ulps: int) -> None:
-    """From now on, move every new network's initial parameters by ``ulps`` units in the last
-    place (0 switches the nudge off). Experiments pass it on to their worker processes."""
-    if isinstance(ulps, bool) or not isinstance(ulps, (int, np.integer)):
-        raise ValueError(f"ulps: expected an integer, got {ulps!r}")
-    if abs(int(ulps)) > 1000:
-        raise ValueError(f"ulps: expected a rounding-sized nudge (|ulps| <= 1000), got {ulps}")
-    _init.NUDGE_ULPS = int(ulps)
-
-
-def get_nudge() -> int:
-    return _init.NUDGE_ULPS
-
-
-@contextmanager
-def nudged(ulps: int = 1) -> Iterator[None]:
-    """Within the block, new networks start from initial parameters nudged by ``ulps`` more
-    ulps than outside it (so an experiment and its nudged twin differ by ``ulps`` even when
-    the whole report runs under a nudge, as the sensitivity test does)."""
-    saved = get_nudge()
-    set_nudge(saved + ulps)
-    try:
-        yield
-    finally:
-        _init.NUDGE_ULPS = saved
+from ..init import get_nudge, nudged, set_nudge
+from .experiments import APPROX, format_value, group
 
 
 def outcome(result) -> tuple:
@@ -81,8 +53,6 @@ def compare(results: Sequence, others: Sequence, by: str | Sequence[str] = ("dat
     relatively (measured: at most 4e-12 over the learning-rate study); a run whose trajectory
     amplifies it moves by 1e-9 and far more. Hence the default ``loss_tolerance`` of 1e-9.
     """
-    from .experiments import group
-
     by_config = {r.config: r for r in results}
     others = list(others)
     if not others:
@@ -120,13 +90,11 @@ def sensitive_groups(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",
 def format_changes(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",)) -> str:
     """A text table of ``compare`` rows: per group, the runs whose outcome a nudge changed
     (``~k``: the count itself depends on rounding; 0 is exact) and the verdict."""
-    from .experiments import APPROX, _fmt
-
     names = (by,) if isinstance(by, str) else tuple(by)
     cells = [[*names, "runs", "changed", "largest epoch shift", "verdict"]]
     for row in rows:
         shift = row["max_epoch_shift"]
-        cells.append([*(_fmt(n, row[n]) for n in names), str(row["runs"]),
+        cells.append([*(format_value(n, row[n]) for n in names), str(row["runs"]),
                       f"{APPROX}{row['changed']}" if row["chaotic"] else "0",
                       f"{APPROX}{shift}" if row["chaotic"] else "0",
                       "rounding-dependent" if row["chaotic"] else "deterministic"])
