@@ -4,7 +4,7 @@ anything is drawn.
     .venv/bin/python benchmarks/bench_explorer_core.py [--repeats 200]
 
 Prints the median and 90th percentile of
-- one training chunk of 10 epochs (``Session.step(10)``: the fit, the test loss and the weight
+- one training chunk of 10 epochs (``Session.play(10)``: the fit, the test loss and the weight
   gradients' sizes recorded per epoch) on xor with 2 hidden layers of 8;
 - one 100 x 100 grid prediction (``Session.predict_grid(100)``: features, then the network);
 - the same two with a test split, all seven features and an L2 penalty (the most work per epoch);

@@ -181,6 +181,19 @@ def test_the_explorers_view_imports_nothing_from_the_report():
         assert not {m for m in reached if m.startswith("labnn.report")}, view
 
 
+def test_every_module_has_its_test_file():
+    """tests/test_<module>.py for each module of labnn (a package's __init__ that defines
+    something counts as the package: test_lab.py; labnn/_checks.py is test_checks.py)."""
+    missing = []
+    for path in sorted((ROOT / "labnn").rglob("*.py")):
+        name = path.parent.name if path.name == "__init__.py" else path.stem
+        if path.name == "__init__.py" and (path.parent.name in ("labnn", "report", "explorer")):
+            continue                       # the package faces only hand names on
+        if not (ROOT / "tests" / f"test_{name.lstrip('_')}.py").exists():
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"modules without tests/test_<module>.py: {missing}"
+
+
 def test_the_import_checks_can_fail():
     assert _circles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == ["a", "b"]
     assert _circles({"labnn": {"a"}, "a": {"labnn"}}) == []

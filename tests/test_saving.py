@@ -1,6 +1,6 @@
-"""labnn.saving, the network file (issue 11): class 4, loading trusted the file too much, and
-class 6, save changed file modes and replaced symlinks. Every variant in the two test classes
-failed on the code before the fix; the plain tests after them are guards that passed before too.
+"""labnn.saving, the network file: load checks a file before it trusts any of it (a tampered,
+truncated, huge or hostile file is refused, cheaply), save keeps the old file's mode and
+symlinks and never leaves half a file, and every layer type round-trips.
 
 The files are made by saving a real network and changing its members (``_tampered``) or by
 writing a zip member by member (``_zip``), so that each variant is a file load could meet."""
@@ -25,6 +25,7 @@ import pytest
 import labnn
 from labnn import Activation, Dense, Network, saving
 from labnn.conv import Conv2D, Flatten, MaxPool2D
+from labnn.data import generate_xor_easy
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MB = 1 << 20
@@ -140,7 +141,7 @@ def _same_params(a, b):
     return [p.tobytes() for p in a.params] == [p.tobytes() for p in b.params]
 
 
-# ---------------------------------------------------------------------------- class 4
+# ---------------------------------------------------------------------------- load
 BOMB = 200 * MB
 
 
@@ -384,9 +385,9 @@ def _load_in_child(path):
 
 
 class TestLoadingChecksTheFileBeforeTrustingIt:
-    """Issue 11, class 4. One root cause: load took the file at its word. It read the whole
-    file before looking at it, decompressed every member, built the network its config
-    declared before checking one shape, and copied whatever the members held into it."""
+    """load never takes a file at its word: it looks before it reads the whole file, checks
+    sizes before it decompresses a member, checks every shape before it builds the network,
+    and checks what the members hold before it copies them in."""
 
     @pytest.mark.parametrize("kind", ["dev_null", "directory", "link_to_dev_null"])
     def test_refuses_what_is_not_a_regular_file(self, tmp_path, kind):
@@ -504,7 +505,7 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
             labnn.load(path)
 
 
-# ---------------------------------------------------------------------------- class 6
+# ---------------------------------------------------------------------------- save
 def _with_umask(mask, fn):
     old = os.umask(mask)
     try:
@@ -537,9 +538,9 @@ def _link_variants():
 
 
 class TestSaveKeepsModesAndSymlinks:
-    """Issue 11, class 6. One root cause: save wrote a private temporary file (mkstemp, mode
-    0600) and renamed it over ``path`` as it was: every file became 0600, a symlink was
-    replaced by a regular file, and a bad path surfaced as a raw OSError or TypeError."""
+    """save writes a new file with the mode the umask gives (an existing file keeps its mode),
+    replaces the file a symlink points to (the link stays), and names a bad path in a
+    ValueError, not a raw OSError or TypeError."""
 
     @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664),
                                              (0o000, 0o666)], ids=oct)
@@ -645,3 +646,84 @@ def test_every_layer_type_round_trips(tmp_path):
                                                       Dense]
     assert [layer.config() for layer in same.layers] == [layer.config() for layer in net.layers]
     assert _same_params(same, net)
+
+
+# ---------------------------------------------------------------------------- save / load
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_save_load_round_trip(tmp_path, dtype):
+    X, y = generate_xor_easy()
+    net = labnn.Network(2, seed=0, dtype=dtype).add_layer(5, "tanh").add_layer(3, "leaky_relu")
+    net.add_layer(1, "sigmoid")
+    net.fit(X, y, epochs=50)
+    path = tmp_path / "model.npz"
+    labnn.save(net, path)
+    same = labnn.load(path)
+    assert repr(same).splitlines()[1:] == repr(net).splitlines()[1:]
+    assert same.dtype == dtype
+    np.testing.assert_array_equal(same.predict(X), net.predict(X))
+    assert [p.tobytes() for p in same.params] == [p.tobytes() for p in net.params]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]  # no temp file left
+
+
+def test_load_rejects_junk_and_pickles(tmp_path):
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"this is not a zip file")
+    with pytest.raises(ValueError, match="path: .* is not a labnn .npz file"):
+        labnn.load(junk)
+    pickled = tmp_path / "pickled.npz"
+    # under a known member name: a member of an unknown name is refused before it is read
+    np.savez(pickled, format=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="object arrays"):
+        labnn.load(pickled)
+    other = tmp_path / "other.npz"
+    np.savez(other, a=np.zeros(3))
+    with pytest.raises(ValueError, match="not a labnn network file"):
+        labnn.load(other)
+    with pytest.raises(ValueError, match="path: cannot read"):
+        labnn.load(tmp_path / "missing.npz")
+
+
+def test_load_rejects_tampered_shapes(tmp_path):
+    net = labnn.lab_network(seed=0)
+    path = tmp_path / "m.npz"
+    labnn.save(net, path)
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["layer0_param0"] = np.zeros((3, 4))
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match=r"layer 0 parameter 0 has shape \(3, 4\)"):
+        labnn.load(path)
+
+
+def test_failed_save_leaves_old_file_intact(tmp_path, monkeypatch):
+    net = labnn.lab_network(seed=0)
+    path = tmp_path / "m.npz"
+    labnn.save(net, path)
+    original = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", boom)
+    with pytest.raises(OSError, match="disk full"):
+        labnn.save(labnn.lab_network(seed=1), path)
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+# ---------------------------------------------------------------------- networks
+def test_conv_net_save_load_round_trip(tmp_path):
+    net = Network((2, 9, 9), seed=4, init="he")
+    net.add(Conv2D(2, 3, (3, 2), stride=(2, 1), padding=(1, 0))).add(Activation("relu"))
+    net.add(MaxPool2D(2, stride=1)).add(Flatten()).add(Dense(3, "linear"))
+    X = np.random.default_rng(12).normal(size=(4, 2, 9, 9))
+    path = tmp_path / "conv.npz"
+    labnn.save(net, path)
+    loaded = labnn.load(path)
+    assert [layer.describe() for layer in loaded.layers] == [
+        layer.describe() for layer in net.layers]
+    assert loaded.layers[0].stride == (2, 1) and loaded.layers[0].padding == (1, 0)
+    assert loaded.layers[2].stride == (1, 1)
+    np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
+    for p, q in zip(loaded.params, net.params):
+        np.testing.assert_array_equal(p, q)

@@ -10,7 +10,6 @@ import pytest
 import labnn
 from labnn import optim
 from labnn.data import generate_linear, generate_xor_easy
-from labnn.report import experiments as E
 from labnn.stack import NetworkStack
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
@@ -215,20 +214,6 @@ def test_a_network_that_leaves_takes_its_optimizer_state_along():
         opt.lr = np.array([0.1, -1.0])
 
 
-def test_sweep_trains_stacks_that_equal_single_runs():
-    configs = [E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=200, until_100=u)
-               for ds in ("linear", "xor") for lr in (1.0, 60.0) for s in range(2)
-               for u in (False, True)]
-    configs += [E.RunConfig(dataset="linear", seed=s, activation="linear", lr=lr, epochs=80)
-                for s in range(2) for lr in (0.01, 1.0)]
-    for a, b in zip(E.sweep(configs, workers=1), [E.run(c) for c in configs], strict=True):
-        assert a.config == b.config
-        assert np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy)
-        assert (a.epochs_to_100, a.diverged_at) == (b.epochs_to_100, b.diverged_at)
-        assert a.final_loss == b.final_loss
-        assert a.final_accuracy == b.final_accuracy or (np.isnan(a.final_accuracy)
-                                                        and np.isnan(b.final_accuracy))
-        assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))
 
 
 def test_a_last_update_that_blows_up_marks_only_that_network_as_diverged():

@@ -18,7 +18,7 @@ The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.upd
 - the learning rate applies live: while a training is in progress (started with ``play``/``step``)
   a new ``lr`` is set on the running optimizer; the network and its history carry on;
 - every other training setting (data, split, features, architecture, optimizer, loss,
-  regularisation, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
+  regularization, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
   for ``epochs`` epochs;
 - display settings are not part of the configuration at all: the view only redraws.
 
@@ -218,11 +218,11 @@ def resolve(config=None, data=None, **changes) -> tuple[PlaygroundConfig, _ds.Ow
     return as_config(config, **changes), data
 
 
-def dataset_changes(config, dataset, own: _ds.OwnData | None = None) -> dict:
+def dataset_changes(config: PlaygroundConfig, dataset, own: _ds.OwnData | None = None) -> dict:
     """The settings that choosing ``dataset`` changes (Playground's data-set buttons): the
     dataset, and, when the task changes (classification <-> regression), the learning rate
     becomes that task's ``STARTING_LR`` and a bce loss becomes mse (regression needs it)."""
-    config = as_config(config)
+    config = _config(config)
     dataset = SETTINGS["dataset"].check(dataset)
     old = _ds.task_of(config.dataset, own) if config.dataset != _ds.OWN or own else None
     new = _ds.task_of(dataset, own)
@@ -391,8 +391,8 @@ class Session:
     # ------------------------------------------------------------------ what a view draws
     def grid(self, resolution: int = 50):
         """(extent, points): a ``resolution`` x ``resolution`` grid over the data plus a
-        margin (at least the unit square); ``extent`` = (x0_min, x0_max, x1_min, x1_max) and
-        ``points`` (resolution^2, 2), row by row from the bottom (x1), x0 fastest."""
+        margin (at least the unit square); ``extent`` = (x1_min, x1_max, x2_min, x2_max) and
+        ``points`` (resolution^2, 2), row by row from the bottom (x2), x1 fastest."""
         resolution = check_int_in(resolution, "resolution", *GRID_RESOLUTION)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
@@ -403,7 +403,7 @@ class Session:
 
     def predict_grid(self, resolution: int = 50):
         """(extent, p): the network's output on ``grid(resolution)``, through the features;
-        ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). An output
+        ``p[i, j]`` is the output at row i (x2, bottom to top) and column j (x1). An output
         that overflowed (a diverged run) shows as no boundary: 0.5 everywhere (0 for
         regression)."""
         extent, points = self.grid(resolution)

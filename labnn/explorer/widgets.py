@@ -7,19 +7,16 @@
     widgets.mini_explorer("lr", dataset="xor")    # one control, two pictures
     widgets.figure(dataset="circle")              # the same pictures, static, for a notebook
 
-This module is only the view: every number and every rule comes from
-``labnn.explorer.playground.Session`` (the pure core that ``train(config)`` also uses): the
-learning rate applies live, every other setting rebuilds (``Session.change``), a new data set
-of another task starts at that task's learning rate (``Session.switch_dataset``), the layer
-buttons apply the core's ``add_hidden_layer`` ... ``remove_neuron``, and the display toggles
-only redraw. The pictures: the network (``netview``: every feature's and neuron's map, the
-weights as edges, a tooltip with each node's weights and each edge's weight), the output with
-the training and test points, the training and test loss, and the gradient view (``views``); a
-status line gives the epoch and the losses. A run that diverges, or a control's value the core
+This module is only the view: every number and every rule comes from the pure core,
+``playground.Session`` (the rules are written there, in its module docstring); a control hands
+its value to ``Session.change`` (the dataset to ``Session.switch_dataset``, a layer button to the
+core's rule for it), the display toggles only draw again. The pictures: the network
+(``netview``), the output with the training and test points, the loss curves and the gradient
+view (``views``), and a status line (``status_line``). A run that diverges, or a value the core
 refuses, shows a message (and the control goes back to what is trained), never a traceback.
 
 Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every tick trains one
-chunk of epochs and redraws, so the kernel stays free between chunks: a Pause click, a
+chunk of epochs and draws, so the kernel stays free between chunks: a Pause click, a
 learning-rate change or a notebook cell run during Play is taken up at the next tick.
 """
 
