@@ -5,9 +5,13 @@ pre-activation (the layer's ``X @ W + b``) and ``a = value(z)`` is passed along 
 implementation may reuse it (sigmoid' = a (1 - a), tanh' = 1 - a**2). The derivative is always
 the derivative *with respect to z, evaluated at z*. The original report mixed conventions: its
 sigmoid derivative received the output ``a`` as if it were ``z`` and so computed
-sigma(a) (1 - sigma(a)), which is wrong (see ``labnn.lab.seed_errors``).
+sigma(a) (1 - sigma(a)), which is wrong (``labnn.lab.original`` keeps it, to show).
 
-Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise.
+Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise. A layer's backward pass
+applies the derivative in one line: ``dz = da * derivative(z, a)``.
+
+``REGISTRY`` holds them by name; ``register`` adds one, and ``names()`` lists what a layer, the
+lab network and the explorer can be given.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Layers. A layer has ``forward(x) -> out`` (caching what backward needs) and
+"""Layers. A layer has ``forward(x) -> out`` (keeping what backward needs) and
 ``backward(dout) -> dx`` (filling ``grads``, never touching ``params``), plus lists ``params`` and
 ``grads`` in matching order. Parameter updates happen only in an optimizer.
 
-To plug a new layer type into ``Network.add`` and ``save``/``load``, subclass ``Layer``,
-implement ``forward``, ``backward``, ``output_shape``, ``config`` and ``from_config``, and
-decorate it with ``@register_layer``.
+``Dense`` is the lab's layer: its forward and backward pass are the textbook's, one line per
+equation. To plug a new layer type into ``Network.add`` and ``labnn.save``/``labnn.load``,
+subclass ``Layer``, implement ``forward``, ``backward``, ``output_shape``, ``config`` and
+``from_config``, and decorate it with ``@register_layer``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ LAYER_TYPES: dict[str, type] = {}
 
 
 def register_layer(cls):
-    """Class decorator: make a layer type known to Network.save/load by its class name."""
+    """Class decorator: make a layer type known to ``labnn.save``/``labnn.load`` by its class
+    name."""
     LAYER_TYPES[cls.__name__] = cls
     return cls
 
@@ -168,8 +170,7 @@ class Activation(Layer):
 class Sequential:
     """Layers applied in order: the forward pass runs through them, the backward pass back
     through them in reverse, and ``params`` / ``grads`` list every layer's arrays in order
-    ([W1, b1, W2, b2, ...]). ``Network`` (one network) and ``labnn.stack.NetworkStack`` (many)
-    are both one, so both share these loops."""
+    ([W1, b1, W2, b2, ...]). ``Network`` is one."""
 
     layers: list
 

@@ -6,14 +6,17 @@ import numpy as np
 
 from ._checks import check_array, check_float_in
 
+THRESHOLD = 0.5
+"""The lab's threshold: a one-column output above it is class 1 (``show_result`` draws it so)."""
+
 
 def classes(y):
     """The class of every row of targets or outputs y (..., K): with several columns, the index
-    of the largest; with one column, whether it is above 0.5 (the lab's threshold)."""
-    return y.argmax(axis=-1) if y.shape[-1] > 1 else y > 0.5
+    of the largest; with one column, whether it is above ``THRESHOLD``."""
+    return y.argmax(axis=-1) if y.shape[-1] > 1 else y > THRESHOLD
 
 
-def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
+def accuracy(y_true, y_prob, threshold: float = THRESHOLD) -> float:
     """Fraction of correct predictions.
 
     - One output column (N, 1) or (N,): class 1 where ``y_prob > threshold``; ``y_true`` holds
@@ -41,4 +44,4 @@ def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
     return float(np.mean((y_prob > threshold) == (y_true == 1)))
 
 
-__all__ = ["accuracy", "classes"]
+__all__ = ["THRESHOLD", "accuracy", "classes"]

@@ -257,7 +257,7 @@ class Network(Sequential):
             lr: learning rate; None is the optimizer's default (``optim.DEFAULT_LR`` = 1.0 for
                 plain SGD). With an Optimizer instance it must be None.
             optimizer: None or "sgd" (plain SGD), another name (momentum, adagrad, rmsprop,
-                adam) or an ``labnn.optim.Optimizer`` (whose state carries over between fits).
+                adam) or a ``labnn.optim.Optimizer`` (whose state carries over between fits).
             loss: "mse", "bce" (a sigmoid output) or "softmax_ce" (logits, one-hot y).
             batch_size: None for full batch, else mini-batches of that size (the last one may be
                 smaller), reshuffled every epoch when ``shuffle``.

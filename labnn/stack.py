@@ -140,6 +140,21 @@ class StackHistory:
                    np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64),
                    np.zeros(size, dtype=bool))
 
+    def record(self, epoch: int, rows, loss, accuracy, bad) -> None:
+        """Epoch ``epoch``'s loss and accuracy of the networks ``rows`` (positions in the
+        stack), but of those whose loss became NaN or inf (``bad``): they diverged there."""
+        self.diverged_at[rows[bad]] = epoch
+        good = rows[~bad]
+        self.loss[epoch - 1, good] = loss[~bad]
+        self.accuracy[epoch - 1, good] = accuracy[~bad]
+        self.epochs_run[good] = epoch
+
+    def trimmed(self) -> StackHistory:
+        """Without the epochs that no network reached."""
+        n = max(int(self.epochs_run.max()), 1)
+        self.loss, self.accuracy = self.loss[:n], self.accuracy[:n]
+        return self
+
     @property
     def size(self) -> int:
         return self.loss.shape[1]
@@ -323,22 +338,16 @@ class NetworkStack(Sequential):
         opt = self._make_optimizer(optimizer, lr)
         data = _Data(self, X, y, self._shuffling(seed, batch_size, X.shape[-2]), batch_size)
         history = StackHistory.empty(epochs, self.size)
-        final = [p.copy() for p in self.params]           # each network's when it leaves
-        rows = np.arange(self.size)                          # the networks still training
-        step = update or (lambda stack, dout, optimizer: stack._descend(dout, optimizer,
-                                                                        penalty))
+        final = [p.copy() for p in self.params]         # each network's, when it leaves
+        rows = np.arange(self.size)                        # the networks still training
         with np.errstate(all="ignore"):
             for epoch in range(1, epochs + 1):
-                loss, accuracy, bad = self._train_epoch(data, STACKED_LOSSES[name], opt, step,
-                                                        final, rows)
-                history.diverged_at[rows[bad]] = epoch
-                good = rows[~bad]
-                history.loss[epoch - 1, good] = loss[~bad]
-                history.accuracy[epoch - 1, good] = accuracy[~bad]
-                history.epochs_run[good] = epoch
-                done = ~bad & (accuracy >= stop_at) if stop_at is not None else np.zeros_like(bad)
+                loss, accuracy, bad = self._train_epoch(
+                    data, STACKED_LOSSES[name], opt, penalty, update, final, rows)
+                history.record(epoch, rows, loss, accuracy, bad)
+                done = ~bad & (accuracy >= stop_at if stop_at is not None else False)
                 history.stopped_early[rows[done]] = True
-                self._save(final, rows, done)
+                self._save(final, rows, done)          # after this epoch's update
                 keep = ~(bad | done)
                 if not keep.all():
                     rows = rows[keep]
@@ -346,11 +355,9 @@ class NetworkStack(Sequential):
                         break
                     self._keep(keep, opt, data)
         self._finish(final, rows, history)
-        n = max(int(history.epochs_run.max()), 1)
-        history.loss, history.accuracy = history.loss[:n], history.accuracy[:n]
-        return history
+        return history.trimmed()
 
-    def _train_epoch(self, data, loss_fn, opt, step, final, rows):
+    def _train_epoch(self, data, loss_fn, opt, penalty, update, final, rows):
         """One pass over the data for every network still training: ((S,) losses, (S,)
         accuracies, (S,) mask of those whose loss became NaN or inf). Such a network's
         parameters are saved in ``final`` before the step that would change them; it steps on
@@ -365,7 +372,10 @@ class NetworkStack(Sequential):
             if new.any():
                 self._save(final, rows, new)
                 bad |= new
-            step(self, dout, opt)
+            if update is None:
+                self._descend(dout, opt, penalty)
+            else:
+                update(self, dout, opt)
             correct = correct + (classes(y_hat) == labels).reshape(len(rows), -1).sum(axis=1)
             if len(batches) == 1:                     # full batch: the epoch's loss is the step's
                 return loss, correct / data.targets, bad

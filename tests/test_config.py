@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from labnn import activations
 from labnn.explorer import playground as pg
 from labnn.explorer.playground import PlaygroundConfig, Session, as_config
 
@@ -123,3 +125,16 @@ def test_regression_sets_refuse_bce():
     with pytest.raises(ValueError, match="^loss: "):
         s.change(dataset="reg-plane")
     assert s.network is net and s.history is history and s.config.dataset == "xor"
+
+
+def test_a_registered_activation_is_offered_and_trains(monkeypatch):
+    softsign = activations.ActivationFunction(
+        "softsign", lambda z: z / (1.0 + np.abs(z)), lambda z, a: 1.0 / (1.0 + np.abs(z)) ** 2,
+        (-1.0, 1.0))
+    assert "softsign" not in pg.SETTINGS["activation"].choices
+    monkeypatch.setitem(activations.REGISTRY, "softsign", softsign)
+    assert activations.names()[-1] == "softsign"
+    assert pg.SETTINGS["activation"].choices == activations.names()
+    assert "softsign" in pg.SETTINGS["activation"].describe()
+    history, net = pg.train(PlaygroundConfig(activation="softsign", epochs=20))
+    assert net.layers[0].activation is softsign and history.epochs == 20

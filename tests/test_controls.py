@@ -3,6 +3,7 @@ control can show exactly the values the configuration accepts."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("ipywidgets")
@@ -10,12 +11,8 @@ from labnn.explorer import playground as pg  # noqa: E402
 from labnn.explorer import widgets as lw  # noqa: E402
 
 FLOATS = {"lr": (1e-4, 10.0), "noise": (0.0, 0.5), "reg_rate": (0.0, 10.0)}
-
-
 INTS = {"hidden_units": (1, 32), "hidden_layers": (0, 6), "epochs": (1, 5000),
         "seed": (0, 2**32 - 1), "n": (1, 2000)}
-
-
 BATCH = (1, 2000)
 
 
@@ -62,3 +59,14 @@ class TestOneTableBuildsTheControlsAndChecksTheValues:
                 assert tuple(widget.options) == s.choices
             else:
                 assert (widget.min, widget.max) == (s.lo, s.hi), name
+
+
+def test_the_activation_dropdown_offers_a_registered_activation(monkeypatch):
+    from labnn import activations
+
+    softsign = activations.ActivationFunction(
+        "softsign", lambda z: z / (1.0 + np.abs(z)), lambda z, a: 1.0 / (1.0 + np.abs(z)) ** 2)
+    monkeypatch.setitem(activations.REGISTRY, "softsign", softsign)
+    e = lw.explorer(epochs=2, activation="softsign")
+    assert e.controls["activation"].options[-1] == "softsign"
+    assert e.controls["activation"].value == "softsign"

@@ -25,7 +25,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 from PIL import Image
 
 from ..lab import BOUNDARY_COLORS, CLASS_COLORS
-from ..metrics import classes
+from ..metrics import THRESHOLD, classes
 from . import playground as pg
 
 BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
@@ -66,8 +66,9 @@ def value_range(task: str) -> tuple[float, float]:
 
 
 def boundary_level(task: str) -> float | None:
-    """Where the decision boundary is drawn: p = 0.5 for classification, none for regression."""
-    return 0.5 if task == "classification" else None
+    """Where the decision boundary is drawn: the class threshold (0.5) for classification, none
+    for regression."""
+    return THRESHOLD if task == "classification" else None
 
 
 def point_colors(session: pg.Session, index) -> np.ndarray:

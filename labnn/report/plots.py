@@ -13,7 +13,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import get as get_activation
 from ..lab import BOUNDARY_COLORS, CLASS_COLORS
-from ..metrics import classes
+from ..metrics import THRESHOLD, classes
 
 BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
 
@@ -96,8 +96,8 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str
         _, ax = plt.subplots(figsize=(4.5, 4.5))
     xx, yy, p = decision_grid(net, X, resolution)
     ax.contourf(xx, yy, p, levels=np.linspace(0, 1, 11), cmap=BOUNDARY_CMAP, vmin=0, vmax=1)
-    if p.min() < 0.5 < p.max():
-        ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1)
+    if p.min() < THRESHOLD < p.max():
+        ax.contour(xx, yy, p, levels=[THRESHOLD], colors="k", linewidths=1)
     _scatter(ax, X, _classes(y))
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
