@@ -17,7 +17,7 @@ own shuffling seeds (``chunk_seed``), and a live lr change becomes ``opt.lr = ..
 from __future__ import annotations
 
 from . import datasets as _ds
-from .config import PlaygroundConfig, fit_penalty, output_activation
+from .config import PlaygroundConfig, fit_penalty, optimizer_args, output_activation
 
 WRAP = 92
 """Generated lines longer than this are broken after an argument."""
@@ -105,7 +105,10 @@ def _mini_batch_lines(cfg: PlaygroundConfig, parts: list[tuple[int, int]]) -> li
 def _training_lines(cfg: PlaygroundConfig, chunks) -> list[str]:
     runs = _runs(chunks)
     first_lr = runs[0][0] if runs else cfg.lr
-    lines = [f"opt = optim.make({cfg.optimizer!r}, lr={first_lr!r})"]
+    args = {**optimizer_args(cfg), "lr": first_lr}
+    name = args.pop("name")
+    lines = [f"opt = optim.make({name!r}, " + ", ".join(f"{k}={v!r}" for k, v in args.items())
+             + ")"]
     for k, (lr, parts) in enumerate(runs):
         if k:
             lines.append(f"opt.lr = {lr!r}   # changed live at epoch {parts[0][0]}")

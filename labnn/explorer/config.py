@@ -315,6 +315,12 @@ def output_activation(task: str) -> str:
     return "linear" if task == "regression" else "sigmoid"
 
 
+def optimizer_args(config: PlaygroundConfig) -> dict:
+    """The arguments of ``labnn.optim.make`` for the configuration: the session makes its
+    optimizer with them, and the generated code writes them."""
+    return {"name": config.optimizer, "lr": config.lr}
+
+
 def fit_penalty(config: PlaygroundConfig) -> dict:
     """The keyword arguments of ``Network.fit`` for the configuration's regularization (none
     when it is "none": ``fit`` then runs without a penalty)."""
@@ -380,5 +386,5 @@ __all__ = [
     "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS", "NEW_LAYER_WIDTH",
     "REGRESSION", "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "PlaygroundConfig",
     "Setting", "add_hidden_layer", "add_neuron", "as_config", "describe_widths", "fit_penalty",
-    "output_activation", "remove_hidden_layer", "remove_neuron",
+    "optimizer_args", "output_activation", "remove_hidden_layer", "remove_neuron",
 ]

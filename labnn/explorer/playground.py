@@ -74,6 +74,7 @@ from .config import (  # noqa: F401 - the configuration's names are the playgrou
     as_config,
     describe_widths,
     fit_penalty,
+    optimizer_args,
     output_activation,
     remove_hidden_layer,
     remove_neuron,
@@ -121,8 +122,7 @@ def build_network(config: PlaygroundConfig, task: str | None = None) -> Network:
 
 
 def make_optimizer(config: PlaygroundConfig) -> _optim.Optimizer:
-    config = _config(config)
-    return _optim.make(config.optimizer, config.lr)
+    return _optim.make(**optimizer_args(_config(config)))
 
 
 def chunk_seed(seed: int, start_epoch: int) -> int:
@@ -457,6 +457,6 @@ __all__ = [
     "REGRESSION", "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "ExplorerHistory",
     "PlaygroundConfig", "Session", "Setting", "add_hidden_layer", "add_neuron", "as_config",
     "build_network", "chunk_seed", "code", "dataset_changes", "describe_widths", "fit_penalty",
-    "make_data", "make_optimizer", "make_split", "output_activation", "remove_hidden_layer",
-    "remove_neuron", "resolve", "starting_changes", "train",
+    "make_data", "make_optimizer", "make_split", "optimizer_args", "output_activation",
+    "remove_hidden_layer", "remove_neuron", "resolve", "starting_changes", "train",
 ]
