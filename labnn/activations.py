@@ -10,8 +10,8 @@ sigma(a) (1 - sigma(a)), which is wrong (``labnn.lab.original`` keeps it, to sho
 Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise. A layer's backward pass
 applies the derivative in one line: ``dz = da * derivative(z, a)``.
 
-``REGISTRY`` holds them by name; ``register`` adds one, and ``names()`` lists what a layer, the
-lab network and the explorer can be given.
+``REGISTRY`` holds them by name; ``register`` adds one, and ``names()`` lists the names a layer
+can be given.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ for _act in (
 
 def names() -> tuple[str, ...]:
     """The registered activations' names, in the order they were registered (the five above
-    first, then any ``register`` added): what a layer, the lab network and the explorer offer."""
+    first, then any ``register`` added): the names a layer can be given."""
     return tuple(REGISTRY)
 
 

@@ -13,14 +13,15 @@ unit (a linear one for regression), an optimizer, and a penalty on the weights
 (``labnn.losses.penalty``: none, l1 or l2). ``code(config)`` (``labnn.explorer.codegen``) writes
 the labnn lines that rebuild and train the same network, bit for bit.
 
-The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.update``):
+The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.change``):
 
-- the learning rate applies live: while a training is in progress (started with ``play``/``step``)
-  a new ``lr`` is set on the running optimizer; the network and its history carry on;
+- the learning rate applies live: while a training is in progress (started by ``play``: the
+  Play and Step buttons, or ``reset``) a new ``lr`` is set on the running optimizer; the network
+  and its history carry on;
 - every other training setting (data, split, features, architecture, optimizer, loss,
   regularization, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
   for ``epochs`` epochs;
-- display settings are not part of the configuration at all: the view only redraws.
+- display settings are not part of the configuration at all: the view only draws again.
 
 Outside a training in progress, an ``lr`` change also retrains from scratch, so that a reader who
 moves the ``lr`` slider sees what that learning rate does to a fresh network.

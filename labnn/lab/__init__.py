@@ -22,15 +22,14 @@ CLASS_COLORS = ("red", "blue")
 
 BOUNDARY_COLORS = ("#ff9c9c", "#ffffff", "#9cb4ff")
 """A network's output from 0 (light red, class 0) through 0.5 (white) to 1 (light blue): the
-decision-boundary pictures of the report and of the explorer."""
+decision-boundary pictures."""
 
 
 def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
                 dtype=np.float64, init: str = "default", hidden_layers: int = 2,
                 in_features: int = 2, output: str | None = None, bias: bool = True) -> Network:
-    """The one place that builds a network from the run vocabulary (used by the lab and the
-    report's experiments; the explorer's per-layer widths make the same calls in
-    ``labnn.explorer.playground.build_network``): ``hidden_layers`` hidden layers of
+    """The one place that builds a network from the run vocabulary (the lab's and the report's
+    runs): ``hidden_layers`` hidden layers of
     ``hidden_units`` units, every layer a Dense transformation plus ``activation``, then one
     output unit with ``output`` (default: a sigmoid, or no activation at all when
     ``activation`` is linear, for the no-activation experiment). ``bias=False`` leaves the

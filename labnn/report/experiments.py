@@ -36,7 +36,7 @@ from ..network import DEFAULT_EPOCHS
 from ..stack import NetworkStack
 
 LAB_DATASETS = ("linear", "xor")
-"""The lab's two data sets (the explorer has more: ``labnn.explorer.playground.DATASETS``)."""
+"""The lab's two data sets."""
 
 LINEAR_N = 100
 """Points in the lab's linear data set."""

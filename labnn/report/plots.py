@@ -1,5 +1,4 @@
-"""matplotlib views of the report's results (the explorer draws its own view in
-``labnn.explorer.widgets``).
+"""matplotlib views of the report's results.
 
 Colours follow the lab (``labnn.lab.CLASS_COLORS``): class 0 red, class 1 blue; axes are the
 inputs x1 and x2.
