@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from explorer_helpers import blob_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,10 +24,6 @@ def _same_params(a, b) -> bool:
 
 
 # ====================================================================== own data
-def _blob_points(n=40, seed=0, scale=50.0, offset=(1000.0, -7.0)):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2)) * [scale, scale / 4] + offset
-    return X, (X[:, 0] > offset[0]).astype(int)
 
 
 def _run_code(text: str, **namespace) -> dict:
@@ -96,7 +93,7 @@ def test_session_code_replays_every_chunk_and_live_lr_change(batch_size):
 
 
 def test_the_code_of_own_data_from_arrays_and_from_a_csv(tmp_path):
-    X, y = _blob_points(n=30)
+    X, y = blob_points(n=30)
     s = Session(data=ds.own_data(X, y), test_ratio=0.3, epochs=20, features=("x1", "x1*x2"))
     s.advance(20)
     text = s.code()

@@ -7,22 +7,10 @@ import numpy as np
 import pytest
 
 pytest.importorskip("ipywidgets")
+from explorer_helpers import BATCH, CHOICES, FLOATS, INTS, OTHER_KINDS  # noqa: E402
+
 from labnn.explorer import playground as pg  # noqa: E402
 from labnn.explorer import widgets as lw  # noqa: E402
-
-FLOATS = {"lr": (1e-4, 10.0), "noise": (0.0, 0.5), "reg_rate": (0.0, 10.0)}
-INTS = {"hidden_units": (1, 32), "hidden_layers": (0, 6), "epochs": (1, 5000),
-        "seed": (0, 2**32 - 1), "n": (1, 2000)}
-BATCH = (1, 2000)
-
-
-CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "reg-plane", "reg-gauss",
-                       "own"),
-           "activation": pg.SETTINGS["activation"].choices,
-           "optimizer": pg.SETTINGS["optimizer"].choices, "loss": ("mse", "bce")}
-
-
-OTHER_KINDS = {"test_ratio", "data_seed", "features", "layer_widths", "regularization"}
 
 
 class TestOneTableBuildsTheControlsAndChecksTheValues:

@@ -7,22 +7,18 @@ import math
 
 import numpy as np
 import pytest
+from explorer_helpers import blob_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labnn.explorer import datasets as ds
 from labnn.explorer.playground import train
 
-
 # ====================================================================== own data
-def _blob_points(n=40, seed=0, scale=50.0, offset=(1000.0, -7.0)):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2)) * [scale, scale / 4] + offset
-    return X, (X[:, 0] > offset[0]).astype(int)
 
 
 def test_own_points_are_rescaled_into_the_view_keeping_their_shape():
-    X, y = _blob_points()
+    X, y = blob_points()
     own = ds.own_data(X, y)
     assert own.task == "classification" and own.y.shape == (40, 1)
     assert own.X[:, 0].min() == 0 and own.X[:, 0].max() == 1        # the longer side
@@ -35,7 +31,7 @@ def test_own_points_are_rescaled_into_the_view_keeping_their_shape():
 
 
 def test_own_regression_targets_are_detected_and_scaled_to_minus_one_one():
-    X, _ = _blob_points()
+    X, _ = blob_points()
     t = 300 + 40 * X[:, 0] / 50
     own = ds.own_data(X, t)
     assert own.task == "regression"
@@ -69,7 +65,7 @@ def test_bad_own_data_name_what_is_wrong(X, y, task, word, match):
 
 
 def test_csv_with_a_header_comments_and_blank_lines(tmp_path):
-    X, y = _blob_points(n=12)
+    X, y = blob_points(n=12)
     path = tmp_path / "points.csv"
     rows = "\n".join(f"{float(a)!r},{float(b)!r},{int(c)}" for (a, b), c in zip(X, y))
     path.write_text(f"x1,x2,label\n# measured by hand\n\n{rows}\n")

@@ -4,29 +4,16 @@ node's and edge's weights where they are drawn."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
 import pytest
+from explorer_helpers import draw_png, panel_image, png_pixels, trained_session
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from PIL import Image
 
 from labnn.explorer import netview as nv
-from labnn.explorer import views as V
 from labnn.explorer.features import FEATURE_NAMES
-from labnn.explorer.playground import Session
-
-
-def _session(**changes):
-    s = Session(**{"epochs": 60, **changes})
-    s.advance(s.config.epochs)
-    return s
-
-
-def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 # ---------------------------------------------------------------------- the network picture
@@ -44,7 +31,7 @@ def test_layout_puts_every_node_inside_the_picture_in_its_column():
 
 
 def test_network_panel_has_a_map_per_node_and_an_edge_per_weight():
-    s = _session(features=("x1", "x2", "x1*x2"), layer_widths=(4, 2), activation="sigmoid")
+    s = trained_session(features=("x1", "x2", "x1*x2"), layer_widths=(4, 2), activation="sigmoid")
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
     panel.draw(s)
     nodes = panel.nodes()
@@ -70,9 +57,9 @@ def test_network_panel_has_a_map_per_node_and_an_edge_per_weight():
 
 
 def test_a_map_is_drawn_pixel_for_pixel_with_its_rim():
-    s = _session(layer_widths=(2,))
-    image = _panel(nv.NetworkPanel, 4.3, 3.3)
-    pixels = _pixels(_update(image, s))
+    s = trained_session(layer_widths=(2,))
+    image = panel_image(nv.NetworkPanel, 4.3, 3.3)
+    pixels = png_pixels(draw_png(image, s))
     n = image.panel.find("h1.1")
     x0, y0, k = int(n.x - n.size / 2), int(n.y - n.size / 2), n.size
     drawn = pixels[y0:y0 + k, x0:x0 + k]
@@ -98,14 +85,14 @@ def test_edges_are_coloured_by_sign_and_as_wide_as_the_weight():
 
 
 def test_unbounded_activations_share_one_scale_per_layer():
-    s = _session(activation="relu", layer_widths=(5,))
+    s = trained_session(activation="relu", layer_widths=(5,))
     _, maps = s.node_grids(10)
     (lo, hi), = set(nv.node_ranges(s, 1, maps[1]))
     assert hi == -lo == pytest.approx(np.abs(maps[1]).max())
 
 
 def test_node_weights_and_their_text():
-    s = _session(layer_widths=(3,))
+    s = trained_session(layer_widths=(3,))
     W1, b1, W2, b2 = s.network.params
     info = nv.node_weights(s, "h1.2")
     assert info["bias"] == b1[1]
@@ -120,7 +107,7 @@ def test_node_weights_and_their_text():
 
 
 def test_the_tooltips_give_every_node_its_weights_at_its_place():
-    s = _session(layer_widths=(2,))
+    s = trained_session(layer_widths=(2,))
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
     panel.draw(s)
     html = nv.tooltips_html(panel, s, "x")
@@ -134,7 +121,7 @@ def test_the_tooltips_give_every_node_its_weights_at_its_place():
 
 
 def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
-    s = _session(features=("x1", "x2", "x1^2"), layer_widths=(2, 3))
+    s = trained_session(features=("x1", "x2", "x1^2"), layer_widths=(2, 3))
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
     panel.draw(s)
     page = nv.tooltips_html(panel, s, "x")
@@ -155,25 +142,15 @@ def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
 
 
 def test_a_network_larger_than_playgrounds_keeps_only_the_nodes_tooltips():
-    wide = _session(layer_widths=(24, 24), epochs=1)       # 2*24 + 24*24 + 24 > MAX_EDGE_TIPS
+    wide = trained_session(layer_widths=(24, 24), epochs=1)   # 2*24 + 24*24 + 24 > MAX_EDGE_TIPS
     panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
     panel.draw(wide)
     assert sum(W.size for W in wide.network.weights) > nv.MAX_EDGE_TIPS
     page = nv.tooltips_html(panel, wide, "x")
     assert "<line" not in page and page.count('class="labnn-node"') == 2 + 24 + 24 + 1
-    largest = _session(features=FEATURE_NAMES, layer_widths=(8,) * 6, epochs=1)
+    largest = trained_session(features=FEATURE_NAMES, layer_widths=(8,) * 6, epochs=1)
     assert sum(W.size for W in largest.network.weights) == 384   # Playground's largest
     panel.draw(largest)
     assert nv.tooltips_html(panel, largest, "x").count("<line ") == 384
 
 
-def _panel(kind, w=3.0, h=2.0):
-    if kind is nv.NetworkPanel:
-        return V.PanelImage([(lambda ax: nv.NetworkPanel(ax, w * 100, h * 100),
-                              V.rect(0, 1, 0, 1))], w, h)
-    return V.PanelImage(kind, w, h)
-
-
-def _update(image, s):
-    image.panel.draw(s)
-    return image.render()

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from explorer_helpers import blob_points
 
 from labnn import DivergenceError, Network, data, lab_network, optim
 from labnn.explorer import datasets as ds
@@ -461,7 +462,7 @@ def test_choosing_a_data_set_of_another_task_starts_at_its_lr():
 
 
 def test_own_data_choose_by_their_task():
-    X, _ = _blob_points()
+    X, _ = blob_points()
     labels = ds.own_data(X, (X[:, 0] > X[:, 0].mean()).astype(float))
     targets = ds.own_data(X, X[:, 1])
     assert pg.dataset_changes(PlaygroundConfig(), "own", labels) == {"dataset": "own"}
@@ -473,7 +474,7 @@ def test_own_data_choose_by_their_task():
 
 
 def test_starting_changes_give_regression_its_lr_only_when_none_is_given():
-    X, _ = _blob_points()
+    X, _ = blob_points()
     targets = ds.own_data(X, X[:, 1])
     assert pg.starting_changes({}) == {}
     assert pg.starting_changes({"dataset": "circle"}) == {"dataset": "circle"}
@@ -498,14 +499,10 @@ def test_reg_gauss_needs_hidden_units():
 
 
 # ====================================================================== own data
-def _blob_points(n=40, seed=0, scale=50.0, offset=(1000.0, -7.0)):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2)) * [scale, scale / 4] + offset
-    return X, (X[:, 0] > offset[0]).astype(int)
 
 
 def test_a_session_on_own_data_and_the_builtin_sets_one_setting_away():
-    X, y = _blob_points()
+    X, y = blob_points()
     own = ds.own_data(X, y)
     s = Session(data=own, test_ratio=0.25, epochs=30)
     s.advance(30)
@@ -523,7 +520,7 @@ def test_a_session_on_own_data_and_the_builtin_sets_one_setting_away():
 
 
 def test_own_regression_refuses_bce():
-    X, _ = _blob_points()
+    X, _ = blob_points()
     own = ds.own_data(X, X[:, 1])
     with pytest.raises(ValueError, match="^loss: regression targets are trained with 'mse'"):
         Session(data=own, loss="bce")

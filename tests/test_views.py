@@ -1,39 +1,15 @@
 """labnn.explorer.views: what each panel draws is the session's numbers, and a frame drawn over
 the kept background is pixel for pixel the frame drawn from scratch."""
 
-import io
 
 import numpy as np
 import pytest
+from explorer_helpers import draw_png, panel_image, png_pixels, trained_session
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from PIL import Image
 
 from labnn.explorer import netview as nv
 from labnn.explorer import views as V
-from labnn.explorer.playground import Session
-
-
-def _session(**changes):
-    s = Session(**{"epochs": 60, **changes})
-    s.advance(s.config.epochs)
-    return s
-
-
-def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def _panel(kind, w=3.0, h=2.0):
-    if kind is nv.NetworkPanel:
-        return V.PanelImage([(lambda ax: nv.NetworkPanel(ax, w * 100, h * 100),
-                              V.rect(0, 1, 0, 1))], w, h)
-    return V.PanelImage(kind, w, h)
-
-
-def _update(image, s):
-    image.panel.draw(s)
-    return image.render()
 
 
 # ---------------------------------------------------------------------- axes that rarely move
@@ -64,43 +40,44 @@ def test_the_epoch_axis_changes_only_at_nice_steps():
 @pytest.mark.parametrize("kind", [V.CurvesPanel, V.GradientPanel, nv.NetworkPanel,
                                   lambda ax: V.BoundaryPanel(ax, 30)])
 def test_a_frame_over_the_kept_background_equals_a_fresh_drawing(kind):
-    s = _session(dataset="circle", test_ratio=0.4, epochs=500)
-    live = _panel(kind)
-    _update(live, s)
+    s = trained_session(dataset="circle", test_ratio=0.4, epochs=500)
+    live = panel_image(kind)
+    draw_png(live, s)
     for _ in range(4):
         s.play(20)                    # small steps: the axes stay, only the lines move
-        frame = _update(live, s)
-    fresh = _update(_panel(kind), s)
+        frame = draw_png(live, s)
+    fresh = draw_png(panel_image(kind), s)
     assert live.full_draws < 5
-    assert np.array_equal(_pixels(frame), _pixels(fresh))
+    assert np.array_equal(png_pixels(frame), png_pixels(fresh))
 
 
 def test_the_background_is_redrawn_when_the_axes_change():
-    s = _session(epochs=100)
-    live = _panel(V.CurvesPanel)
-    _update(live, s)
+    s = trained_session(epochs=100)
+    live = panel_image(V.CurvesPanel)
+    draw_png(live, s)
     draws = live.full_draws
     s.play(900)                       # 1000 epochs: the epoch axis grows to its next step
-    _update(live, s)
+    draw_png(live, s)
     assert live.full_draws == draws + 1
     assert live.panel.ax.get_xlim() == (0, 1000)
 
 
 def test_a_background_seen_before_is_reused_exactly():
-    a, b = _session(dataset="circle", noise=0.0), _session(dataset="circle", noise=0.3)
-    live = _panel(lambda ax: V.BoundaryPanel(ax, 30))
-    _update(live, a)
-    _update(live, b)                  # noise widens the view: another background
+    a = trained_session(dataset="circle", noise=0.0)
+    b = trained_session(dataset="circle", noise=0.3)
+    live = panel_image(lambda ax: V.BoundaryPanel(ax, 30))
+    draw_png(live, a)
+    draw_png(live, b)                  # noise widens the view: another background
     draws = live.full_draws
-    frame = _update(live, a)          # back to the first: kept, not drawn again
+    frame = draw_png(live, a)          # back to the first: kept, not drawn again
     assert live.full_draws == draws == 2
-    assert np.array_equal(_pixels(frame), _pixels(_update(_panel(
+    assert np.array_equal(png_pixels(frame), png_pixels(draw_png(panel_image(
         lambda ax: V.BoundaryPanel(ax, 30)), a)))
 
 
 # ---------------------------------------------------------------------- the panels' numbers
 def test_boundary_panel_draws_the_output_and_both_kinds_of_points():
-    s = _session(dataset="circle", test_ratio=0.3)
+    s = trained_session(dataset="circle", test_ratio=0.3)
     panel = V.BoundaryPanel(Figure().add_subplot(), 40)
     panel.draw(s)
     extent, p = s.predict_grid(40)
@@ -116,7 +93,7 @@ def test_boundary_panel_draws_the_output_and_both_kinds_of_points():
 
 
 def test_boundary_panel_of_a_regression_uses_minus_one_to_one():
-    s = _session(dataset="reg-plane", lr=0.03)
+    s = trained_session(dataset="reg-plane", lr=0.03)
     panel = V.BoundaryPanel(Figure().add_subplot(), 20)
     panel.draw(s)
     assert panel.heatmap.get_clim() == (-1.0, 1.0) and panel.contour is None
@@ -126,7 +103,7 @@ def test_boundary_panel_of_a_regression_uses_minus_one_to_one():
 
 
 def test_curves_and_gradients_are_the_history():
-    s = _session(test_ratio=0.5, layer_widths=(4, 3))
+    s = trained_session(test_ratio=0.5, layer_widths=(4, 3))
     curves = V.CurvesPanel(Figure().add_subplot())
     curves.draw(s)
     assert list(curves.train.get_ydata()) == s.history.loss
@@ -139,7 +116,7 @@ def test_curves_and_gradients_are_the_history():
 
 
 def test_long_histories_are_thinned_for_drawing_but_keep_the_last_epoch():
-    s = _session(epochs=1500)
+    s = trained_session(epochs=1500)
     curves = V.CurvesPanel(Figure().add_subplot())
     curves.draw(s)
     x = curves.train.get_xdata()

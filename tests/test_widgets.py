@@ -12,6 +12,7 @@ pytest.importorskip("ipywidgets")
 import math
 
 import ipywidgets as W  # noqa: E402
+from explorer_helpers import BATCH, CHOICES, FLOATS, INTS  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from labnn.explorer import netview as nv  # noqa: E402
@@ -540,26 +541,7 @@ def test_starting_values_are_used_exactly_or_refused():
         lw.explorer(lr=100.0)
 
 
-FLOATS = {"lr": (1e-4, 10.0), "noise": (0.0, 0.5), "reg_rate": (0.0, 10.0)}
-
-
-INTS = {"hidden_units": (1, 32), "hidden_layers": (0, 6), "epochs": (1, 5000),
-        "seed": (0, 2**32 - 1), "n": (1, 2000)}
-
-
-BATCH = (1, 2000)
-
-
-CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "reg-plane", "reg-gauss",
-                       "own"),
-           "activation": pg.SETTINGS["activation"].choices,
-           "optimizer": pg.SETTINGS["optimizer"].choices, "loss": ("mse", "bce")}
-
-
 NEEDS_DATA = {"dataset": "own"}  # a valid setting that only a Session given own data can start
-
-
-OTHER_KINDS = {"test_ratio", "data_seed", "features", "layer_widths", "regularization"}
 
 
 CONTROLLED = set(lw.CONTROLS)  # every setting but n and data_seed (Regenerate) has a control
