@@ -32,7 +32,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     up to 1e4 and beyond). For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) = 0.0 is
     the right answer, so that overflow is not warned about."""
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+        s = np.exp(-z)
+    s += 1.0
+    return np.reciprocal(s, out=s)            # 1 / s, in the array exp made
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:

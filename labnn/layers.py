@@ -113,7 +113,7 @@ class Dense(Layer):
         """x (N, D) -> a (N, H)."""
         z = x @ self.W                                 # (N, H)
         if self.bias:
-            z = z + self.b                             # b (H,) is added to every row
+            z += self.b                                # b (H,) is added to every row
         a = self.activation.value(z)                   # (N, H)
         self.cache = (x, z, a)
         return a

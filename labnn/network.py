@@ -285,10 +285,11 @@ class Network(Sequential):
         opt.check(self.params, self.grads)
         penalty = _losses.penalty(regularization, reg_rate)
         rng, labels = np.random.default_rng(check_seed(seed)), classes(y)
-        history = History()
+        history, full = History(), [slice(None)]
         with np.errstate(all="ignore"):        # a diverging run raises DivergenceError instead
             for epoch in range(1, epochs + 1):
-                batches = self._batches(len(X), batch_size, shuffle, rng)
+                batches = full if batch_size is None else self._batches(len(X), batch_size,
+                                                                          shuffle, rng)
                 ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches, penalty)
                 if not math.isfinite(ep_loss):
                     self._diverged(history, epoch, ep_loss, opt, X)
