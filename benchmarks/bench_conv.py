@@ -11,9 +11,9 @@ Prints medians of interleaved runs. Not a test: figures only.
 
     .venv/bin/python benchmarks/bench_conv.py [--repeats 7]
 
-Goal (issue 5): the vectorised forward + backward at least 20x faster than the naive loop.
-On a busy 2-core machine OpenBLAS threads wait for each other and the vectorised figure swings
-by 10x between runs; ``OPENBLAS_NUM_THREADS=1`` gives steadier figures (the matrices are small).
+Goal: the vectorised forward + backward at least 20x faster than the naive loop. On a busy
+machine with few cores OpenBLAS threads wait for each other and the vectorised figure swings by
+10x between runs; ``OPENBLAS_NUM_THREADS=1`` gives steadier figures (the matrices are small).
 """
 
 from __future__ import annotations

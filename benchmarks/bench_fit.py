@@ -5,13 +5,14 @@ same process so both see the same machine load. Not a test: figures only.
 
     .venv/bin/python benchmarks/bench_fit.py [--repeats 15]
 
-Goals (issue 2): lab nets (2-4-4-1 and 2-16-16-1 sigmoid, MSE, full batch, SGD lr 0.1, 1000
+Goals: lab nets (2-4-4-1 and 2-16-16-1 sigmoid, MSE, full batch, SGD lr 0.1, 1000
 epochs, float64) at most 1.2x the minimal loop; n = 1e5, H = 256, float32 within 1.3x.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -121,6 +122,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--big-repeats", type=int, default=5)
     args = ap.parse_args()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     check_same_math()
     X, y = generate_linear(100, seed=0)
     bench("2-4-4-1 sigmoid, n=100, f64", X, y, 4, 1000, np.float64, args.repeats, True)

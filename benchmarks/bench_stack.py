@@ -5,15 +5,17 @@ process so both see the same machine load. Not a test: figures only.
 
     .venv/bin/python benchmarks/bench_stack.py [--repeats 5] [--skip-study]
 
-Goals (issue 9), full-batch SGD at lr 1.0 on the lab's 21 XOR points, 1000 epochs, S = 100:
-at least 10x cheaper per network on 2-4-4-1, at least 5x on 2-16-16-1. Then the learning-rate
-study of notebook 03 (10 rates x both data sets), one process, per run: the old way (one
-Network.fit per run) against stacks, and the whole study as the notebook runs it.
+Goals, full-batch SGD at lr 1.0 on the lab's 21 XOR points, 1000 epochs, S = 100:
+at least 10x cheaper per network on 2-4-4-1, at least 5x on 2-16-16-1. Then the report's
+learning-rate study (10 rates x both data sets), one process, per run: one Network.fit per run
+against stacks, and the whole study as the report runs it. The load average is printed first:
+other work on the machine slows both ways, not always alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -78,6 +80,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-study", action="store_true")
     args = parser.parse_args(argv)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     bench_stack(4, 100, 1000, args.repeats)
     bench_stack(16, 100, 1000, args.repeats)
     bench_stack(4, 10, 1000, args.repeats)
@@ -89,7 +92,7 @@ def main(argv=None):
     start = time.perf_counter()
     E.learning_rate_study(LRS, seeds=seeds)
     full = time.perf_counter() - start
-    print(f"the study as notebook 03 runs it ({runs} runs: 100 XOR and 50 linear seeds per "
+    print(f"the study as the report runs it ({runs} runs: 100 XOR and 50 linear seeds per "
           f"rate, {E.default_workers()} worker processes): {full:5.1f} s; one fit per run "
           f"would take about {old_per_run * runs:4.0f} s in one process (the per-run cost "
           f"above x {runs})")

@@ -1,14 +1,13 @@
-"""Responsiveness of the Playground explorer (issue 13's targets, on the project's 2-core
-machine): a slider change shows its new picture within 150 ms (median, browser key press to new
-image) with the network view on; Play shows at least 10 new frames a second on xor with 2 layers
-of 8.
+"""Responsiveness of the Playground explorer. Targets: a slider change shows its new picture
+within 150 ms (median, browser key press to new image) with the network view on; Play shows at
+least 10 new frames a second on xor with 2 layers of 8.
 
     .venv/bin/python benchmarks/bench_widgets.py [--repeats 40]
 
 In the kernel (this script, no browser): per control, a change retrains the starting
-configuration from scratch and redraws both pictures (the output with the loss curves, the
+configuration from scratch and draws both pictures (the output with the loss curves, the
 network with the gradient view) and the text; and one Play frame (a chunk of epochs, then the
-redraw). The browser adds the trip to the kernel and back and the decoding and painting of the
+drawing). The browser adds the trip to the kernel and back and the decoding and painting of the
 pictures: ``make test-browser`` measures the whole, key press to painted picture, in the page,
 and writes build/browser/timings.json, which this script prints when it is there. Figures, not
 a timed test: the load average is printed with them (other work on the machine slows both).

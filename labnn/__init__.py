@@ -9,10 +9,11 @@
 
 The house, each layer using only the ones before it:
 
-- the core, these modules: activations, layers, conv, losses, optim, init, network, stack,
-  data, metrics, gradcheck. NumPy only; it knows nothing of the lab, the report or the explorer.
-- ``labnn.lab``: what the course adds (the lab's network, its print-outs, the seed report's
-  errors).
+- the core, these modules: activations, layers, losses, optim, init, network, data, metrics,
+  gradcheck, and stack (many networks as one); beside them, not under the dense path, the
+  extras conv and saving. NumPy only; it knows nothing of the lab, the report or the explorer.
+- ``labnn.lab``: what the course adds (the lab's network, its print-outs and colours, the
+  original report's errors).
 - ``labnn.report``: the report's experiments, their sensitivity to rounding, and the plots.
 - ``labnn.explorer``: the Playground-style explorer's pure core and its widgets.
 """
@@ -28,13 +29,16 @@ from . import (
     losses,
     metrics,
     optim,
+    saving,
     stack,
 )
 from .conv import Conv2D, Flatten, MaxPool2D
 from .lab import lab_network
 from .layers import Activation, Dense, Layer, register_layer
 from .metrics import accuracy
-from .network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History, Network
+from .network import DEFAULT_EPOCHS, DivergenceError, History, Network
+from .optim import DEFAULT_LR
+from .saving import load, save
 from .stack import NetworkStack
 
 __version__ = "0.1.0"
@@ -42,6 +46,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation", "Conv2D", "DEFAULT_EPOCHS", "DEFAULT_LR", "Dense", "DivergenceError", "Flatten",
     "History", "Layer", "MaxPool2D", "Network", "NetworkStack", "accuracy", "activations", "conv",
-    "data", "gradcheck", "init", "lab", "lab_network", "layers", "losses", "metrics", "optim",
-    "register_layer", "stack",
+    "data", "gradcheck", "init", "lab", "lab_network", "layers", "load", "losses", "metrics",
+    "optim", "register_layer", "save", "saving", "stack",
 ]

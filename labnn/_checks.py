@@ -54,6 +54,14 @@ def check_positive_int(value, name: str) -> int:
     return int(value)
 
 
+def check_int_in(value, name: str, lo: int, hi: int) -> int:
+    """An integer (not a bool, not a float such as 2.0) in [lo, hi]."""
+    ok = not isinstance(value, bool) and isinstance(value, numbers.Integral) and lo <= value <= hi
+    if not ok:
+        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r}")
+    return int(value)
+
+
 def check_nonneg_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise ValueError(f"{name}: expected a non-negative integer, got {value!r}")

@@ -5,9 +5,13 @@ pre-activation (the layer's ``X @ W + b``) and ``a = value(z)`` is passed along 
 implementation may reuse it (sigmoid' = a (1 - a), tanh' = 1 - a**2). The derivative is always
 the derivative *with respect to z, evaluated at z*. The original report mixed conventions: its
 sigmoid derivative received the output ``a`` as if it were ``z`` and so computed
-sigma(a) (1 - sigma(a)), which is wrong (see ``labnn.lab.seed_errors``).
+sigma(a) (1 - sigma(a)), which is wrong (``labnn.lab.original`` keeps it, to show).
 
-Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise.
+Shapes: ``z`` and ``a`` are (N, H); both functions are element-wise. A layer's backward pass
+applies the derivative in one line: ``dz = da * derivative(z, a)``.
+
+``REGISTRY`` holds them by name; ``register`` adds one, and ``names()`` lists the names a layer
+can be given.
 """
 
 from __future__ import annotations
@@ -23,20 +27,14 @@ from ._checks import check_bool
 LEAKY_SLOPE = 0.01
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # exp(-z) overflows to inf for z < -709 (float64) and 1 / (1 + inf) = 0.0 exactly. Callers
-    # in the network run under np.errstate(over="ignore"), set once per pass, not per call.
-    out = np.negative(z)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
-
-
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)), numerically stable: no overflow warning, full relative precision, and
-    exactly 0.0 and 1.0 in the limits (|z| up to 1e4 and beyond)."""
+    """1 / (1 + exp(-z)): full relative precision, and exactly 0.0 and 1.0 in the limits (|z|
+    up to 1e4 and beyond). For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) = 0.0 is
+    the right answer, so that overflow is not warned about."""
     with np.errstate(over="ignore"):
-        return _sigmoid(np.asarray(z))
+        s = np.exp(-z)
+    s += 1.0
+    return np.reciprocal(s, out=s)            # 1 / s, in the array exp made
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -86,16 +84,6 @@ class ActivationFunction:
     output_range: tuple[float, float] = (-math.inf, math.inf)
     """The interval the values lie in (a loss such as bce asks for [0, 1])."""
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return self.value(z)
-
-    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray) -> np.ndarray:
-        """dL/dz = dL/da * da/dz."""
-        if self.name == "linear":   # f'(z) = 1: no array of ones to multiply by
-            return da
-        return da * self.derivative(z, a)
-
 
 REGISTRY: dict[str, ActivationFunction] = {}
 ALIASES = {"none": "linear", "identity": "linear"}
@@ -120,7 +108,7 @@ def register(activation: ActivationFunction, *, overwrite: bool = False) -> Acti
 
 
 for _act in (
-    ActivationFunction("sigmoid", _sigmoid, sigmoid_derivative, (0.0, 1.0)),
+    ActivationFunction("sigmoid", sigmoid, sigmoid_derivative, (0.0, 1.0)),
     ActivationFunction("tanh", tanh, tanh_derivative, (-1.0, 1.0)),
     ActivationFunction("relu", relu, relu_derivative, (0.0, math.inf)),
     ActivationFunction("leaky_relu", leaky_relu, leaky_relu_derivative),
@@ -128,7 +116,10 @@ for _act in (
 ):
     register(_act)
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+def names() -> tuple[str, ...]:
+    """The registered activations' names, in the order they were registered (the five above
+    first, then any ``register`` added): the names a layer can be given."""
+    return tuple(REGISTRY)
 
 
 def get(name) -> ActivationFunction:
@@ -136,7 +127,7 @@ def get(name) -> ActivationFunction:
     if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str):
-        raise ValueError(f"activation: expected a name such as {', '.join(NAMES)}; "
+        raise ValueError(f"activation: expected a name such as {', '.join(names())}; "
                          f"got {name!r}")
     key = ALIASES.get(name.lower(), name.lower())
     if key not in REGISTRY:

@@ -92,7 +92,7 @@ class Conv2D(Layer):
         self.init = None if init is None else _init.check_scheme(init)
         self.input_shape: tuple | None = None
         self.params, self.grads = [], []
-        self._cache = None
+        self.cache = None
 
     # ------------------------------------------------------------------ shapes
     def _out_hw(self, h: int, w: int) -> tuple[int, int]:
@@ -113,6 +113,10 @@ class Conv2D(Layer):
                              f"input has {c} (input_shape {tuple(input_shape)})")
         return (self.out_channels, *self._out_hw(h, w))
 
+    def param_shapes(self, input_shape) -> list[tuple]:
+        """The shapes of W and b (what ``build`` makes; they do not depend on the input)."""
+        return [(self.out_channels, self.in_channels, *self.kernel_size), (self.out_channels,)]
+
     def build(self, input_shape, rng, dtype, init):
         out = self.output_shape(input_shape)
         kh, kw = self.kernel_size
@@ -121,7 +125,9 @@ class Conv2D(Layer):
         W, b = _init.initialise(self.init or init, self.in_channels * kh * kw,
                                 self.out_channels * kh * kw, rng, dtype,
                                 w_shape=w_shape, b_shape=(self.out_channels,))
-        self.set_params(W, b)
+        self.W, self.b = W, b
+        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
+        self.params, self.grads = [self.W, self.b], [self.dW, self.db]
         return out
 
     # ------------------------------------------------------------------ passes
@@ -141,16 +147,14 @@ class Conv2D(Layer):
         out = self.W.reshape(self.out_channels, -1) @ cols         # (C_out, N Ho Wo)
         out += self.b[:, None]
         out = out.reshape(self.out_channels, n, ho, wo).transpose(1, 0, 2, 3)
-        self._cache = (x.shape, xp.shape, cols, out)  # last item: the output (Network checks)
+        self.cache = (x.shape, xp.shape, cols)
         return out
 
-    def backward(self, dout, need_dx: bool = True):
-        """dout (N, C_out, Ho, Wo) -> dx (N, C_in, H, W); fills dW and db in place.
-        ``need_dx=False`` skips dx (nobody uses the input gradient of a first layer) and
-        returns None."""
-        if self._cache is None:
+    def backward(self, dout):
+        """dout (N, C_out, Ho, Wo) -> dx (N, C_in, H, W); fills dW and db in place."""
+        if self.cache is None:
             raise ValueError("dout: backward called before forward")
-        x_shape, xp_shape, cols, _ = self._cache
+        x_shape, xp_shape, cols = self.cache
         n, c, h, w = x_shape
         ho, wo = self._out_hw(h, w)
         if dout.shape != (n, self.out_channels, ho, wo):
@@ -159,8 +163,6 @@ class Conv2D(Layer):
         d2 = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)   # (C_out, N Ho Wo)
         np.matmul(d2, cols.T, out=self.dW.reshape(self.out_channels, -1))
         np.sum(d2, axis=1, out=self.db)
-        if not need_dx:
-            return None
         dcols = self.W.reshape(self.out_channels, -1).T @ d2             # (C kH kW, N Ho Wo)
         kh, kw = self.kernel_size
         sh, sw = self.stride
@@ -203,7 +205,7 @@ class MaxPool2D(Layer):
         self.pool_size = _pair(pool_size, "pool_size")
         self.stride = self.pool_size if stride is None else _pair(stride, "stride")
         self.params, self.grads = [], []
-        self._cache = None
+        self.cache = None
 
     def _out_hw(self, h: int, w: int) -> tuple[int, int]:
         (kh, kw), (sh, sw) = self.pool_size, self.stride
@@ -227,14 +229,14 @@ class MaxPool2D(Layer):
         win = _windows(x, self.pool_size, self.stride).reshape(n, c, ho, wo, kh * kw)
         arg = win.argmax(axis=-1)                                   # (N, C, Ho, Wo)
         out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        self._cache = (x.shape, x.dtype, arg, out)
+        self.cache = (x.shape, x.dtype, arg)
         return out
 
-    def backward(self, dout, need_dx=True):
+    def backward(self, dout):
         """dout (N, C, Ho, Wo) -> dx (N, C, H, W)."""
-        if self._cache is None:
+        if self.cache is None:
             raise ValueError("dout: backward called before forward")
-        x_shape, dtype, arg, _ = self._cache
+        x_shape, dtype, arg = self.cache
         if dout.shape != arg.shape:
             raise ValueError(f"dout: expected shape {arg.shape}, got {dout.shape}")
         n, c, h, w = x_shape
@@ -266,7 +268,7 @@ class Flatten(Layer):
 
     def __init__(self):
         self.params, self.grads = [], []
-        self._cache = None
+        self.cache = None
 
     def output_shape(self, input_shape):
         return (int(np.prod(input_shape)),)
@@ -276,13 +278,13 @@ class Flatten(Layer):
             raise ValueError(f"x: Flatten expects an array (N, ...), got shape "
                              f"{getattr(x, 'shape', None)}")
         out = x.reshape(x.shape[0], -1)
-        self._cache = (x.shape, out)
+        self.cache = x.shape
         return out
 
-    def backward(self, dout, need_dx=True):
-        if self._cache is None:
+    def backward(self, dout):
+        if self.cache is None:
             raise ValueError("dout: backward called before forward")
-        shape, _ = self._cache
+        shape = self.cache
         if dout.shape != (shape[0], int(np.prod(shape[1:]))):
             raise ValueError(f"dout: expected shape {(shape[0], int(np.prod(shape[1:])))}, got "
                              f"{dout.shape}")

@@ -1,7 +1,8 @@
 """The lab's data generators (exact, seeded) and TensorFlow Playground's data sets.
 
-All return ``(X, y)``: float64 arrays of shapes (n, 2) and (n, 1); labels 0.0 / 1.0 for the
-classification sets (``GENERATORS``), real targets for the regression sets (``REGRESSION``).
+All return ``(X, y)``: float64 arrays of shapes (n, 2) and (n, 1), one row (x1, x2) per point;
+labels 0.0 / 1.0 for the classification sets (``CLASSIFICATION``), real targets for the
+regression sets (``REGRESSION``).
 Every set lives in the unit square [0, 1]^2 (Playground's [-6, 6]^2 scaled to it), and ``noise``
 adds Gaussian jitter of that standard deviation to the points after they are labelled.
 Training and testing use the same data in the lab; ``train_test_indices`` splits a set.
@@ -28,7 +29,7 @@ def _noisy(X, noise, rng):
 
 
 def generate_linear(n: int = 100, seed=None, noise: float = 0.0):
-    """``n`` points uniform in [0, 1]^2; label 0 if x0 > x1 else 1. ``noise`` (default 0, the
+    """``n`` points uniform in [0, 1]^2; label 0 if x1 > x2 else 1. ``noise`` (default 0, the
     lab's data) adds Gaussian jitter of that standard deviation to the points after labelling."""
     n, noise, rng = _start(n, seed, noise)
     X = rng.uniform(0.0, 1.0, size=(n, 2))
@@ -95,7 +96,7 @@ def generate_gaussian(n: int = 100, seed=None, noise: float = 0.0):
 
 
 def generate_reg_plane(n: int = 100, seed=None, noise: float = 0.0):
-    """Playground's regression plane: points uniform in [0, 1]^2, target 1.2 (x0 + x1 - 1), in
+    """Playground's regression plane: points uniform in [0, 1]^2, target 1.2 (x1 + x2 - 1), in
     [-1.2, 1.2] (its (x + y) / 10 over [-6, 6]^2)."""
     n, noise, rng = _start(n, seed, noise)
     X = rng.uniform(0.0, 1.0, size=(n, 2))
@@ -105,7 +106,7 @@ def generate_reg_plane(n: int = 100, seed=None, noise: float = 0.0):
 
 REG_GAUSS_BUMPS = tuple((cx / 12 + 0.5, cy / 12 + 0.5, sign) for cx, cy, sign in (
     (-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)))
-"""Playground's six bumps (x0, x1, sign) in the unit square."""
+"""Playground's six bumps (x1, x2, sign) in the unit square."""
 
 
 def generate_reg_gauss(n: int = 100, seed=None, noise: float = 0.0):
@@ -121,7 +122,7 @@ def generate_reg_gauss(n: int = 100, seed=None, noise: float = 0.0):
     return _noisy(X, noise, rng), y.reshape(len(X), 1)
 
 
-GENERATORS = {
+CLASSIFICATION = {
     "linear": generate_linear,
     "xor": generate_xor_easy,
     "circle": generate_circle,
@@ -138,9 +139,9 @@ REGRESSION = {
 
 
 def load(name: str, n: int = 100, seed=None, noise: float = 0.0):
-    """A data set by name (``GENERATORS`` or ``REGRESSION``); ``n`` is ignored for xor (the
+    """A data set by name (``CLASSIFICATION`` or ``REGRESSION``); ``n`` is ignored for xor (the
     lab's 21 points)."""
-    names = {**GENERATORS, **REGRESSION}
+    names = {**CLASSIFICATION, **REGRESSION}
     if not isinstance(name, str) or name not in names:
         raise ValueError(f"dataset: expected one of {', '.join(names)}, got {name!r}")
     if name == "xor":

@@ -1,4 +1,5 @@
-"""Numerical gradient checks: centred finite differences in float64 and relative error.
+"""Gradient checks: back-propagation against centred finite differences, in float64, by
+relative error (``grad_check_network``, ``grad_check_activation``, ``grad_check_loss``).
 
     rel_error(a, n) = max_i |a_i - n_i| / (max_i |a_i| + max_i |n_i|)
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from . import losses as _losses
 from ._checks import check_positive_float
+from .activations import get as get_activation
 
 
 def relative_error(analytic, numeric, elementwise: bool = False) -> float:
@@ -75,8 +77,8 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularization=None,
-                  reg_rate: float = 0.0) -> dict[str, float]:
+def grad_check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularization=None,
+                       reg_rate: float = 0.0) -> dict[str, float]:
     """Relative error between back-propagation and centred differences for every parameter
     of ``net`` (names W1, b1, W2, b2, ... by layer position; other layers' params as
     P<i>_<j>) and for the input X. The network must be float64. A network whose gradients all
@@ -87,15 +89,15 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularizatio
     penalty = _losses.penalty(regularization, reg_rate)
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
-    X = np.array(net._check_X(X), dtype=np.float64)      # own copy, perturbed in place
-    y = net._check_y(y, X.shape[0])
-    loss_fn = net._loss_fn(loss, y)      # the checks and the function that fit uses
+    X = np.array(X, dtype=np.float64)          # its own copy, perturbed in place
+    net.loss(X, y, loss)                       # X, y and the loss checked for this network
+    y = np.asarray(y, dtype=np.float64)
 
     def objective():
-        value = float(loss_fn(net.forward(X), y)[0])
+        value = net.loss(X, y, loss)
         return value + penalty.value(net.weights) if penalty is not None else value
 
-    _, dout = loss_fn(net.forward(X), y)
+    _, dout = _losses.get(loss)[1](net.forward(X), y)
     dX = net.backward(dout)
     if penalty is not None:
         penalty.add_gradient(net.weights, net.weight_grads)
@@ -116,20 +118,18 @@ def check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularizatio
     return errors
 
 
-def check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float:
+def grad_check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float:
     """Relative error of an activation's derivative(z, value(z)) against centred differences
     of its value, element-wise."""
-    from .activations import get
-
     eps = check_positive_float(eps, "eps")
-    act = get(activation)
+    act = get_activation(activation)
     z = np.asarray(z, dtype=np.float64)
     analytic = act.derivative(z, act.value(z))
     numeric = (act.value(z + eps) - act.value(z - eps)) / (2 * eps)
     return relative_error(analytic, numeric)
 
 
-def check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> float:
+def grad_check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> float:
     """Relative error of a loss's dL/dy_hat against centred differences."""
     eps = check_positive_float(eps, "eps")
     checked, _ = _losses.get(loss)
@@ -138,3 +138,7 @@ def check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e-5) -
     analytic = checked(y_hat, y)[1]
     numeric = numerical_gradient(lambda: checked(y_hat, y)[0], y_hat, eps)
     return relative_error(analytic, numeric)
+
+
+__all__ = ["ROUND_OFF", "format_error", "grad_check_activation", "grad_check_loss",
+           "grad_check_network", "numerical_gradient", "relative_error"]

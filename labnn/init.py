@@ -13,11 +13,15 @@ report's plain standard normal for both W and b).
 - ``he``: N(0, 2 / fan_in), zero bias (for ReLU-like activations).
 - ``normal``: N(0, 1) for W and b, as in the report this project grew from.
 
-``labnn.report.sensitivity`` can ask for every initial parameter to be moved by a few units in
-the last place (``NUDGE_ULPS``), to measure which results depend on floating-point rounding.
+Within ``nudged(ulps)`` (or after ``set_nudge(ulps)``) every initial parameter drawn here moves
+by ``ulps`` units in the last place: ``labnn.report.sensitivity`` measures with it which results
+depend on floating-point rounding.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -32,9 +36,38 @@ def check_scheme(name) -> str:
     return name
 
 
-NUDGE_ULPS = 0
-"""Units in the last place added to every non-zero initial parameter (0: none). Set it through
-``labnn.report.sensitivity.nudged`` or ``labnn.report.sensitivity.set_nudge``."""
+_nudge_ulps = 0
+"""Units in the last place added to every non-zero initial parameter (0: none); set only by
+``set_nudge`` and ``nudged``."""
+
+
+def set_nudge(ulps: int) -> None:
+    """From now on, move every new network's initial parameters by ``ulps`` units in the last
+    place (0 switches the nudge off)."""
+    global _nudge_ulps
+    if isinstance(ulps, bool) or not isinstance(ulps, (int, np.integer)):
+        raise ValueError(f"ulps: expected an integer, got {ulps!r}")
+    if abs(int(ulps)) > 1000:
+        raise ValueError(f"ulps: expected a rounding-sized nudge (|ulps| <= 1000), got {ulps}")
+    _nudge_ulps = int(ulps)
+
+
+def get_nudge() -> int:
+    """The current nudge, in units in the last place."""
+    return _nudge_ulps
+
+
+@contextmanager
+def nudged(ulps: int = 1) -> Iterator[None]:
+    """Within the block, new networks start from initial parameters nudged by ``ulps`` more
+    ulps than outside it (so an experiment and its nudged twin differ by ``ulps`` even when
+    everything runs under a nudge already)."""
+    saved = get_nudge()
+    set_nudge(saved + ulps)
+    try:
+        yield
+    finally:
+        set_nudge(saved)
 
 
 def nudge(a: np.ndarray, ulps: int) -> np.ndarray:
@@ -70,6 +103,6 @@ def initialise(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator,
         W = rng.standard_normal(size=w_shape)
         b = rng.standard_normal(size=b_shape)
     W, b = W.astype(dtype), b.astype(dtype)
-    if NUDGE_ULPS:
-        W, b = nudge(W, NUDGE_ULPS), nudge(b, NUDGE_ULPS)
+    if _nudge_ulps:
+        W, b = nudge(W, _nudge_ulps), nudge(b, _nudge_ulps)
     return W, b

@@ -1,10 +1,11 @@
-"""Layers. A layer has ``forward(x) -> out`` (caching what backward needs) and
+"""Layers. A layer has ``forward(x) -> out`` (keeping what backward needs) and
 ``backward(dout) -> dx`` (filling ``grads``, never touching ``params``), plus lists ``params`` and
 ``grads`` in matching order. Parameter updates happen only in an optimizer.
 
-To plug a new layer type into ``Network.add`` and ``save``/``load``, subclass ``Layer``,
-implement ``forward``, ``backward``, ``output_shape``, ``config`` and ``from_config``, and
-decorate it with ``@register_layer``.
+``Dense`` is the lab's layer: its forward and backward pass are the textbook's, one line per
+equation. To plug a new layer type into ``Network.add`` and ``labnn.save``/``labnn.load``,
+subclass ``Layer``, implement ``forward``, ``backward``, ``output_shape``, ``config`` and
+``from_config``, and decorate it with ``@register_layer``.
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ LAYER_TYPES: dict[str, type] = {}
 
 
 def register_layer(cls):
-    """Class decorator: make a layer type known to Network.save/load by its class name."""
+    """Class decorator: make a layer type known to ``labnn.save``/``labnn.load`` by its class
+    name."""
     LAYER_TYPES[cls.__name__] = cls
     return cls
 
 
 class Layer:
-    """Base class. Subclasses set ``params``/``grads`` (lists of arrays, same order)."""
+    """Base class. A layer with parameters lists them in ``params`` and their gradients in
+    ``grads``, in the same order; one without has empty lists."""
 
-    params: list
-    grads: list
+    params: list = []
+    grads: list = []
     in_network: bool = False
     """Set once a network has built this layer: a layer belongs to one network, once."""
 
@@ -44,10 +47,9 @@ class Layer:
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        """dL/d(output) -> dL/d(input), filling ``grads``. ``need_dx=False`` (the first layer
-        in training: nobody uses dL/dX) lets a layer skip that product and return None."""
-        raise NotImplementedError  # pragma: no cover - abstract
+    def backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """dL/d(output) -> dL/d(input), filling ``grads``."""
+        raise NotImplementedError
 
     def config(self) -> dict:
         return {}
@@ -59,15 +61,6 @@ class Layer:
     def describe(self) -> str:
         return type(self).__name__
 
-    def set_params(self, W: np.ndarray, b: np.ndarray | None = None) -> None:
-        """Use ``W`` and ``b`` as this layer's parameters, with zeroed gradients of the same
-        shapes (for layers with a weight and a bias; a stack passes arrays with a leading
-        network axis). ``b=None``: a layer without a bias, whose only parameter is W."""
-        self.W, self.b = W, b
-        self.dW, self.db = np.zeros_like(W), None if b is None else np.zeros_like(b)
-        self.params = [self.W] if b is None else [self.W, self.b]
-        self.grads = [self.dW] if b is None else [self.dW, self.db]
-
     @property
     def num_params(self) -> int:
         return int(sum(p.size for p in self.params))
@@ -75,22 +68,13 @@ class Layer:
 
 @register_layer
 class Dense(Layer):
-    """``a = activation(x @ W + b)``: the lab's hidden layer (a transformation plus an
-    activation).
+    """A dense layer, the lab's hidden layer: a transformation plus an activation f,
+    ``a = f(x @ W + b)``.
 
-    Shapes: x (N, D), W (D, H), b (H,), out (N, H).
-    forward caches x, z = x @ W + b and a = f(z); backward(dout (N, H)) computes
-    dz = dout * f'(z), dW = x.T @ dz (D, H), db = sum_n dz (H,), dx = dz @ W.T (N, D).
+    Shapes: x (N, D), W (D, H), b (H,), z and a (N, H).
 
-    The same lines serve a *stack* of S networks trained in lockstep (``labnn.stack``): there
-    W is (S, D, H), b (S, H), x (S, N, D) or one shared (N, D), and every shape above gains a
-    leading S. That is why the code writes ``x.mT`` (transpose the last two axes) instead of
-    ``x.T``, and the sum over samples as ``1^T dz``, a product with a vector of ones, like
-    ``x^T dz`` (b is the weight of an input that is always 1; one BLAS call, measured 25-30 %
-    faster on stacks than ``dz.sum(-2)``). ``z += b`` in place saves a temporary the size of z.
-
-    ``bias=False`` makes ``a = activation(x @ W)``: no b at all (``params`` is [W], ``grads``
-    [dW]); W is drawn exactly as it would be with a bias.
+    ``bias=False`` makes ``a = f(x @ W)``: no b at all (``params`` is [W], ``grads`` [dW]); W
+    is drawn exactly as it would be with a bias.
     """
 
     def __init__(self, units: int, activation="linear", init: str | None = None,
@@ -100,46 +84,52 @@ class Dense(Layer):
         self.init = None if init is None else _init.check_scheme(init)
         self.bias = check_bool(bias, "bias")
         self.in_features: int | None = None
+        self.W = self.b = self.dW = self.db = None
         self.params, self.grads = [], []
-        self._cache = None
+        self.cache = None
+        """What forward keeps for backward: x, z and a."""
 
-    def build(self, input_shape, rng, dtype, init):
+    def param_shapes(self, input_shape) -> list[tuple]:
+        """The shapes of W and b (without a bias, of W only) for inputs of ``input_shape``."""
         if len(input_shape) != 1:
             raise ValueError(f"input_shape: Dense expects flat (D,) inputs, got {input_shape}; "
                              "add a Flatten layer first")
-        self.in_features = int(input_shape[0])
-        W, b = _init.initialise(self.init or init, self.in_features, self.units, rng, dtype)
-        self.set_params(W, b if self.bias else None)
+        return [(int(input_shape[0]), self.units), (self.units,)][:2 if self.bias else 1]
+
+    def build(self, input_shape, rng, dtype, init):
+        self.in_features = self.param_shapes(input_shape)[0][0]
+        self.W, b = _init.initialise(self.init or init, self.in_features, self.units, rng, dtype)
+        self.dW = np.zeros_like(self.W)
+        if self.bias:
+            self.b, self.db = b, np.zeros_like(b)
+        self.params = [self.W, self.b] if self.bias else [self.W]
+        self.grads = [self.dW, self.db] if self.bias else [self.dW]
         return (self.units,)
 
     def output_shape(self, input_shape):
         return (self.units,)
 
     def forward(self, x):
-        with np.errstate(over="ignore"):     # exp(-z) -> inf gives sigmoid's exact limit 0
-            z = x @ self.W
-            if self.b is not None:
-                z += self.b[..., np.newaxis, :]  # b is one row, added to every sample's row
-            a = self.activation.value(z)
-        self._cache = (x, z, a)
+        """x (N, D) -> a (N, H)."""
+        z = x @ self.W                                 # (N, H)
+        if self.bias:
+            z += self.b                                # b (H,) is added to every row
+        a = self.activation.value(z)                   # (N, H)
+        self.cache = (x, z, a)
         return a
 
-    def backward(self, dout, need_dx: bool = True):
-        """dout (N, H) -> dx (N, D); fills dW and db. ``need_dx=False`` skips dx (fit does so
-        for the first layer, whose input gradient nobody uses) and returns None."""
-        if self._cache is None:
-            raise ValueError("dout: backward called before forward")
-        x, z, a = self._cache
-        dz = self.activation.backward(z, a, dout)   # dL/dz = dL/da * f'(z)     (N, H)
-        np.matmul(x.mT, dz, out=self.dW)             # dL/dW = x^T dz            (D, H)
-        if self.db is not None:
-            ones = np.ones(dz.shape[-2], dtype=dz.dtype)
-            np.matmul(ones, dz, out=self.db)         # dL/db = 1^T dz = sum_n dz  (H,)
-        return dz @ self.W.mT if need_dx else None   # dL/dx = dz W^T            (N, D)
+    def backward(self, da):
+        """da = dL/da (N, H) -> dL/dx (N, D); fills dW = dL/dW (D, H) and db = dL/db (H,)."""
+        x, z, a = self.cache
+        dz = da * self.activation.derivative(z, a)     # (N, H): the chain rule through f
+        self.dW[:] = x.T @ dz                          # (D, H)
+        if self.bias:
+            self.db[:] = dz.sum(axis=0)                # (H,)
+        return dz @ self.W.T                           # (N, D)
 
     def config(self):
         config = {"units": self.units, "activation": self.activation.name, "init": self.init}
-        if not self.bias:        # written only when off, so files saved before it still load
+        if not self.bias:        # written only when off: a file without it has a bias
             config["bias"] = False
         return config
 
@@ -151,27 +141,24 @@ class Dense(Layer):
 @register_layer
 class Activation(Layer):
     """An activation on its own (for conv nets: Conv2D -> Activation('relu') -> ...).
-    Any input shape; backward(dout) = dout * activation'(z)."""
+    Any input shape; backward(da) = da * f'(z)."""
 
     def __init__(self, activation="relu"):
         self.activation = _act.get(activation)
         self.params, self.grads = [], []
-        self._cache = None
+        self.cache = None
 
     def output_shape(self, input_shape):
         return tuple(input_shape)
 
-    def forward(self, x):
-        with np.errstate(over="ignore"):
-            a = self.activation.value(x)
-        self._cache = (x, a)
+    def forward(self, z):
+        a = self.activation.value(z)
+        self.cache = (z, a)
         return a
 
-    def backward(self, dout, need_dx=True):
-        if self._cache is None:
-            raise ValueError("dout: backward called before forward")
-        x, a = self._cache
-        return self.activation.backward(x, a, dout)
+    def backward(self, da):
+        z, a = self.cache
+        return da * self.activation.derivative(z, a)
 
     def config(self):
         return {"activation": self.activation.name}
@@ -183,8 +170,7 @@ class Activation(Layer):
 class Sequential:
     """Layers applied in order: the forward pass runs through them, the backward pass back
     through them in reverse, and ``params`` / ``grads`` list every layer's arrays in order
-    ([W1, b1, W2, b2, ...]). ``Network`` (one network) and ``labnn.stack.NetworkStack`` (many)
-    are both one, so both share these loops."""
+    ([W1, b1, W2, b2, ...]). ``Network`` is one."""
 
     layers: list
 
@@ -225,9 +211,8 @@ class Sequential:
                 outputs.append(X)
         return X
 
-    def _backward(self, dout, need_dx: bool = True):
-        """dL/d(output) back through every layer; ``need_dx=False`` lets the first layer skip
-        dL/dX (training never uses it) and return None."""
-        for layer in self.layers[:0:-1]:
+    def _backward(self, dout):
+        """dL/d(output) back through every layer, in reverse: dL/d(input)."""
+        for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        return self.layers[0].backward(dout, need_dx=need_dx)
+        return dout

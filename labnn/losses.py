@@ -1,10 +1,5 @@
 """Losses. Each returns ``(loss, dloss/dy_hat)``; ``y_hat`` and ``y`` have the same shape (N, K).
 
-A stack of S networks (``labnn.stack``) calls the same functions with ``stacked=True``: ``y_hat``
-is (S, N, K) and ``y`` is (S, N, K) or one shared (N, K). Every sum then runs over all axes but the
-first, so the loss is one number per network, an (S,) array, and network i's loss and gradient
-are exactly what the function gives for network i alone.
-
 - ``mse``: mean of the squared error over ALL elements, so dL/dy_hat = 2 (y_hat - y) / (N K).
 - ``bce``: mean binary cross-entropy over all elements, on probabilities. ``y_hat`` is clipped to
   [eps, 1 - eps] (eps = 1e-12 in float64, 1e-7 in float32) so log(0) never happens; the gradient
@@ -14,6 +9,10 @@ are exactly what the function gives for network i alone.
   L = -(1/N) sum_n sum_k y_nk log softmax(z_n)_k, computed with the log-sum-exp shift
   log softmax(z)_k = (z_k - m) - log sum_j exp(z_j - m), m = max_j z_j, so no exp overflows;
   dL/dz = (softmax(z) * sum_k y_nk - y) / N, which is (softmax(z) - y) / N for one-hot rows.
+
+``mse``, ``bce`` and ``softmax_cross_entropy`` check their arguments; ``LOSSES`` pairs each with
+the same function unchecked, which ``Network.fit`` calls once ``check`` has checked a run's
+targets and outputs.
 
 A penalty on the weights (``penalty``, what ``Network.fit(regularization=..., reg_rate=...)``
 adds to the loss) is a term of the objective with its own gradient: ``l1`` = rate * sum |W|,
@@ -41,42 +40,35 @@ def _check_pair(y_hat, y):
     return y_hat, y.astype(y_hat.dtype, copy=False)
 
 
-def _per_net(values, stacked):
-    """(sum, count) of ``values`` over all axes, or for a stack over all but the first: the
-    sum is a 0-d array, or (S,) for a stack."""
-    axes = tuple(range(1 if stacked else 0, values.ndim))
-    return values.sum(axis=axes), values[0].size if stacked else values.size
-
-
-def _mse(y_hat, y, stacked=False):
+def _mse(y_hat, y):
     diff = y_hat - y
-    total, size = _per_net(diff * diff, stacked)
-    diff *= 2.0 / size
-    return total / size, diff
+    return float((diff * diff).sum() / diff.size), diff * (2.0 / diff.size)
 
 
-def _eps(dtype):
+def clip_eps(dtype) -> float:
+    """How far bce keeps a probability from 0 and 1: 1e-12 in float64, 1e-7 in float32."""
     return 1e-12 if dtype == np.float64 else 1e-7
 
 
-def _bce(y_hat, y, stacked=False):
-    eps = _eps(y_hat.dtype)
+def _bce(y_hat, y):
+    eps = clip_eps(y_hat.dtype)
     p = np.clip(y_hat, eps, 1.0 - eps)
-    one_minus = 1.0 - p
-    total, size = _per_net(y * np.log(p) + (1.0 - y) * np.log(one_minus), stacked)
-    grad = (p - y) / (p * one_minus * size)
-    return -total / size, grad
+    total = (y * np.log(p) + (1.0 - y) * np.log(1.0 - p)).sum()
+    return float(-total / p.size), (p - y) / (p * (1.0 - p) * p.size)
 
 
-def _as_float(loss):
-    """A single network's loss as a Python float; a stack's stays an (S,) array."""
-    return float(loss) if loss.ndim == 0 else loss
+def _softmax_ce(z, y):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=-1, keepdims=True)
+    log_p = shifted - np.log(s)
+    n = z.shape[0]
+    return float(-(y * log_p).sum() / n), (e / s * y.sum(axis=-1, keepdims=True) - y) / n
 
 
 def mse(y_hat, y):
     """Mean squared error over all elements. Returns (loss: float, dL/dy_hat: same shape)."""
-    loss, grad = _mse(*_check_pair(y_hat, y))
-    return _as_float(loss), grad
+    return _mse(*_check_pair(y_hat, y))
 
 
 def bce(y_hat, y):
@@ -85,8 +77,7 @@ def bce(y_hat, y):
     if (y_hat < 0).any() or (y_hat > 1).any():
         raise ValueError("y_hat: expected probabilities in [0, 1] for bce")
     check_targets("bce", y)
-    loss, grad = _bce(y_hat, y)
-    return _as_float(loss), grad
+    return _bce(y_hat, y)
 
 
 def softmax(z):
@@ -96,20 +87,6 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_ce(z, y, stacked=False):
-    shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    s = e.sum(axis=-1, keepdims=True)
-    log_p = shifted - np.log(s)
-    n = z.shape[-2]
-    loss = -_per_net(y * log_p, stacked)[0] / n
-    grad = e / s
-    grad *= y.sum(axis=-1, keepdims=True)
-    grad -= y
-    grad /= n
-    return loss, grad
-
-
 def softmax_cross_entropy(z, y):
     """Mean softmax cross-entropy of logits z (N, C) against one-hot targets y (N, C) (rows of
     non-negative numbers summing to 1). Returns (loss: float, dL/dz (N, C))."""
@@ -117,21 +94,20 @@ def softmax_cross_entropy(z, y):
     if z.ndim != 2:
         raise ValueError(f"y_hat: softmax_ce expects logits of shape (N, C), got {z.shape}")
     check_targets("softmax_ce", y)
-    loss, grad = _softmax_ce(z, y)
-    return _as_float(loss), grad
+    return _softmax_ce(z, y)
 
 
-# name -> (checked function, unchecked function used inside fit)
 LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce),
           "softmax_ce": (softmax_cross_entropy, _softmax_ce),
           "cross_entropy": (softmax_cross_entropy, _softmax_ce)}
+"""Name -> (the function that checks its arguments, the same function unchecked)."""
 
 
 def check_targets(name, y) -> None:
     """The rule a loss sets on its targets y (..., K), the last axis holding one sample's K
     outputs: ``bce`` needs values in [0, 1]; ``softmax_ce`` needs K >= 2 classes and one-hot
     rows (non-negative, summing to 1). ``mse`` takes any finite numbers."""
-    name = _name(name)
+    name = canonical(name)
     if name == "bce" and ((y < 0) | (y > 1)).any():
         raise ValueError("y: expected targets in [0, 1] for loss 'bce'")
     if name == "softmax_ce":
@@ -143,36 +119,35 @@ def check_targets(name, y) -> None:
                              "softmax_ce")
 
 
-def for_network(name, y, output_range: tuple[float, float]):
-    """The unchecked loss function that a network's ``fit``, ``evaluate`` and ``loss`` (and a
-    stack's) call, after checking once what every call would otherwise check: the targets
-    (``check_targets``) and, for ``bce``, that the network's output activation can only give
-    probabilities (``output_range`` inside [0, 1]): an unbounded output would train on
-    clipped values."""
-    _, fast = get(name)
+def check(name, y, output_range: tuple[float, float]) -> str:
+    """The canonical name of loss ``name`` for a training run, once it is checked what every
+    step would otherwise check: the targets y (``check_targets``) and, for ``bce``, that the
+    network's output activation can only give probabilities (``output_range`` inside [0, 1]):
+    an unbounded output would train on clipped values."""
+    name = canonical(name)
     check_targets(name, y)
     lo, hi = output_range
-    if _name(name) == "bce" and (lo < 0 or hi > 1):
+    if name == "bce" and (lo < 0 or hi > 1):
         raise ValueError(f"loss: 'bce' needs outputs in [0, 1] (a sigmoid output unit); this "
                          f"network's outputs range over [{lo:g}, {hi:g}]; use a sigmoid "
                          f"output or loss='mse'")
-    return fast
+    return name
 
 
-def _name(name):
-    """A loss's canonical name (``cross_entropy`` is ``softmax_ce``)."""
+def canonical(name) -> str:
+    """A loss's canonical name (``cross_entropy`` is ``softmax_ce``); unknown names raise."""
+    if not isinstance(name, str) or name.lower() not in LOSSES:
+        raise ValueError(f"loss: expected one of {', '.join(sorted(LOSSES))}, got {name!r}")
     name = name.lower()
     return "softmax_ce" if name == "cross_entropy" else name
 
 
 def get(name):
-    """(checked, fast) pair for a loss name."""
-    if not isinstance(name, str) or name.lower() not in LOSSES:
-        raise ValueError(f"loss: expected one of {', '.join(sorted(LOSSES))}, got {name!r}")
-    return LOSSES[name.lower()]
+    """(checked, unchecked) pair for a loss name."""
+    return LOSSES[canonical(name)]
 
 
-# ---------------------------------------------------------------- regularisation
+# ---------------------------------------------------------------- regularization
 REGULARIZATIONS = ("l1", "l2")
 """The penalties ``penalty`` knows (``None`` or "none": no penalty)."""
 

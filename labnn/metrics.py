@@ -1,4 +1,4 @@
-"""Accuracy."""
+"""The class of an output, and accuracy."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ import numpy as np
 
 from ._checks import check_array, check_float_in
 
+THRESHOLD = 0.5
+"""The lab's threshold: a one-column output above it is class 1 (``show_result`` draws it so)."""
 
-def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
+
+def classes(y):
+    """The class of every row of targets or outputs y (..., K): with several columns, the index
+    of the largest; with one column, whether it is above ``THRESHOLD``."""
+    return y.argmax(axis=-1) if y.shape[-1] > 1 else y > THRESHOLD
+
+
+def accuracy(y_true, y_prob, threshold: float = THRESHOLD) -> float:
     """Fraction of correct predictions.
 
     - One output column (N, 1) or (N,): class 1 where ``y_prob > threshold``; ``y_true`` holds
@@ -32,18 +41,7 @@ def accuracy(y_true, y_prob, threshold: float = 0.5) -> float:
                          f"got {y_true.shape}")
     if not np.isin(y_true, (0, 1)).all():
         raise ValueError("y_true: expected 0/1 labels")
-    return float(np.mean((y_prob > threshold) == (y_true > 0.5)))
+    return float(np.mean((y_prob > threshold) == (y_true == 1)))
 
 
-def class_labels(y, multi: bool):
-    """The classes in targets y: the argmax of each row when there are several output columns
-    (``multi``), else y > 0.5, elementwise."""
-    return y.argmax(axis=-1) if multi else y > 0.5
-
-
-def count_correct(y_hat, labels, multi: bool, axis=None):
-    """How many predictions in ``y_hat`` match ``labels`` (``class_labels`` of the targets):
-    in total, or per network of a stack over ``axis``."""
-    pred = class_labels(y_hat, multi)
-    return np.count_nonzero(pred == labels, axis=axis) if axis is not None else \
-        int(np.count_nonzero(pred == labels))
+__all__ = ["THRESHOLD", "accuracy", "classes"]

@@ -3,10 +3,11 @@
     net = Network(2, seed=0).add_layer(4, "sigmoid").add_layer(4, "sigmoid").add_layer(1, "sigmoid")
     history = net.fit(X, y, epochs=5000, lr=1.0)
 
-One training step is: forward through every layer, the loss and dL/dy_hat, backward through
-every layer (each fills its gradients, none changes a parameter), then ONE optimizer step over
-all parameters. Updating a layer's W before propagating the gradient through it (as the
-original report did) is not gradient descent; ``labnn.lab.seed_errors`` reproduces that mistake.
+One training step (``train_step``) is: forward through every layer, the loss and dL/dy_hat,
+backward through every layer (each fills its gradients, none changes a parameter), then ONE
+optimizer step over all parameters. Updating a layer's W before propagating the gradient through
+it (as the original report did) is not gradient descent; ``labnn.lab.original`` reproduces that
+mistake. Networks are written to and read from files by ``labnn.saving``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import numpy as np
 from . import init as _init
 from . import losses as _losses
 from . import optim as _optim
-from . import saving as _saving
 from ._checks import (
     check_array,
     check_bool,
@@ -31,13 +31,11 @@ from ._checks import (
     check_seed,
 )
 from .layers import Dense, Layer, Sequential
-from .metrics import accuracy, class_labels, count_correct
-
-DEFAULT_LR = 1.0
-"""The documented default learning rate of ``fit`` (plain full-batch SGD)."""
+from .metrics import accuracy, classes
 
 DEFAULT_EPOCHS = 5000
 """The lab setup used across the report: 5000 full-batch epochs of SGD at lr 1.0."""
+
 
 class DivergenceError(FloatingPointError):
     """Training produced a NaN or infinite loss. ``history`` holds the epochs before it."""
@@ -81,16 +79,6 @@ class History:
         self.accuracy.extend(other.accuracy)
         self.stopped_early = other.stopped_early
         return self
-
-
-def _fit_options(epochs, batch_size, shuffle, log_every, callback, file):
-    """``fit``'s options, validated."""
-    if callback is not None and not callable(callback):
-        raise ValueError(f"callback: expected a callable or None, got {callback!r}")
-    if batch_size is not None:
-        batch_size = check_positive_int(batch_size, "batch_size")
-    return (check_positive_int(epochs, "epochs"), batch_size, check_bool(shuffle, "shuffle"),
-            check_nonneg_int(log_every, "log_every"), callback, check_file(file))
 
 
 class Network(Sequential):
@@ -191,9 +179,10 @@ class Network(Sequential):
         return out
 
     def _loss_fn(self, loss, y):
-        """The loss function for targets y, checked once for this network (one path for fit,
-        evaluate and loss): the targets suit the loss, and bce gets probabilities."""
-        return _losses.for_network(loss, y, self.output_range)
+        """The unchecked loss function for targets y, once it is checked for this network (one
+        path for fit, evaluate and loss): the targets suit the loss, and bce gets
+        probabilities."""
+        return _losses.get(_losses.check(loss, y, self.output_range))[1]
 
     @property
     def _multi_class(self) -> bool:
@@ -229,8 +218,8 @@ class Network(Sequential):
 
     def predict_grid(self, lo, hi, resolution: int = 100):
         """(xx, yy, p) for a two-input network: a ``resolution`` x ``resolution`` grid from
-        ``lo`` = (x0_min, x1_min) to ``hi`` = (x0_max, x1_max) and the first output on it;
-        ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). The pure part
+        ``lo`` = (x1_min, x2_min) to ``hi`` = (x1_max, x2_max) and the first output on it;
+        ``p[i, j]`` is the output at row i (x2, bottom to top) and column j (x1). The pure part
         of every decision-boundary view."""
         resolution = check_positive_int(resolution, "resolution")
         if self.input_shape != (2,):
@@ -239,7 +228,7 @@ class Network(Sequential):
         lo = check_array(lo, "lo", ndim=1, dtype=np.float64)
         hi = check_array(hi, "hi", ndim=1, dtype=np.float64)
         if lo.shape != (2,) or hi.shape != (2,) or not (lo < hi).all():
-            raise ValueError(f"lo, hi: expected two corners (x0, x1) with lo < hi in both "
+            raise ValueError(f"lo, hi: expected two corners (x1, x2) with lo < hi in both "
                              f"coordinates, got lo={lo.tolist()}, hi={hi.tolist()}")
         xs = np.linspace(lo[0], hi[0], resolution)
         ys = np.linspace(lo[1], hi[1], resolution)
@@ -265,11 +254,10 @@ class Network(Sequential):
         Args:
             X: (N, in_features) inputs; y: (N, out) targets.
             epochs: number of full passes over the data.
-            lr: learning rate. With ``optimizer=None`` it builds plain SGD (default
-                ``DEFAULT_LR`` = 1.0); with an optimizer name it is that optimizer's lr
-                (default: the torch default); with an Optimizer instance it must be None.
-            optimizer: None (SGD), a name (sgd, momentum, adagrad, rmsprop, adam) or an
-                ``labnn.optim.Optimizer`` (whose state carries over between fit calls).
+            lr: learning rate; None is the optimizer's default (``optim.DEFAULT_LR`` = 1.0 for
+                plain SGD). With an Optimizer instance it must be None.
+            optimizer: None or "sgd" (plain SGD), another name (momentum, adagrad, rmsprop,
+                adam) or a ``labnn.optim.Optimizer`` (whose state carries over between fits).
             loss: "mse", "bce" (a sigmoid output) or "softmax_ce" (logits, one-hot y).
             batch_size: None for full batch, else mini-batches of that size (the last one may be
                 smaller), reshuffled every epoch when ``shuffle``.
@@ -282,17 +270,26 @@ class Network(Sequential):
 
         Returns a History; raises DivergenceError if the loss becomes NaN or inf.
         """
-        X, y, loss_fn = self._fit_data(X, y, loss)
-        epochs, batch_size, shuffle, log_every, callback, file = _fit_options(
-            epochs, batch_size, shuffle, log_every, callback, file)
+        X = self._check_X(X)
+        y = self._check_y(y, len(X))
+        loss_fn = self._loss_fn(loss, y)
+        epochs = check_positive_int(epochs, "epochs")
+        if batch_size is not None:
+            batch_size = check_positive_int(batch_size, "batch_size")
+        shuffle = check_bool(shuffle, "shuffle")
+        log_every = check_nonneg_int(log_every, "log_every")
+        if callback is not None and not callable(callback):
+            raise ValueError(f"callback: expected a callable or None, got {callback!r}")
+        file = check_file(file)
         opt = self._make_optimizer(optimizer, lr)
         opt.check(self.params, self.grads)
         penalty = _losses.penalty(regularization, reg_rate)
-        rng, labels = np.random.default_rng(check_seed(seed)), class_labels(y, self._multi_class)
-        history = History()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        rng, labels = np.random.default_rng(check_seed(seed)), classes(y)
+        history, full = History(), [slice(None)]
+        with np.errstate(all="ignore"):        # a diverging run raises DivergenceError instead
             for epoch in range(1, epochs + 1):
-                batches = self._batches(len(X), batch_size, shuffle, rng)
+                batches = full if batch_size is None else self._batches(len(X), batch_size,
+                                                                          shuffle, rng)
                 ep_loss, ep_acc = self._train_epoch(X, y, labels, loss_fn, opt, batches, penalty)
                 if not math.isfinite(ep_loss):
                     self._diverged(history, epoch, ep_loss, opt, X)
@@ -305,45 +302,35 @@ class Network(Sequential):
                     break
         return self._finished(history, opt)
 
-    def _fit_data(self, X, y, loss: str):
-        """Validated X, y and the loss function that training uses."""
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
-        return X, y, self._loss_fn(loss, y)
-
-    def train_step(self, X, y, labels, loss_fn, optimizer, penalty=None) -> tuple[float, int]:
+    def train_step(self, X, y, loss_fn, optimizer, penalty=None) -> tuple[float, np.ndarray]:
         """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
         the backward pass (every layer fills its gradients, none changes a parameter), then ONE
-        optimizer update of all parameters. Returns (loss, correct predictions), measured
-        before the update; a NaN or inf loss returns at once, before anything is changed.
-        ``penalty`` (a ``losses.Penalty``) adds its gradient to the weights' before the update;
-        the loss returned is the data loss alone."""
-        out = self._forward(X)
-        loss, dout = loss_fn(out, y)
-        loss = float(loss)
-        if not math.isfinite(loss):
-            return loss, 0
-        correct = count_correct(out, labels, self._multi_class)
-        self._backward(dout, need_dx=False)   # nobody uses dL/dX in training
-        if penalty is not None:
-            penalty.add_gradient(self.weights, self.weight_grads)
-        optimizer.step(self.params, self.grads, check=False)
-        return loss, correct
+        optimizer update of all parameters. Returns (loss, y_hat), both from before the update;
+        a NaN or inf loss returns at once, before anything is changed. ``penalty`` (a
+        ``losses.Penalty``) adds its gradient to the weights' before the update; the loss
+        returned is the data loss alone."""
+        y_hat = self._forward(X)
+        loss, dout = loss_fn(y_hat, y)
+        if math.isfinite(loss):
+            self._backward(dout)
+            if penalty is not None:
+                penalty.add_gradient(self.weights, self.weight_grads)
+            optimizer.step(self.params, self.grads, check=False)
+        return loss, y_hat
 
     def _train_epoch(self, X, y, labels, loss_fn, opt, batches,
                      penalty=None) -> tuple[float, float]:
         """One pass over the data: (loss, accuracy) of the epoch, or a batch's non-finite loss."""
-        if len(batches) == 1 and batches[0] == slice(None):        # full batch
-            loss, correct = self.train_step(X, y, labels, loss_fn, opt, penalty)
-            return loss, correct / labels.size
+        if len(batches) == 1:                      # full batch: the epoch's loss is the step's
+            loss, y_hat = self.train_step(X, y, loss_fn, opt, penalty)
+            return loss, int(np.count_nonzero(classes(y_hat) == labels)) / labels.size
         total, correct = 0.0, 0
         for idx in batches:
-            b_loss, b_correct = self.train_step(X[idx], y[idx], labels[idx], loss_fn, opt,
-                                                penalty)
-            if not math.isfinite(b_loss):
-                return b_loss, math.nan
-            total += b_loss * len(idx)
-            correct += b_correct
+            loss, y_hat = self.train_step(X[idx], y[idx], loss_fn, opt, penalty)
+            if not math.isfinite(loss):
+                return loss, math.nan
+            total += loss * len(idx)
+            correct += int(np.count_nonzero(classes(y_hat) == labels[idx]))
         return total / len(X), correct / labels.size
 
     @staticmethod
@@ -355,26 +342,22 @@ class Network(Sequential):
         order = rng.permutation(n) if shuffle else np.arange(n)
         return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
-    def _make_optimizer(self, optimizer, lr):
-        if optimizer is None:
-            return _optim.SGD(lr=DEFAULT_LR if lr is None else lr)
-        if isinstance(optimizer, str):
-            return _optim.make(optimizer, lr)
+    @staticmethod
+    def _make_optimizer(optimizer, lr) -> _optim.Optimizer:
         if isinstance(optimizer, _optim.Optimizer):
             if lr is not None:
                 raise ValueError("lr: give the learning rate to the optimizer instance, not to "
                                  "fit (got both)")
             return optimizer
-        raise ValueError(f"optimizer: expected None, a name ({', '.join(_optim.NAMES)}) or an "
-                         f"Optimizer, got {type(optimizer).__name__}")
-
-    def _finite(self) -> bool:
-        return all(np.isfinite(p).all() for p in self.params)
+        if optimizer is not None and not isinstance(optimizer, str):
+            raise ValueError(f"optimizer: expected None, a name ({', '.join(_optim.NAMES)}) or "
+                             f"an Optimizer, got {type(optimizer).__name__}")
+        return _optim.make(optimizer, lr)
 
     def _finished(self, history, opt) -> History:
         """The history of a finished fit; a last update that made a parameter NaN or inf is a
         divergence too (the loss of the next epoch, which would show it, is never computed)."""
-        if not self._finite():
+        if not all(np.isfinite(p).all() for p in self.params):
             raise DivergenceError(
                 f"training diverged: the update of epoch {history.epochs} made a parameter NaN "
                 f"or inf ({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate",
@@ -404,17 +387,6 @@ class Network(Sequential):
         y_hat = self._checked_forward(X)
         return float(loss_fn(y_hat, y)[0]), accuracy(y, y_hat)
 
-    # ------------------------------------------------------------------ persistence
-    def save(self, path) -> None:
-        """Write the architecture and parameters to ``path`` (.npz, no pickles), never
-        half-written; see ``labnn.saving``."""
-        _saving.save(self, path)
-
-    @classmethod
-    def load(cls, path) -> Network:
-        """Read a network written by ``save``; see ``labnn.saving``."""
-        return _saving.load(path, cls)
-
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
         lines = [f"Network(in_features={self.in_features}, dtype={self.dtype}, "
@@ -427,4 +399,4 @@ class Network(Sequential):
         return "\n".join(lines)
 
 
-__all__ = ["Network", "History", "DivergenceError", "DEFAULT_LR", "DEFAULT_EPOCHS"]
+__all__ = ["Network", "History", "DivergenceError", "DEFAULT_EPOCHS"]

@@ -1,15 +1,13 @@
 """Optimizers with the update rules and default hyper-parameters of the ``torch.optim`` classes
-of the same name (``Momentum`` is ``torch.optim.SGD(momentum=0.9)``).
+of the same name (``Momentum`` is ``torch.optim.SGD(momentum=0.9)``), except one: plain
+``SGD`` takes ``DEFAULT_LR`` when no learning rate is given.
 
 ``opt.step(params, grads)`` updates every array in ``params`` in place from the matching array
 in ``grads``. State (momentum buffers, running averages, step counts) is kept per parameter, by
 position; calling ``step`` with a different number or shapes of parameters raises ValueError
 (use ``reset()`` or a new optimizer for a new network). ``lr`` may be changed between steps
-(the explorer does this live).
-
-For a stack of S networks (``labnn.stack``) every parameter has a leading axis S, and ``lr`` may
-be one learning rate per network, an (S,) array: each network's slice gets exactly the update it
-would get alone. ``select(keep)`` drops networks from the stacked state.
+(the explorer does this live), and may be an array of learning rates: it multiplies each
+update as NumPy broadcasts it.
 """
 
 from __future__ import annotations
@@ -20,46 +18,40 @@ import numpy as np
 
 from ._checks import check_bool, check_float_in, check_positive_float
 
+DEFAULT_LR = 1.0
+"""Plain SGD's learning rate when none is given (``SGD()``, ``make("sgd")``, ``Network.fit``):
+the lab's rate for full-batch gradient descent (torch's SGD takes 1e-3, a mini-batch rate)."""
+
 
 class Optimizer:
     name = "optimizer"
 
     def __init__(self, lr: float, weight_decay: float = 0.0):
-        self.lr = check_positive_float(lr, "lr")
+        self.lr = lr
         self.weight_decay = check_float_in(weight_decay, "weight_decay", 0.0, math.inf)
         self.state: list[dict] | None = None
-        self._shapes: tuple | None = None
+        """One dict per parameter (its step count and buffers), made at the first step."""
 
     @property
-    def lr(self) -> float:
+    def lr(self):
         return self._lr
 
     @lr.setter
     def lr(self, value) -> None:
-        if isinstance(value, np.ndarray) and value.ndim == 1:  # one per network of a stack
+        if isinstance(value, np.ndarray):
             if value.dtype.kind != "f" or not (np.isfinite(value) & (value > 0)).all():
-                raise ValueError("lr: expected positive finite learning rates, one per network")
+                raise ValueError("lr: expected positive finite learning rates")
             self._lr = value
         else:
             self._lr = check_positive_float(value, "lr")
 
-    def _lr_for(self, p):
-        """The learning rate shaped to broadcast against ``p``: a float, or for a stack the
-        (S,) rates as (S, 1, ...)."""
-        lr = self._lr
-        return lr if isinstance(lr, float) else lr.reshape((-1,) + (1,) * (p.ndim - 1))
-
     def reset(self) -> None:
         """Forget all per-parameter state (step counts, buffers)."""
         self.state = None
-        self._shapes = None
-
-    def _init_state(self, params) -> None:
-        self.state = [{"step": 0} for _ in params]
-        self._shapes = tuple(p.shape for p in params)
 
     def check(self, params, grads) -> None:
-        """Validate the lists once (fit calls this before its loop, then `_step`)."""
+        """Validate the lists (``fit`` calls this once, before its loop, and then steps with
+        ``check=False``)."""
         if len(params) != len(grads):
             raise ValueError(f"grads: expected {len(params)} arrays (one per parameter), "
                              f"got {len(grads)}")
@@ -68,42 +60,30 @@ class Optimizer:
                 raise ValueError(f"params/grads: item {i} is not a NumPy array")
             if p.shape != g.shape:
                 raise ValueError(f"grads: item {i} has shape {g.shape}, expected {p.shape}")
-        if self._shapes is not None and tuple(p.shape for p in params) != self._shapes:
+        if self.state is not None and (len(self.state) != len(params) or any(
+                isinstance(v, np.ndarray) and v.shape != p.shape
+                for st, p in zip(self.state, params) for v in st.values())):
             raise ValueError("params: these are not the parameters this optimizer has state "
                              "for; call reset() or make a new optimizer")
 
     def step(self, params, grads, *, check: bool = True) -> None:
         """One update of every parameter, in place. ``check=False`` skips validating the
-        lists (``fit`` validates once before its loop)."""
+        lists (for a caller that validated them once)."""
         if check:
             self.check(params, grads)
         if self.state is None:
-            self._init_state(params)
-        elif self._shapes is None:
-            self._shapes = tuple(p.shape for p in params)
-        wd = self.weight_decay
+            self.state = [{"step": 0} for _ in params]
+        lr, wd = self.lr, self.weight_decay
         for p, g, st in zip(params, grads, self.state):
             st["step"] += 1
             if wd:
                 g = g + wd * p
-            self._update(p, g, st, self._lr_for(p))
+            self._update(p, g, st, lr)
 
     def _update(self, p, g, st, lr) -> None:  # pragma: no cover - abstract
-        """The rule: update ``p`` in place from its gradient ``g``, its state ``st`` and the
-        learning rate ``lr`` (a float, or one per network of a stack)."""
+        """The update rule: change ``p`` in place from its gradient ``g``, its state ``st`` and
+        the learning rate ``lr``."""
         raise NotImplementedError
-
-    def select(self, keep) -> None:
-        """Keep only the networks ``keep`` (a boolean mask or indices over the stack axis) in
-        the state of a stacked optimizer, as ``labnn.stack`` does when networks leave."""
-        if self.state is not None:
-            for st in self.state:
-                for k, v in st.items():
-                    if isinstance(v, np.ndarray):
-                        st[k] = v[keep]
-            self._shapes = None  # the next step records the new shapes
-        if not isinstance(self._lr, float):
-            self._lr = self._lr[keep]
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
@@ -119,7 +99,7 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def __init__(self, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+    def __init__(self, lr: float = DEFAULT_LR, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False):
         super().__init__(lr, weight_decay)
         self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
@@ -279,9 +259,12 @@ OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adagrad, RMSprop, Adam)}
 NAMES = tuple(OPTIMIZERS)
 
 
-def make(name: str, lr: float | None = None, **kwargs) -> Optimizer:
-    """Build an optimizer by name (sgd, momentum, adagrad, rmsprop, adam)."""
+def make(name: str | None = None, lr: float | None = None, **kwargs) -> Optimizer:
+    """Build an optimizer by name (sgd, momentum, adagrad, rmsprop, adam; None is plain sgd)
+    at learning rate ``lr`` (None: the class's default, ``DEFAULT_LR`` for plain SGD)."""
+    name = "sgd" if name is None else name
     if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
-        raise ValueError(f"optimizer: expected one of {', '.join(NAMES)}, got {name!r}")
+        raise ValueError(f"optimizer: expected one of {', '.join(NAMES)} (None is sgd), got "
+                         f"{name!r}")
     cls = OPTIMIZERS[name.lower()]
     return cls(**kwargs) if lr is None else cls(lr=lr, **kwargs)

@@ -1,4 +1,5 @@
-"""The network file: an .npz archive (a zip of uncompressed .npy members, never a pickle).
+"""The network file: ``save(net, path)`` and ``load(path)`` write and read a ``Network`` as an
+.npz archive (a zip of uncompressed .npy members, never a pickle).
 
 Members of format 2 (``SAVE_FORMAT``):
     format             the format's version, an integer
@@ -47,8 +48,8 @@ import numpy as np
 
 from . import init as _init
 from ._checks import check_dtype, check_seed
-from .conv import Conv2D
-from .layers import LAYER_TYPES, Dense, Layer
+from .layers import LAYER_TYPES, Layer
+from .network import Network
 
 SAVE_FORMAT = 2
 """The format ``save`` writes; ``load`` reads it and format 1."""
@@ -68,10 +69,14 @@ _DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, OSError)   # what a broken
 
 
 # ---------------------------------------------------------------------------- save
-def save(net, path) -> None:
-    """Write ``net``'s architecture, parameters, seed and generator state to ``path``."""
-    net._require_layers()
-    if not net._finite():
+def save(net: Network, path) -> None:
+    """Write ``net``'s architecture, parameters, seed and generator state to ``path``, never
+    half-written."""
+    if not isinstance(net, Network):
+        raise ValueError(f"net: expected a labnn Network, got {type(net).__name__}")
+    if not net.layers:
+        raise ValueError("network: it has no layers yet; call add_layer first")
+    if not all(np.isfinite(p).all() for p in net.params):
         raise ValueError("network: it has NaN or inf parameters (a diverged run?); "
                          "refusing to save them")
     path = _file_name(path)
@@ -169,14 +174,14 @@ def _file_name(path) -> str:
 
 
 # ---------------------------------------------------------------------------- load
-def load(path, cls):
-    """Read a network written by ``save`` as an instance of ``cls`` (``Network``)."""
+def load(path) -> Network:
+    """Read a network written by ``save``."""
     path = _file_name(path)
     with _open_regular_file(path) as fh:
         size = _check_start(fh, path)
         try:
             with zipfile.ZipFile(fh) as zf:
-                return _read_network(zf, size, cls)
+                return _read_network(zf, size)
         except _DAMAGED as exc:
             raise ValueError(f"path: {path!r} is not a labnn .npz file (a truncated or "
                              f"corrupt zip archive: {exc})") from exc
@@ -222,7 +227,7 @@ def _check_start(fh, path: str) -> int:
     return os.fstat(fh.fileno()).st_size
 
 
-def _read_network(zf: zipfile.ZipFile, size: int, cls):
+def _read_network(zf: zipfile.ZipFile, size: int) -> Network:
     """Steps 2 to 5 of the module docstring."""
     names = _check_names(zf, size)
     meta = _read_metadata(zf, names)
@@ -231,7 +236,7 @@ def _read_network(zf: zipfile.ZipFile, size: int, cls):
     for i, layer_shapes in enumerate(shapes):
         for j, shape in enumerate(layer_shapes):
             _check_parameter(zf, i, j, shape, meta["dtype"])
-    return _build(zf, cls, meta, layers)
+    return _build(zf, meta, layers)
 
 
 def _check_names(zf: zipfile.ZipFile, size: int) -> set[str]:
@@ -320,15 +325,10 @@ def _layer_from_config(zf, names: set[str], i: int, type_name: str) -> Layer:
 
 def _param_shapes(layer: Layer, in_shape: tuple, meta: dict) -> list[tuple]:
     """The shapes of the parameters ``layer`` makes for inputs of ``in_shape``."""
-    if type(layer) is Dense:
-        if len(in_shape) != 1:
-            raise ValueError(f"Dense expects flat (D,) inputs, got {in_shape}")
-        return [(in_shape[0], layer.units)] + ([(layer.units,)] if layer.bias else [])
-    if type(layer) is Conv2D:
-        return [(layer.out_channels, layer.in_channels, *layer.kernel_size),
-                (layer.out_channels,)]
     if type(layer).build is Layer.build:        # the base class's build makes no parameters
         return []
+    if hasattr(layer, "param_shapes"):          # known without making them (Dense, Conv2D)
+        return layer.param_shapes(in_shape)
     # a layer type of the user's own: only building it tells the shapes of its parameters
     layer.build(in_shape, np.random.default_rng(0), meta["dtype"], meta["init"])
     return [p.shape for p in layer.params]
@@ -365,10 +365,10 @@ def _check_parameter(zf, i: int, j: int, shape: tuple, dtype: np.dtype) -> None:
         raise ValueError(f"layer {i} parameter {j} has shape {stored_shape}, expected {shape}")
 
 
-def _build(zf, cls, meta: dict, layers: list):
+def _build(zf, meta: dict, layers: list) -> Network:
     """The network the checked file describes, its parameters read one member at a time."""
     shape = meta["input_shape"]
-    net = cls(shape if len(shape) > 1 else shape[0], seed=meta["seed"], dtype=meta["dtype"],
+    net = Network(shape if len(shape) > 1 else shape[0], seed=meta["seed"], dtype=meta["dtype"],
               init=meta["init"])
     for i, layer in enumerate(layers):
         net.add(layer)

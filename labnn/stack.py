@@ -1,7 +1,7 @@
 """Many small networks trained as one: a stack of S networks of the same architecture.
 
     nets = [lab_network(seed=s) for s in range(100)]
-    stack = NetworkStack(nets)                 # W (100, D, H), b (100, H) in every layer
+    stack = NetworkStack(nets)                 # W (100, D, H), b (100, 1, H) in every layer
     history = stack.fit(X, y, epochs=5000, lr=1.0)
     history.final_accuracy                     # (100,): one per network
     stack.network(3)                           # network 3, trained, as a plain Network
@@ -10,35 +10,117 @@ Why: the lab's networks are so small (2-4-4-1 on 21 points) that a training step
 and NumPy call overhead, not arithmetic. Stacking the parameters of S networks along a new first
 axis makes one forward, one loss, one backward and one optimizer step do the work of all S.
 
-There is no second copy of the back-propagation maths here. Every layer's own ``forward`` and
-``backward`` (``labnn.layers.Dense``), every loss (``labnn.losses``) and every optimizer rule
-(``labnn.optim``) run unchanged on arrays with the leading stack axis. Network i of a stack
-trains exactly as it would alone with ``Network.fit`` (full batch): bit for bit where NumPy does
-the same arithmetic, which ``tests/test_stack.py`` checks for every activation, loss and
-optimizer.
+This module holds the stacked forms of what one network does (``StackedDense``, the losses per
+network in ``STACKED_LOSSES``): the same arithmetic, network by network, as ``labnn.layers.Dense``
+and ``labnn.losses``, so network i of a stack trains exactly as it would alone with
+``Network.fit``, bit for bit, which ``tests/test_stack.py`` checks for every activation, loss,
+optimizer, mini-batches and the penalties. Only here do speed idioms appear: gradients written
+into the arrays they had, ``x.mT`` for a transpose over the stack axis, no dL/dX for the first
+layer. Every parameter is 3-D (a bias is (S, 1, H)), so one learning rate per network, an
+(S, 1, 1) array, scales every update (``labnn.optim`` takes any array as ``lr``).
 
 Each network may have its own learning rate (``lr`` an (S,) sequence) and its own data
 (``X`` (S, N, D), ``y`` (S, N, K)); shared data is (N, D) and (N, K). A network whose loss becomes
-NaN or inf leaves the stack (its ``diverged_at`` is set, its parameters stay as they were at that
-epoch) and the others go on; with ``stop_at`` a network leaves once its accuracy reaches it.
+NaN or inf leaves the stack (its ``diverged_at`` is set, its parameters stay as they were before
+that step) and the others go on; with ``stop_at`` a network leaves once its accuracy reaches it.
 Nothing warns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import losses as _losses
 from . import optim as _optim
-from ._checks import check_array, check_float_in, check_positive_int
+from ._checks import check_array, check_float_in, check_positive_int, check_seed
 from .layers import Activation, Dense, Sequential
-from .metrics import class_labels, count_correct
-from .network import DEFAULT_EPOCHS, DEFAULT_LR, History, Network
+from .metrics import classes
+from .network import DEFAULT_EPOCHS, History, Network
 
 
+class StackedDense:
+    """S ``Dense`` layers of one shape as one: W (S, D, H), b (S, 1, H); x (N, D) shared by
+    every network or (S, N, D) one per network; z and a (S, N, H). Network i's numbers are
+    those of its own Dense layer, bit for bit: per network the same matrix products and the
+    same sums."""
+
+    def __init__(self, layers: Sequence[Dense]):
+        first = layers[0]
+        self.activation, self.bias = first.activation, first.bias
+        self.W = np.stack([layer.W for layer in layers])
+        self.dW = np.zeros_like(self.W)
+        self.b = np.stack([layer.b for layer in layers])[:, np.newaxis] if self.bias else None
+        self.db = np.zeros_like(self.b) if self.bias else None
+        self.cache = None
+        """What forward keeps for backward: x, z and a, as ``Dense`` keeps them."""
+
+    @property
+    def params(self) -> list:
+        return [self.W, self.b] if self.bias else [self.W]
+
+    @property
+    def grads(self) -> list:
+        return [self.dW, self.db] if self.bias else [self.dW]
+
+    def forward(self, x):
+        z = x @ self.W
+        if self.bias:
+            z += self.b
+        a = self.activation.value(z)
+        self.cache = (x, z, a)
+        return a
+
+    def backward(self, da, need_dx: bool = True):
+        """``Dense.backward`` for every network; the gradients go into the arrays ``grads``
+        holds. ``need_dx=False`` skips dL/dx (the first layer's, which training never uses)."""
+        x, z, a = self.cache
+        dz = da * self.activation.derivative(z, a)
+        np.matmul(x.mT, dz, out=self.dW)
+        if self.bias:
+            np.sum(dz, axis=-2, keepdims=True, out=self.db)
+        return dz @ self.W.mT if need_dx else None
+
+    def keep(self, rows) -> None:
+        """Only the networks ``rows`` (a boolean mask over the stack) stay."""
+        self.W, self.dW = self.W[rows], self.dW[rows]
+        if self.bias:
+            self.b, self.db = self.b[rows], self.db[rows]
+
+
+# ---------------------------------------------------------------------------- losses
+def _mse(y_hat, y):
+    diff = y_hat - y
+    size = diff[0].size
+    return (diff * diff).sum(axis=(1, 2)) / size, diff * (2.0 / size)
+
+
+def _bce(y_hat, y):
+    eps = _losses.clip_eps(y_hat.dtype)
+    p = np.clip(y_hat, eps, 1.0 - eps)
+    size = p[0].size
+    total = (y * np.log(p) + (1.0 - y) * np.log(1.0 - p)).sum(axis=(1, 2))
+    return -total / size, (p - y) / (p * (1.0 - p) * size)
+
+
+def _softmax_ce(z, y):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=-1, keepdims=True)
+    log_p = shifted - np.log(s)
+    n = z.shape[-2]
+    return -(y * log_p).sum(axis=(1, 2)) / n, (e / s * y.sum(axis=-1, keepdims=True) - y) / n
+
+
+STACKED_LOSSES = {"mse": _mse, "bce": _bce, "softmax_ce": _softmax_ce}
+"""The losses of ``labnn.losses`` per network of a stack: ``y_hat`` (S, N, K) and ``y``
+(S, N, K) or (N, K) give an (S,) loss and the (S, N, K) gradient, network i's exactly what the
+unchecked function gives for network i alone."""
+
+
+# ---------------------------------------------------------------------------- history
 @dataclass
 class StackHistory:
     """Per-epoch ``loss`` and ``accuracy`` of every network of a stack: (epochs, S) arrays,
@@ -51,6 +133,27 @@ class StackHistory:
     epochs_run: np.ndarray
     diverged_at: np.ndarray
     stopped_early: np.ndarray
+
+    @classmethod
+    def empty(cls, epochs: int, size: int) -> StackHistory:
+        return cls(np.full((epochs, size), np.nan), np.full((epochs, size), np.nan),
+                   np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64),
+                   np.zeros(size, dtype=bool))
+
+    def record(self, epoch: int, rows, loss, accuracy, bad) -> None:
+        """Epoch ``epoch``'s loss and accuracy of the networks ``rows`` (positions in the
+        stack), but of those whose loss became NaN or inf (``bad``): they diverged there."""
+        self.diverged_at[rows[bad]] = epoch
+        good = rows[~bad]
+        self.loss[epoch - 1, good] = loss[~bad]
+        self.accuracy[epoch - 1, good] = accuracy[~bad]
+        self.epochs_run[good] = epoch
+
+    def trimmed(self) -> StackHistory:
+        """Without the epochs that no network reached."""
+        n = max(int(self.epochs_run.max()), 1)
+        self.loss, self.accuracy = self.loss[:n], self.accuracy[:n]
+        return self
 
     @property
     def size(self) -> int:
@@ -83,70 +186,7 @@ class StackHistory:
         return [int(f) if r else None for f, r in zip(first, reached.any(axis=0))]
 
 
-class _Ledger:
-    """What ``NetworkStack.fit`` records per network while the stack shrinks: the curves, the
-    epochs each network ran, where it diverged or stopped, and its parameters when it left.
-    ``active`` maps the rows still training to their positions in the stack."""
-
-    def __init__(self, params, epochs: int, targets: int):
-        size = params[0].shape[0]
-        self.loss = np.full((epochs, size), np.nan)
-        self.accuracy = np.full((epochs, size), np.nan)
-        self.epochs_run = np.zeros(size, dtype=np.int64)
-        self.diverged_at = np.zeros(size, dtype=np.int64)
-        self.stopped = np.zeros(size, dtype=bool)
-        self.final = [p.copy() for p in params]
-        self.active = np.arange(size)
-        self.targets = targets
-
-    def record(self, epoch: int, loss, correct):
-        """Store the epoch's loss and accuracy of the active networks; returns the mask of those
-        whose loss is NaN or inf (their epoch is not recorded, as in ``fit``)."""
-        bad = ~np.isfinite(loss)
-        good = self.active[~bad]
-        self.loss[epoch, good] = loss[~bad]
-        self.accuracy[epoch, good] = correct[~bad] / self.targets
-        self.epochs_run[good] = epoch + 1
-        return bad
-
-    def reached(self, epoch: int, stop_at):
-        if stop_at is None:
-            return np.zeros(self.active.size, dtype=bool)
-        return self.accuracy[epoch, self.active] >= stop_at
-
-    def leave(self, mask, params, diverged_at: int = 0, stopped: bool = False) -> None:
-        """Networks ``mask`` (over the active rows) leave with their current parameters; the
-        stack drops them (``keep``) after this epoch's update."""
-        if not mask.any():
-            return
-        gone = self.active[mask]
-        self.diverged_at[gone] = diverged_at
-        self.stopped[gone] = stopped
-        for f, p in zip(self.final, params):
-            f[gone] = p[mask]
-
-    def keep(self, mask) -> None:
-        self.active = self.active[mask]
-
-    def finish(self, params) -> list:
-        """Every network's parameters: the active ones as they are now. One whose last update
-        made a parameter NaN or inf diverged at the epoch after its last, where ``fit`` raises."""
-        if self.active.size:
-            bad = np.zeros(self.active.size, dtype=bool)
-            for f, p in zip(self.final, params):
-                f[self.active] = p
-                bad |= ~np.isfinite(p.reshape(len(p), -1)).all(axis=1)
-            gone = self.active[bad]
-            self.diverged_at[gone] = self.epochs_run[gone] + 1
-        return self.final
-
-    def history(self) -> StackHistory:
-        n = max(int(self.epochs_run.max()), 1)
-        return StackHistory(loss=self.loss[:n], accuracy=self.accuracy[:n],
-                            epochs_run=self.epochs_run, diverged_at=self.diverged_at,
-                            stopped_early=self.stopped)
-
-
+# ---------------------------------------------------------------------------- the stack
 class NetworkStack(Sequential):
     """S networks of one architecture (Dense and Activation layers), trained in lockstep.
 
@@ -173,24 +213,20 @@ class NetworkStack(Sequential):
         self.layers = []
         for j, layer in enumerate(first.layers):
             if isinstance(layer, Dense):
-                stacked = Dense(layer.units, layer.activation, layer.init, layer.bias)
-                stacked.in_features = layer.in_features
-                stacked.set_params(*(np.stack([net.layers[j].params[k] for net in networks])
-                                     for k in range(len(layer.params))))
+                self.layers.append(StackedDense([net.layers[j] for net in networks]))
             elif isinstance(layer, Activation):
-                stacked = Activation(layer.activation)
+                self.layers.append(Activation(layer.activation))
             else:
                 raise ValueError(f"networks: a stack holds Dense and Activation layers only, "
                                  f"got {type(layer).__name__}")
-            self.layers.append(stacked)
 
     @property
     def size(self) -> int:
-        return self.layers[0].params[0].shape[0] if self.params else 0
+        return self.params[0].shape[0] if self.params else 0
 
     def forward(self, X) -> np.ndarray:
         """(S, N, out) outputs for X (N, D) shared or (S, N, D) per network. ``params`` are
-        [W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, H)."""
+        [W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, 1, H)."""
         return self._forward(X)
 
     def backward(self, dout) -> np.ndarray:
@@ -207,7 +243,7 @@ class NetworkStack(Sequential):
         for layer in t.layers:
             net.add(type(layer).from_config(layer.config()))
         for p, stacked in zip(net.params, self.params):
-            p[...] = stacked[i]
+            p[...] = stacked[i].reshape(p.shape)
         return net
 
     # ------------------------------------------------------------------ data
@@ -227,9 +263,14 @@ class NetworkStack(Sequential):
                              f"({S}, {n}, ...) (one row per sample of X), got {y.shape}")
         return X, y
 
-    def _check_lr(self, lr, optimizer):
-        if lr is None:
-            lr = DEFAULT_LR if optimizer is None else _optim.make(optimizer).lr
+    def _make_optimizer(self, optimizer, lr) -> _optim.Optimizer:
+        """The optimizer named ``optimizer`` with one learning rate per network, (S, 1, 1):
+        ``lr`` one for all, or S of them; None is the optimizer's default."""
+        if optimizer is not None and not isinstance(optimizer, str):
+            raise ValueError(f"optimizer: expected None or a name ({', '.join(_optim.NAMES)})"
+                             f", got {type(optimizer).__name__}")
+        opt = _optim.make(optimizer)
+        lr = opt.lr if lr is None else lr
         if isinstance(lr, (int, float, np.floating)) and not isinstance(lr, bool):
             lr = [lr] * self.size
         try:
@@ -239,110 +280,213 @@ class NetworkStack(Sequential):
         if lr is None or lr.shape != (self.size,) or not (np.isfinite(lr) & (lr > 0)).all():
             raise ValueError(f"lr: expected a positive finite number or {self.size} of them "
                              f"(one per network)")
-        return lr
+        opt.lr = lr.reshape(-1, 1, 1)
+        return opt
+
+    def _shuffling(self, seed, batch_size, n) -> list | None:
+        """One shuffling generator per network (``Network.fit``'s ``seed``), or None when
+        every epoch is one full batch."""
+        seeds = list(seed) if isinstance(seed, (list, tuple, np.ndarray)) else [seed] * self.size
+        if len(seeds) != self.size:
+            raise ValueError(f"seed: expected None, one seed or {self.size} of them (one per "
+                             f"network), got {len(seeds)}")
+        seeds = [check_seed(s) for s in seeds]
+        if batch_size is None or batch_size >= n:
+            return None
+        return [np.random.default_rng(s) for s in seeds]
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs: int = DEFAULT_EPOCHS, lr=None, optimizer: str | None = None,
-            loss: str = "mse", stop_at: float | None = None, regularization=None,
-            reg_rate: float = 0.0) -> StackHistory:
-        """Train every network of the stack with full-batch back-propagation.
+            loss: str = "mse", batch_size: int | None = None, seed=None,
+            stop_at: float | None = None, regularization=None, reg_rate: float = 0.0,
+            update: Callable | None = None) -> StackHistory:
+        """Train every network of the stack with back-propagation, each as ``Network.fit``
+        would.
 
         Args:
             X, y: shared data (N, D), (N, K) or one set per network (S, N, D), (S, N, K).
             epochs: full passes over the data.
             lr: one learning rate, or an (S,) sequence, one per network; None is the
-                optimizer's default (1.0 for plain SGD).
+                optimizer's default (``optim.DEFAULT_LR`` for plain SGD).
             optimizer: None (plain SGD) or a name (sgd, momentum, adagrad, rmsprop, adam).
             loss: "mse", "bce" or "softmax_ce".
+            batch_size, seed: mini-batches as in ``Network.fit``, reshuffled every epoch by
+                each network's generator: ``seed`` is one seed for every network, or S seeds.
             stop_at: a network leaves once its accuracy reaches this value (after that
                 epoch's update, as ``fit``'s callback would stop it); None trains all epochs.
             regularization, reg_rate: None, "l1" or "l2" and its rate, as in ``Network.fit``
                 (on the weights, not the biases; the history's loss is the data loss alone).
+            update: how the parameters change from dL/dy_hat: None is gradient descent (the
+                backward pass, the penalty, one optimizer step); else ``update(stack, dout,
+                optimizer)`` after the forward pass, such as the original report's
+                (``labnn.lab.original.original_update``).
 
         Returns a StackHistory; the trained parameters are in ``params`` / ``network(i)``.
         """
         X, y = self._check_data(X, y)
+        name = _losses.check(loss, y, self.output_range)
         epochs = check_positive_int(epochs, "epochs")
+        if batch_size is not None:
+            batch_size = check_positive_int(batch_size, "batch_size")
         if stop_at is not None:
             stop_at = check_float_in(stop_at, "stop_at", 0.0, 1.0)
-        loss_fn = _losses.for_network(loss, y, self.output_range)
         penalty = _losses.penalty(regularization, reg_rate)
+        if update is not None and (not callable(update) or penalty is not None):
+            raise ValueError(f"update: expected None (gradient descent, which adds any penalty) "
+                             f"or a function update(stack, dout, optimizer) without a penalty, "
+                             f"got {update!r}")
         opt = self._make_optimizer(optimizer, lr)
-        multi = y.shape[-1] > 1
-        labels = class_labels(y, multi)
-        per_net = (X.ndim == len(self.template.input_shape) + 2, y.ndim == 3)
-        per_network = labels.shape[-1] if multi else labels.shape[-2] * labels.shape[-1]
-        ledger = _Ledger(self.params, epochs, targets=per_network)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for epoch in range(epochs):
-                out = self._forward(X)
-                ep_loss, dout = loss_fn(out, y, stacked=True)
-                correct = count_correct(out, labels, multi, axis=-1 if multi else (-2, -1))
-                bad = ledger.record(epoch, ep_loss, correct)
-                ledger.leave(bad, self.params, diverged_at=epoch + 1)   # before its update,
-                self._update(dout, penalty, opt)                       # as fit would raise
-                done = ~bad & ledger.reached(epoch, stop_at)
-                ledger.leave(done, self.params, stopped=True)
+        data = _Data(self, X, y, self._shuffling(seed, batch_size, X.shape[-2]), batch_size)
+        history = StackHistory.empty(epochs, self.size)
+        final = [p.copy() for p in self.params]         # each network's, when it leaves
+        rows = np.arange(self.size)                        # the networks still training
+        with np.errstate(all="ignore"):
+            for epoch in range(1, epochs + 1):
+                loss, accuracy, bad = self._train_epoch(
+                    data, STACKED_LOSSES[name], opt, penalty, update, final, rows)
+                history.record(epoch, rows, loss, accuracy, bad)
+                done = ~bad & (accuracy >= stop_at if stop_at is not None else False)
+                history.stopped_early[rows[done]] = True
+                self._save(final, rows, done)          # after this epoch's update
                 keep = ~(bad | done)
-                if keep.all():
-                    continue
-                ledger.keep(keep)
-                if not keep.any():
-                    break
-                X, y, labels = self._keep(keep, opt, per_net, X, y, labels)
-        self._set_all(ledger.finish(self.params))
-        return ledger.history()
+                if not keep.all():
+                    rows = rows[keep]
+                    if not rows.size:
+                        break
+                    self._keep(keep, opt, data)
+        self._finish(final, rows, history)
+        return history.trimmed()
 
-    def _update(self, dout, penalty, opt) -> None:
-        """One update of every network from dL/d(output): back-propagate, add the penalty's
-        gradient (if any) to the weights', step."""
-        self._backward(dout, need_dx=False)
+    def _train_epoch(self, data, loss_fn, opt, penalty, update, final, rows):
+        """One pass over the data for every network still training: ((S,) losses, (S,)
+        accuracies, (S,) mask of those whose loss became NaN or inf). Such a network's
+        parameters are saved in ``final`` before the step that would change them; it steps on
+        with the others until the epoch ends (nothing it computes is kept)."""
+        bad = np.zeros(len(rows), dtype=bool)
+        batches = data.batches()
+        total, correct = 0.0, 0
+        for X, y, labels in batches:
+            y_hat = self._forward(X)
+            loss, dout = loss_fn(y_hat, y)
+            new = ~bad & ~np.isfinite(loss)
+            if new.any():
+                self._save(final, rows, new)
+                bad |= new
+            if update is None:
+                self._descend(dout, opt, penalty)
+            else:
+                update(self, dout, opt)
+            correct = correct + (classes(y_hat) == labels).reshape(len(rows), -1).sum(axis=1)
+            if len(batches) == 1:                     # full batch: the epoch's loss is the step's
+                return loss, correct / data.targets, bad
+            total = total + loss * y.shape[-2]
+        return total / data.n, correct / data.targets, bad
+
+    def _descend(self, dout, optimizer, penalty) -> None:
+        """Gradient descent from dL/d(output): back-propagate (the first layer's dL/dX, which
+        nobody uses, is not computed), add the penalty's gradient (if any), one step."""
+        *later, first = self.layers[::-1]
+        for layer in later:
+            dout = layer.backward(dout)
+        if isinstance(first, StackedDense):
+            first.backward(dout, need_dx=False)
+        else:
+            first.backward(dout)
         if penalty is not None:
             penalty.add_gradient(self.weights, self.weight_grads)
-        opt.step(self.params, self.grads, check=False)
+        optimizer.step(self.params, self.grads, check=False)
 
-    def _keep(self, keep, opt, per_net, X, y, labels):
-        """Only the networks ``keep`` (boolean mask) train on: their parameters, optimizer
-        state and (when each has its own) data."""
-        self._select(keep)
-        opt.select(keep)
-        X = X[keep] if per_net[0] else X
-        return (X, y[keep], labels[keep]) if per_net[1] else (X, y, labels)
+    def _save(self, final, rows, mask) -> None:
+        """Keep the current parameters of the networks ``mask`` (over ``rows``) in ``final``."""
+        if mask.any():
+            for f, p in zip(final, self.params):
+                f[rows[mask]] = p[mask]
 
-    def _make_optimizer(self, optimizer, lr) -> _optim.Optimizer:
-        if optimizer is not None and not isinstance(optimizer, str):
-            raise ValueError(f"optimizer: expected None or a name ({', '.join(_optim.NAMES)})"
-                             f", got {type(optimizer).__name__}")
-        opt = _optim.make(optimizer or "sgd", 1.0)
-        opt.lr = self._check_lr(lr, optimizer)
-        return opt
-
-    def _select(self, keep) -> None:
-        """Keep only the networks ``keep`` (boolean mask) in every layer."""
-        self._set_all([p[keep] for p in self.params])
-
-    def _set_all(self, arrays) -> None:
-        it = iter(arrays)
+    def _keep(self, keep, opt, data) -> None:
+        """Only the networks ``keep`` (a boolean mask) train on: their parameters, optimizer
+        state, learning rates and (when each has its own) data and generators."""
         for layer in self.layers:
-            if layer.params:
-                layer.set_params(*[next(it) for _ in layer.params])
+            if isinstance(layer, StackedDense):
+                layer.keep(keep)
+        if opt.state is not None:
+            opt.state = [{k: v[keep] if isinstance(v, np.ndarray) else v for k, v in st.items()}
+                         for st in opt.state]
+        opt.lr = opt.lr[keep]
+        data.keep(keep)
+
+    def _finish(self, final, rows, history) -> None:
+        """Every network's parameters back in the stack: the ones still training as they are
+        now. One whose last update made a parameter NaN or inf diverged at the epoch after its
+        last, where ``Network.fit`` raises."""
+        if rows.size:
+            blown = np.zeros(rows.size, dtype=bool)
+            for p in self.params:
+                blown |= ~np.isfinite(p.reshape(len(p), -1)).all(axis=1)
+            self._save(final, rows, np.ones(rows.size, dtype=bool))
+            gone = rows[blown]
+            history.diverged_at[gone] = history.epochs_run[gone] + 1
+        it = iter(final)
+        for layer in self.layers:
+            if isinstance(layer, StackedDense):
+                layer.W = next(it)
+                layer.dW = np.zeros_like(layer.W)
+                if layer.bias:
+                    layer.b = next(it)
+                    layer.db = np.zeros_like(layer.b)
 
     def evaluate(self, X, y, loss: str = "mse") -> tuple[np.ndarray, np.ndarray]:
         """(loss (S,), accuracy (S,)) of every network on X, y (shared or per network)."""
         X, y = self._check_data(X, y)
-        loss_fn = _losses.for_network(loss, y, self.output_range)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            out = self.forward(X)
-            value = loss_fn(out, y, stacked=True)[0]
-        multi = y.shape[-1] > 1
-        labels = class_labels(y, multi)
-        per_network = labels.shape[-1] if multi else labels.shape[-2] * labels.shape[-1]
-        correct = count_correct(out, labels, multi, axis=-1 if multi else (-2, -1))
-        return np.asarray(value, dtype=np.float64), correct / per_network
+        loss_fn = STACKED_LOSSES[_losses.check(loss, y, self.output_range)]
+        with np.errstate(all="ignore"):
+            y_hat = self.forward(X)
+            value = loss_fn(y_hat, y)[0]
+        labels = classes(y)
+        correct = (classes(y_hat) == labels).reshape(self.size, -1).sum(axis=1)
+        return np.asarray(value, dtype=np.float64), correct / _per_network(labels, y)
 
     def __repr__(self) -> str:
-        layers = ", ".join(layer.describe() for layer in self.layers)
+        layers = ", ".join(self.template.layers[j].describe() for j in range(len(self.layers)))
         return f"NetworkStack(size={self.size}, layers=[{layers}])"
 
 
-__all__ = ["NetworkStack", "StackHistory"]
+def _per_network(labels, y) -> int:
+    """How many answers one network gives for targets y: its count of ``classes(y)``."""
+    return labels[0].size if y.ndim == 3 else labels.size
+
+
+class _Data:
+    """The training data of a stack's fit, for the networks still training: X, y and their
+    classes, shared or one set per network, and the epoch's batches (mini-batches drawn by
+    each network's own generator, as ``Network.fit`` draws them)."""
+
+    def __init__(self, stack, X, y, rngs, batch_size):
+        self.X, self.y, self.labels = X, y, classes(y)
+        self.own_X = X.ndim == len(stack.template.input_shape) + 2
+        self.own_y = y.ndim == 3
+        self.n = X.shape[-len(stack.template.input_shape) - 1]
+        self.targets = _per_network(self.labels, y)
+        self.rngs, self.batch_size = rngs, batch_size
+
+    def batches(self) -> list:
+        """The epoch's (X, y, classes) batches: the whole data, or each network's shuffled
+        mini-batches, (S, batch, ...)."""
+        if self.rngs is None:
+            return [(self.X, self.y, self.labels)]
+        order = np.stack([rng.permutation(self.n) for rng in self.rngs])
+        rows = np.arange(len(order))[:, np.newaxis]
+        return [tuple(a[rows, idx] if own else a[idx] for a, own in
+                      ((self.X, self.own_X), (self.y, self.own_y), (self.labels, self.own_y)))
+                for idx in (order[:, i:i + self.batch_size]
+                            for i in range(0, self.n, self.batch_size))]
+
+    def keep(self, keep) -> None:
+        if self.own_X:
+            self.X = self.X[keep]
+        if self.own_y:
+            self.y, self.labels = self.y[keep], self.labels[keep]
+        if self.rngs is not None:
+            self.rngs = [rng for rng, k in zip(self.rngs, keep) if k]
+
+
+__all__ = ["NetworkStack", "STACKED_LOSSES", "StackHistory", "StackedDense"]

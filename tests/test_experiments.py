@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import labnn
+from labnn.lab import original as SE
 from labnn.report import experiments as E
 
 
@@ -198,3 +199,128 @@ def test_pick_lr_ignores_a_knife_edge_run_within_the_slack():
     assert E.pick_lr(runs("sgd", 1.0, [None] * 3)) == {"sgd": None}
     with pytest.raises(ValueError, match="slack"):
         E.pick_lr(slow, slack=2.0)
+
+
+def _same_run(a: E.RunResult, b: E.RunResult) -> bool:
+    """The same run, bit for bit (the parameters too, unless it diverged)."""
+    same = (a.config == b.config and a.epochs_to_100 == b.epochs_to_100
+            and a.diverged_at == b.diverged_at
+            and np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy))
+    if a.diverged_at is None:
+        same &= (a.final_loss == b.final_loss and a.final_accuracy == b.final_accuracy
+                 and all(np.array_equal(p, q) for p, q in zip(a.params, b.params)))
+    return same
+
+
+# ----------------------------------------------------------------------- RunConfig's new fields
+NEW_FIELDS = [
+    dict(batch_size=4),
+    dict(batch_size=1, epochs=20),
+    dict(batch_size=4, until_100=True, epochs=300),
+    dict(batch_size=4, optimizer="adam", lr=0.05),
+    dict(update="original_order", init="normal", lr=0.05),
+    dict(update="original_order", activation="original_sigmoid", init="normal", lr=2.0),
+    dict(update="original_order", until_100=True, epochs=800, lr=2.0),
+    dict(update="original_order", bias=False, lr=0.5),
+    dict(activation="original_sigmoid", init="normal", lr=0.5),
+    dict(activation="linear", update="original_order", init="normal", lr=0.5),   # diverges
+    dict(bias=False),
+    dict(output="linear"),
+    dict(output="linear", lr=0.05, loss="mse", hidden_layers=1),
+]
+
+
+@pytest.mark.parametrize("fields", NEW_FIELDS, ids=lambda f: ",".join(f"{k}={v}" for k, v in
+                                                                      f.items()))
+@pytest.mark.parametrize("dataset", ["xor", "linear"])
+def test_a_stacked_run_equals_the_run_alone(fields, dataset):
+    configs = [E.RunConfig(dataset=dataset, seed=s, **{"epochs": 120, **fields})
+               for s in range(3)]
+    stacked = E.run_stack(configs)
+    assert all(_same_run(a, E.run(c)) for a, c in zip(stacked, configs))
+
+
+def test_defaults_build_and_train_the_lab_network_as_before():
+    cfg = E.RunConfig(dataset="xor", seed=5, epochs=200)
+    assert (cfg.output, cfg.bias, cfg.init, cfg.batch_size, cfg.update) == \
+        (None, True, "default", None, "exact")
+    X, y = labnn.data.generate_xor_easy()
+    net = labnn.lab_network(seed=5)
+    h = net.fit(X, y, epochs=200)
+    r = E.run(cfg)
+    assert np.array_equal(r.loss, h.loss)
+    assert all(np.array_equal(p, q) for p, q in zip(r.params, net.params))
+
+
+def test_mini_batches_are_network_fit_with_the_seed_shuffling():
+    X, y = labnn.data.generate_linear(100, seed=7)
+    net = labnn.lab_network(seed=7)
+    h = net.fit(X, y, epochs=30, batch_size=8, seed=7)
+    r = E.run_stack([E.RunConfig(dataset="linear", seed=7, epochs=30, batch_size=8)])[0]
+    assert np.array_equal(r.loss, h.loss) and np.array_equal(r.accuracy, h.accuracy)
+    assert all(np.array_equal(p, q) for p, q in zip(r.params, net.params))
+
+
+def test_original_order_runs_are_the_original_step_repeated():
+    X, y = labnn.data.generate_xor_easy()
+    net = labnn.lab_network(seed=2, init="normal", activation=SE.ORIGINAL_SIGMOID,
+                            output=SE.ORIGINAL_SIGMOID)
+    losses = [SE.original_step(net, X, y, 0.05) for _ in range(100)]
+    r = E.run(E.RunConfig(seed=2, init="normal", activation="original_sigmoid",
+                          update="original_order", lr=0.05, epochs=100))
+    assert r.loss.tolist() == losses
+    assert all(np.array_equal(p, q) for p, q in zip(r.params, net.params))
+    assert E.build(r.config).layers[-1].activation is SE.ORIGINAL_SIGMOID
+
+
+def test_a_diverged_original_order_run_is_recorded():
+    r = E.run(E.RunConfig(dataset="xor", seed=0, activation="linear", update="original_order",
+                          init="normal", lr=0.5, epochs=100))
+    assert r.diverged_at is not None and len(r.loss) == r.diverged_at - 1
+    assert math.isinf(r.final_loss) and not r.solved
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(update="backwards"), "update"),
+    (dict(update="original_order", optimizer="adam"), "update"),
+    (dict(update="original_order", batch_size=4), "update"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(batch_size=2.5), "batch_size"),
+    (dict(init="zeros"), "init"),
+    (dict(bias="no"), "bias"),
+])
+def test_bad_new_fields_raise_naming_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        E.RunConfig(**kwargs)
+
+
+def test_sweep_without_split_gives_the_same_bits():
+    configs = [E.RunConfig(dataset=ds, seed=s, epochs=80, lr=lr)
+               for ds in ("xor", "linear") for s in range(3) for lr in (0.5, 1.0)]
+    whole = E.sweep(configs, workers=2, split=False)
+    assert all(_same_run(a, b) for a, b in zip(whole, E.sweep(configs, workers=1)))
+    with pytest.raises(ValueError, match="split"):
+        E.sweep(configs, split="no")
+
+
+def test_tables_name_full_batches():
+    rs = E.sweep([E.RunConfig(seed=0, epochs=30), E.RunConfig(seed=0, epochs=30, batch_size=4)],
+                 workers=1)
+    table = E.format_table(E.summarize(rs, by=("dataset", "batch_size")))
+    assert "full" in table.splitlines()[1] and " 4 " in table.splitlines()[2]
+
+
+def test_sweep_trains_stacks_that_equal_single_runs():
+    configs = [E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=200, until_100=u)
+               for ds in ("linear", "xor") for lr in (1.0, 60.0) for s in range(2)
+               for u in (False, True)]
+    configs += [E.RunConfig(dataset="linear", seed=s, activation="linear", lr=lr, epochs=80)
+                for s in range(2) for lr in (0.01, 1.0)]
+    for a, b in zip(E.sweep(configs, workers=1), [E.run(c) for c in configs], strict=True):
+        assert a.config == b.config
+        assert np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy)
+        assert (a.epochs_to_100, a.diverged_at) == (b.epochs_to_100, b.diverged_at)
+        assert a.final_loss == b.final_loss
+        assert a.final_accuracy == b.final_accuracy or (np.isnan(a.final_accuracy)
+                                                        and np.isnan(b.final_accuracy))
+        assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))

@@ -1,6 +1,6 @@
 """labnn.losses: the softmax cross-entropy against a plain reference, its gradient, its
-stability and its input checks (mse and bce are checked in test_golden.py and
-test_gradients.py)."""
+stability and its input checks; every loss's gradient against finite differences; the
+penalties on the weights (l1, l2) by formula."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 
 import labnn
-from labnn.gradcheck import check_loss
+from labnn import Dense, Network, data, losses
+from labnn.gradcheck import (
+    grad_check_loss,
+)
 from labnn.losses import softmax, softmax_cross_entropy
 
-TOL = 1e-7  # the issue's bound on labnn.gradcheck's relative error, float64
+TOL = 1e-7  # the bound on a correct back-propagation's relative error, float64
 
 
 def naive_softmax_ce(z, y):
@@ -40,9 +43,9 @@ def test_softmax_ce_matches_reference_and_gradient_check():
     np.testing.assert_allclose(grad, ref_grad, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(grad.sum(axis=1), 0.0, atol=1e-15)
     for name in ("softmax_ce", "cross_entropy"):
-        assert check_loss(name, z, y) < TOL
+        assert grad_check_loss(name, z, y) < TOL
     soft = softmax(rng.normal(size=(6, 4)))  # probability rows as targets: same formula
-    assert check_loss("softmax_ce", z, soft) < TOL
+    assert grad_check_loss("softmax_ce", z, soft) < TOL
 
 
 def test_softmax_ce_is_stable_for_huge_logits():
@@ -73,3 +76,50 @@ def test_softmax_ce_rejects_bad_targets_and_shapes():
         softmax_cross_entropy(np.full((2, 3), np.nan), np.eye(3)[:2])
     with pytest.raises(ValueError, match="^loss: expected one of"):
         labnn.losses.get("softmax")
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_loss_gradients(loss):
+    rng = np.random.default_rng(0)
+    y_hat = rng.uniform(0.05, 0.95, size=(7, 3))
+    y = (rng.uniform(size=(7, 3)) > 0.5).astype(float)
+    assert grad_check_loss(loss, y_hat, y) < TOL
+
+
+# ---------------------------------------------------------------- the penalty itself
+def test_the_two_penalties_and_their_gradients_by_formula():
+    W = [np.array([[1.5, -2.0], [0.0, 0.25]]), np.array([[-3.0], [4.0]])]
+    l1, l2 = losses.penalty("l1", 0.1), losses.penalty("L2", 0.1)
+    assert l1.value(W) == pytest.approx(0.1 * (1.5 + 2.0 + 0.25 + 3.0 + 4.0))
+    assert l2.value(W) == pytest.approx(0.05 * (2.25 + 4.0 + 0.0625 + 9.0 + 16.0))
+    g1, g2 = [np.zeros_like(w) for w in W], [np.ones_like(w) for w in W]
+    l1.add_gradient(W, g1)
+    l2.add_gradient(W, g2)
+    np.testing.assert_array_equal(g1[0], [[0.1, -0.1], [0.0, 0.1]])   # sign(0) = 0
+    np.testing.assert_allclose(g2[1], 1.0 + 0.1 * W[1])
+
+
+@pytest.mark.parametrize("none", [None, "none", "None"])
+def test_no_penalty(none):
+    assert losses.penalty(none, 0.0) is None
+    assert losses.penalty() is None
+
+
+@pytest.mark.parametrize("regularization, rate, word", [
+    ("l3", 0.1, "regularization"), (1, 0.1, "regularization"), ("l1", -0.1, "reg_rate"),
+    ("l2", math.nan, "reg_rate"), ("l2", math.inf, "reg_rate"), ("l2", "0.1", "reg_rate"),
+    ("l1", True, "reg_rate"), (None, 0.1, "reg_rate"), ("none", 1e-3, "reg_rate"),
+])
+def test_bad_penalties_name_the_argument(regularization, rate, word):
+    with pytest.raises(ValueError, match=f"^{word}: "):
+        losses.penalty(regularization, rate)
+    X, y = data.generate_xor_easy()
+    with pytest.raises(ValueError, match=f"^{word}: "):
+        _tanh_net().fit(X, y, epochs=1, regularization=regularization, reg_rate=rate)
+
+
+def _tanh_net(seed=0, widths=(5, 4), activation="tanh", bias=True):
+    net = Network(2, seed=seed)
+    for w in widths:
+        net.add(Dense(w, activation, bias=bias))
+    return net.add_layer(1, "sigmoid")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labnn.metrics import accuracy, class_labels, count_correct
+from labnn.metrics import accuracy, classes
 
 
 def test_accuracy_thresholds_one_column_and_takes_the_argmax_of_several():
@@ -32,16 +32,20 @@ def test_accuracy_names_the_bad_argument(y_true, y_prob, name):
         accuracy(np.zeros((1, 1)), np.zeros((1, 1)), threshold=2.0)
 
 
-def test_count_correct_agrees_with_accuracy_alone_and_per_network_of_a_stack():
+def test_classes_agree_with_accuracy():
+    """One rule: a one-column output is class 1 above 0.5, several columns are an argmax;
+    counting agreements with ``classes`` gives ``accuracy``, for one network and per network
+    of a stack (a leading axis)."""
     rng = np.random.default_rng(0)
     y = (rng.random((3, 20, 1)) > 0.5).astype(float)       # a stack of 3, own targets
     p = rng.random((3, 20, 1))
-    per_net = count_correct(p, class_labels(y, False), False, axis=(-2, -1))
+    per_net = np.count_nonzero(classes(p) == classes(y), axis=(-2, -1))
     assert per_net.shape == (3,)
     for i in range(3):
-        alone = count_correct(p[i], class_labels(y[i], False), False)
+        alone = np.count_nonzero(classes(p[i]) == classes(y[i]))
         assert alone == per_net[i] == round(accuracy(y[i], p[i]) * 20)
     onehot = np.eye(4)[rng.integers(0, 4, 10)]
     logits = rng.normal(size=(10, 4))
-    assert count_correct(logits, class_labels(onehot, True), True) == \
+    assert np.count_nonzero(classes(logits) == classes(onehot)) == \
         round(accuracy(onehot, logits) * 10)
+    assert classes(np.array([[0.5], [0.51]])).tolist() == [[False], [True]]

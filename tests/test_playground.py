@@ -1,14 +1,21 @@
-"""The Playground's pure core: configuration validation, train(config), chunked sessions and the
-Playground's rules (lr live, everything else rebuilds)."""
+"""labnn.explorer.playground: train(config) and the Session: same config, same bits; chunks,
+splits, test losses, regeneration, regression, own data and the Playground's rules (lr live
+while a run is in progress, everything else rebuilds)."""
+
+import math
 
 import numpy as np
 import pytest
+from explorer_helpers import blob_points
 
-from labnn import DivergenceError, Network, data
+from labnn import DivergenceError, Network, data, lab_network, optim
+from labnn.explorer import datasets as ds
+from labnn.explorer import playground as pg
+from labnn.explorer import widgets as lw
+from labnn.explorer.features import FEATURE_NAMES, features
 from labnn.explorer.playground import (
-    ACTIVATIONS,
     DATASETS,
-    OPTIMIZERS,
+    SETTINGS,
     PlaygroundConfig,
     Session,
     as_config,
@@ -57,8 +64,8 @@ def test_every_dataset_loads_and_trains(name):
     assert history.epochs == 20 and all(np.isfinite(history.loss))
 
 
-@pytest.mark.parametrize("opt", OPTIMIZERS)
-@pytest.mark.parametrize("act", ACTIVATIONS)
+@pytest.mark.parametrize("opt", SETTINGS["optimizer"].choices)
+@pytest.mark.parametrize("act", SETTINGS["activation"].choices)
 def test_every_optimizer_and_activation_runs(opt, act):
     history, _ = train(optimizer=opt, activation=act, epochs=5, lr=0.01)
     assert history.epochs == 5
@@ -88,13 +95,13 @@ def test_lr_is_live_while_training_is_in_progress():
     s = Session(epochs=100)
     s.advance(100)
     net, opt = s.network, s.optimizer
-    s.step(10)
+    s.play(10)
     assert s.in_progress
-    assert s.update(lr=0.05) == "live"
+    assert s.change(lr=0.05) == "live"
     assert s.network is net and s.optimizer is opt and opt.lr == 0.05
     assert s.epoch == 110
     # The next chunk really uses the new lr: same result as a run that switched at epoch 110.
-    s.step(10)
+    s.play(10)
     ref = Session(epochs=100)
     ref.advance(110)
     ref.optimizer.lr = 0.05
@@ -107,7 +114,7 @@ def test_lr_retrains_from_scratch_when_idle():
     s = Session(epochs=60)
     s.advance(60)
     net = s.network
-    assert s.update(lr=1.0) == "rebuild"
+    assert s.change(lr=1.0) == "rebuild"
     assert s.network is not net and s.epoch == 60
     assert s.history.loss == train(epochs=60, lr=1.0)[0].loss
 
@@ -120,14 +127,14 @@ def test_lr_retrains_from_scratch_when_idle():
 def test_other_changes_rebuild_and_retrain(change):
     s = Session(epochs=40)
     s.advance(40)
-    s.step(5)
+    s.play(5)
     net = s.network
     before = s.rebuilds
-    assert s.update(**change) == "rebuild"
+    assert s.change(**change) == "rebuild"
     assert s.network is not net and s.rebuilds == before + 1
     assert not s.in_progress
     assert s.history.loss == train(s.config)[0].loss
-    assert s.update(**change) == "none"
+    assert s.change(**change) == "none"
 
 
 def test_reset_gives_an_untrained_network_at_epoch_zero():
@@ -136,7 +143,7 @@ def test_reset_gives_an_untrained_network_at_epoch_zero():
     s.reset()
     assert s.epoch == 0 and s.in_progress
     assert _same_params(s.network, build_network(s.config))
-    assert "epoch 0" in s.status()
+    assert "epoch 0" in lw.status_line(s)
 
 
 def test_divergence_is_recorded_not_raised_in_a_session_and_raised_by_train():
@@ -193,10 +200,10 @@ def test_predict_grid_of_a_network_whose_output_overflows_is_flat_not_an_error()
 
 def test_status_text():
     s = Session(epochs=10)
-    assert s.status().startswith("epoch 0")
+    assert lw.status_line(s).startswith("epoch 0")
     s.advance(10)
     h = s.history
-    assert s.status() == (f"epoch 10   loss {h.final_loss:.4g}   "
+    assert lw.status_line(s) == (f"epoch 10   loss {h.final_loss:.4g}   "
                           f"accuracy {h.final_accuracy:.2%}")
 
 
@@ -232,3 +239,341 @@ def test_the_core_imports_neither_widgets_nor_matplotlib():
             "print(bad); sys.exit(1 if bad else 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# ====================================================================== defaults stay the lab's
+def test_the_defaults_train_exactly_as_the_lab_network_did():
+    # The defaults are the lab network (2 x 8 tanh here) and fit on the lab's XOR points.
+    X, y = data.generate_xor_easy()
+    net = lab_network(hidden_units=8, hidden_layers=2, activation="tanh", seed=0,
+                      output="sigmoid")
+    ref = net.fit(X, y, epochs=500, optimizer=optim.make("sgd", 0.3), loss="mse",
+                  seed=pg.chunk_seed(0, 0))
+    history, got = train()
+    assert history.loss == ref.loss and history.accuracy == ref.accuracy
+    assert _same_params(got, net)
+    cfg = PlaygroundConfig()
+    assert (cfg.features, cfg.layer_widths, cfg.test_ratio, cfg.regularization) == (
+        ("x1", "x2"), (8, 8), 0.0, "none")
+    assert cfg.summary() == "xor (noise 0), 2 x 8 tanh, sgd lr=0.3, mse, full batch, seed 0"
+
+
+def test_same_config_same_bits_with_every_new_setting():
+    cfg = PlaygroundConfig(dataset="spiral", noise=0.1, test_ratio=0.4, data_seed=9,
+                           features=FEATURE_NAMES, layer_widths=(6, 3), regularization="l1",
+                           reg_rate=0.01, batch_size=10, epochs=40, optimizer="adam", lr=0.01)
+    (h1, n1), (h2, n2) = train(cfg), train(cfg)
+    assert h1 == h2 and _same_params(n1, n2)
+    assert h1.test_loss == h2.test_loss and h1.grad_rms == h2.grad_rms
+
+
+# ====================================================================== data and the split
+@pytest.mark.parametrize("name", pg.DATASETS)
+def test_every_builtin_set_trains_with_a_split(name):
+    s = Session(dataset=name, test_ratio=0.3, n=60, epochs=15)
+    s.advance(15)
+    n = 21 if name == "xor" else 60
+    assert len(s.split.test) == round(0.3 * n) and len(s.split.train) == n - len(s.split.test)
+    assert not set(s.split.train) & set(s.split.test)
+    assert s.X_train.shape == (len(s.split.train), 2) and s.y_test.shape == (len(s.split.test), 1)
+    h = s.history
+    assert h.epochs == len(h.test_loss) == len(h.test_accuracy) == len(h.grad_rms) == 15
+    assert np.isfinite(h.test_loss).all()
+    assert s.task == ("regression" if name.startswith("reg-") else "classification")
+
+
+def _trained(cfg, epochs):
+    """A fresh session of ``cfg`` after ``epochs`` epochs (untrained for 0)."""
+    s = Session(cfg)
+    if epochs:
+        s.advance(epochs)
+    return s
+
+
+def test_test_loss_is_measured_at_the_same_weights_as_the_training_loss():
+    # test_loss[k] is the test loss before the update of epoch k + 1, like loss[k] (full batch)
+    cfg = PlaygroundConfig(dataset="circle", test_ratio=0.5, epochs=6)
+    s = Session(cfg)
+    s.advance(6)
+    for k in range(6):
+        ref = _trained(cfg, k)
+        assert s.history.test_loss[k] == ref.network.loss(ref.X_test, ref.y_test)
+        assert s.history.loss[k] == ref.network.loss(ref.X_train, ref.y_train)
+
+
+def test_test_ratio_zero_tests_on_the_training_points():
+    s = Session(epochs=20)
+    s.advance(20)
+    assert not s.split.held_out and np.array_equal(s.split.train, s.split.test)
+    assert s.history.test_loss == s.history.loss          # full batch: the same numbers
+    assert "test" not in lw.status_line(s)                        # the lab's status line
+    s.change(test_ratio=0.5)
+    assert s.split.held_out
+    h = s.history
+    assert lw.status_line(s) == (f"epoch 20   loss {h.final_loss:.4g}   accuracy "
+                          f"{h.final_accuracy:.2%}   test loss {h.final_test_loss:.4g}   "
+                          f"test accuracy {h.final_test_accuracy:.2%}")
+
+
+@pytest.mark.parametrize("changes", [{}, {"loss": "bce", "activation": "relu"},
+                                     {"dataset": "circle", "batch_size": 100},
+                                     {"dataset": "reg-plane", "lr": 0.03},
+                                     {"dataset": "spiral", "batch_size": 30}])
+def test_with_no_split_the_test_numbers_are_measured_at_each_epochs_weights(changes):
+    # test ratio 0, full batch: fit's own loss and accuracy are the test numbers (no second
+    # forward pass); bit for bit what measuring the test points at those weights gives
+    cfg = PlaygroundConfig(epochs=5, **changes)
+    s = Session(cfg)
+    s.advance(5)
+    for k in range(5):
+        ref = _trained(cfg, k)
+        loss, acc = ref.measure_test()
+        assert s.history.test_loss[k] == loss
+        assert s.history.test_accuracy[k] == acc or math.isnan(acc) and math.isnan(
+            s.history.test_accuracy[k])
+
+
+def test_too_little_data_overfits_the_test_loss_rises():
+    # Playground's lesson, a core property: 10 % of 60 noisy circle points for training.
+    s = Session(dataset="circle", noise=0.15, n=60, test_ratio=0.9, layer_widths=(8, 8, 8),
+                optimizer="adam", lr=0.03, seed=1, epochs=1500)
+    s.advance(1500)
+    h = s.history
+    best = int(np.argmin(h.test_loss))
+    assert h.final_loss < 0.01 and h.final_test_loss > 1.5 * h.test_loss[best]
+
+
+def test_regenerate_draws_new_data_and_a_new_split_deterministically():
+    a, b = Session(dataset="circle", test_ratio=0.5, epochs=5), Session(dataset="circle",
+                                                                         test_ratio=0.5, epochs=5)
+    X0, test0 = a.X.copy(), a.split.test.copy()
+    assert a.regenerate() == "rebuild" and b.regenerate() == "rebuild"
+    assert a.config.data_seed == 1 and a.config.seed == 0
+    assert not np.array_equal(a.X, X0) and not np.array_equal(a.split.test, test0)
+    np.testing.assert_array_equal(a.X, b.X)
+    assert a.history == b.history and _same_params(a.network, b.network)
+    a.regenerate()
+    assert a.config.data_seed == 2
+    # the network's seed alone does not change the data once data_seed is set
+    c = Session(dataset="circle", data_seed=2, seed=7)
+    np.testing.assert_array_equal(c.X, a.X)
+
+
+def test_regenerate_wraps_at_the_largest_seed():
+    s = Session(seed=pg.MAX_SEED, epochs=1)
+    s.regenerate()
+    assert s.config.data_seed == 0
+
+
+def test_features_feed_the_first_layer_and_the_grid():
+    s = Session(dataset="circle", features=("x1^2", "x2^2", "sin(x1)"), epochs=5)
+    s.advance(5)
+    assert s.network.input_shape == (3,)
+    (x0, x1, y0, y1), p = s.predict_grid(9)
+    xs, ys = np.linspace(x0, x1, 9), np.linspace(y0, y1, 9)
+    point = np.array([[xs[6], ys[2]]])
+    want = s.network.predict(features(point, s.config.features))[0, 0]
+    assert p[2, 6] == pytest.approx(want, rel=1e-12)     # one point vs a batch: BLAS rounding
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_x1_squared_plus_x2_squared_alone_solves_circle_with_no_hidden_layer(seed):
+    # Measured: test accuracy 100 % on every seed 0-29 (half the 100 points held out, lr 1.0,
+    # 500 epochs); the margin is for other CPUs' rounding. On x1, x2 alone the same network
+    # (a line) reaches at most 66 % (seeds 0-9).
+    cfg = PlaygroundConfig(dataset="circle", features=("x1^2", "x2^2"), layer_widths=(),
+                           lr=1.0, epochs=500, test_ratio=0.5, seed=seed)
+    h, net = train(cfg)
+    assert net.num_params == 3
+    assert h.final_test_accuracy >= 0.98 and h.final_accuracy >= 0.98
+    h_line, _ = train(cfg.replace(features=("x1", "x2")))
+    assert h_line.final_test_accuracy <= 0.75
+
+
+# ====================================================================== regularization
+def test_regularization_reaches_fit_and_only_when_asked():
+    assert pg.fit_penalty(PlaygroundConfig(reg_rate=0.5)) == {}
+    cfg = PlaygroundConfig(regularization="L1", reg_rate=0.5, epochs=30)
+    assert cfg.regularization == "l1"
+    assert pg.fit_penalty(cfg) == {"regularization": "l1", "reg_rate": 0.5}
+    assert PlaygroundConfig(regularization=None).regularization == "none"
+    h, net = train(cfg)
+    ref = pg.build_network(cfg)
+    X, y = pg.make_data(cfg)
+    ref.fit(X, y, epochs=30, optimizer=pg.make_optimizer(cfg), regularization="l1",
+            reg_rate=0.5)
+    assert _same_params(net, ref)
+    s = Session(epochs=5)
+    assert s.change(regularization="l2") == "rebuild"     # not live, as in Playground
+    assert "l2 0.001" in s.config.summary()
+
+
+# ====================================================================== architecture
+def test_layer_widths_build_the_network():
+    net = pg.build_network(PlaygroundConfig(layer_widths=(3, 5, 2), features=FEATURE_NAMES))
+    assert [p.shape for p in net.params] == [(7, 3), (3,), (3, 5), (5,), (5, 2), (2,), (2, 1),
+                                             (1,)]
+    net = pg.build_network(PlaygroundConfig(layer_widths=()))
+    assert [p.shape for p in net.params] == [(2, 1), (1,)]
+    assert pg.build_network(PlaygroundConfig(dataset="reg-plane")).layers[-1].activation.name \
+        == "linear"
+
+
+# ====================================================================== regression
+def test_regression_trains_and_reports_losses_not_accuracies():
+    s = Session(dataset="reg-plane", test_ratio=0.3, layer_widths=(), activation="linear",
+                lr=0.5, epochs=300)
+    s.advance(300)
+    h = s.history
+    assert h.final_test_loss < 0.01 * h.test_loss[0]
+    assert all(math.isnan(a) for a in h.accuracy + h.test_accuracy)
+    assert lw.status_line(s) == (f"epoch 300   loss {h.final_loss:.4g}   test loss "
+                          f"{h.final_test_loss:.4g}")
+    _, p = s.predict_grid(12)
+    assert p.min() < -0.5 and p.max() > 0.5                # a linear output, not a probability
+
+
+@pytest.mark.parametrize("dataset", pg.REGRESSION)
+def test_regression_starts_at_playgrounds_lr_where_the_classification_lr_diverges(dataset):
+    # the reason for STARTING_LR: 2 x 8 tanh, SGD, 500 epochs, seeds 0-9
+    assert pg.STARTING_LR == {"classification": PlaygroundConfig().lr, "regression": 0.03}
+    for seed in range(10):
+        assert Session(dataset=dataset, seed=seed).advance(500) < 500        # lr 0.3 diverges
+        s = Session(dataset=dataset, seed=seed, lr=pg.STARTING_LR["regression"])
+        assert s.advance(500) == 500 and not s.diverged
+
+
+def test_choosing_a_data_set_of_another_task_starts_at_its_lr():
+    cfg = PlaygroundConfig(lr=0.1, loss="bce")
+    assert pg.dataset_changes(cfg, "circle") == {"dataset": "circle"}       # the lr stays
+    assert pg.dataset_changes(cfg, "reg-plane") == {"dataset": "reg-plane", "lr": 0.03,
+                                                    "loss": "mse"}
+    reg = cfg.replace(dataset="reg-gauss", loss="mse", lr=0.05)
+    assert pg.dataset_changes(reg, "reg-plane") == {"dataset": "reg-plane"}
+    assert pg.dataset_changes(reg, "xor") == {"dataset": "xor", "lr": 0.3}
+    s = Session(loss="bce", epochs=3)
+    assert s.switch_dataset("reg-plane") == "rebuild"
+    assert (s.config.dataset, s.config.lr, s.config.loss) == ("reg-plane", 0.03, "mse")
+    with pytest.raises(ValueError, match="^dataset: expected one of"):
+        pg.dataset_changes(cfg, "moons")
+    with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
+        s.switch_dataset("own")
+    assert s.config.dataset == "reg-plane"
+
+
+def test_own_data_choose_by_their_task():
+    X, _ = blob_points()
+    labels = ds.own_data(X, (X[:, 0] > X[:, 0].mean()).astype(float))
+    targets = ds.own_data(X, X[:, 1])
+    assert pg.dataset_changes(PlaygroundConfig(), "own", labels) == {"dataset": "own"}
+    assert pg.dataset_changes(PlaygroundConfig(), "own", targets) == {"dataset": "own",
+                                                                      "lr": 0.03}
+    s = Session(data=targets, lr=0.03, epochs=2)
+    assert s.switch_dataset("circle") == "rebuild" and s.config.lr == 0.3
+    assert s.switch_dataset("own") == "rebuild" and s.config.lr == 0.03
+
+
+def test_starting_changes_give_regression_its_lr_only_when_none_is_given():
+    X, _ = blob_points()
+    targets = ds.own_data(X, X[:, 1])
+    assert pg.starting_changes({}) == {}
+    assert pg.starting_changes({"dataset": "circle"}) == {"dataset": "circle"}
+    assert pg.starting_changes({"dataset": "reg-gauss"}) == {"dataset": "reg-gauss", "lr": 0.03}
+    assert pg.starting_changes({"dataset": "reg-gauss", "lr": 0.2}) == {"dataset": "reg-gauss",
+                                                                        "lr": 0.2}
+    assert pg.starting_changes({}, targets) == {"lr": 0.03}
+    assert pg.starting_changes({"dataset": "xor"}, targets) == {"dataset": "xor"}
+    assert pg.starting_changes({"dataset": "own"}) == {"dataset": "own"}   # Session refuses
+    with pytest.raises(ValueError, match="^dataset: "):
+        pg.starting_changes({"dataset": "moons"})
+
+
+def test_reg_gauss_needs_hidden_units():
+    # Measured (seeds 0-2): 3 hidden layers of 8 reach 0.11-0.28 of the test loss of no hidden
+    # layer (a plane cannot fit six bumps).
+    kw = {"dataset": "reg-gauss", "n": 300, "test_ratio": 0.2, "optimizer": "adam", "lr": 0.01,
+          "epochs": 1500}
+    h, _ = train(layer_widths=(8, 8, 8), **kw)
+    h0, _ = train(layer_widths=(), **kw)
+    assert h.final_test_loss < 0.5 * h0.final_test_loss
+
+
+# ====================================================================== own data
+
+
+def test_a_session_on_own_data_and_the_builtin_sets_one_setting_away():
+    X, y = blob_points()
+    own = ds.own_data(X, y)
+    s = Session(data=own, test_ratio=0.25, epochs=30)
+    s.advance(30)
+    assert s.config.dataset == "own" and s.X is own.X and len(s.split.test) == 10
+    assert s.change(dataset="circle") == "rebuild" and len(s.X) == 100
+    assert s.change(dataset="own") == "rebuild"
+    assert s.X is own.X and s.history.final_accuracy >= 0.9
+    with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
+        Session(epochs=1).change(dataset="own")
+    with pytest.raises(ValueError, match="^data: expected your points as own_data"):
+        Session(data=(X, y))
+    with pytest.raises(ValueError, match="^dataset: 'own'"):
+        pg.make_data(PlaygroundConfig(dataset="own"))
+    assert Session(data=own, dataset="xor").config.dataset == "xor"
+
+
+def test_own_regression_refuses_bce():
+    X, _ = blob_points()
+    own = ds.own_data(X, X[:, 1])
+    with pytest.raises(ValueError, match="^loss: regression targets are trained with 'mse'"):
+        Session(data=own, loss="bce")
+
+
+# ====================================================================== the gradient view
+@pytest.mark.parametrize("seed", range(5))
+def test_a_deep_sigmoid_net_shows_the_vanishing_gradient(seed):
+    # Measured at epoch 1 on circle, 6 hidden layers of 8: the output layer's weight gradient
+    # is 400-7900 times the first layer's (sigmoid), 0.6-2.6 times (tanh).
+    h, net = train(dataset="circle", layer_widths=(8,) * 6, activation="sigmoid", epochs=10,
+                   seed=seed)
+    g = np.array(h.grad_rms)
+    assert g.shape == (10, 7) and (g > 0).all()
+    assert g[0, -1] > 100 * g[0, 0]
+    assert np.all(np.diff(np.log(g[0])) > -0.5)     # growing, layer by layer, towards the output
+    h_tanh, _ = train(dataset="circle", layer_widths=(8,) * 6, activation="tanh", epochs=10,
+                      seed=seed)
+    assert h_tanh.grad_rms[0][-1] < 10 * h_tanh.grad_rms[0][0]
+
+
+def test_grad_rms_is_the_gradient_the_optimizer_used():
+    s = Session(dataset="circle", layer_widths=(4,), epochs=1, regularization="l2", reg_rate=1.0)
+    W0 = [w.copy() for w in s.network.weights]
+    s.advance(1)
+    # one SGD step: dW = (W0 - W1) / lr, including the penalty's gradient
+    for k, (w0, w1) in enumerate(zip(W0, s.network.weights)):
+        dW = (w0 - w1) / s.config.lr
+        assert s.history.grad_rms[0][k] == pytest.approx(np.sqrt(np.mean(dW ** 2)), rel=1e-9)
+
+
+def test_node_grids_give_every_feature_and_neuron_over_the_plane():
+    s = Session(features=("x1", "x2", "x1*x2"), layer_widths=(4, 3), epochs=3)
+    s.advance(3)
+    extent, maps = s.node_grids(6)
+    assert [m.shape for m in maps] == [(3, 6, 6), (4, 6, 6), (3, 6, 6), (1, 6, 6)]
+    _, p = s.predict_grid(6)
+    np.testing.assert_array_equal(maps[-1][0], p)
+    assert extent == s.predict_grid(6)[0]
+
+
+def test_a_chunk_is_bounded_and_a_callback_can_stop_it():
+    s = Session(epochs=1)
+    with pytest.raises(ValueError, match=r"^epochs: expected an integer in \[1, 5000\]"):
+        s.play(5001)
+    with pytest.raises(ValueError, match="^callback: "):
+        s.advance(3, callback=5)
+    assert s.advance(50, callback=lambda epoch, history: epoch == 7) == 7
+    assert s.history.stopped_early and s.chunks == [(0, 7, 0.3)]
+    assert len(s.history.test_loss) == 7
+
+
+def test_a_network_in_float64_is_what_the_session_builds():
+    assert isinstance(pg.build_network(PlaygroundConfig()), Network)
+    with pytest.raises(ValueError, match="^task: "):
+        pg.build_network(PlaygroundConfig(dataset="own"))

@@ -10,7 +10,6 @@ import pytest
 import labnn
 from labnn import optim
 from labnn.data import generate_linear, generate_xor_easy
-from labnn.report import experiments as E
 from labnn.stack import NetworkStack
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
@@ -197,34 +196,24 @@ class TestBadInput:
                 stack.network(i)
 
 
-def test_optimizer_select_keeps_the_state_of_the_kept_networks():
+def test_a_network_that_leaves_takes_its_optimizer_state_along():
+    """When networks leave a stack, the optimizer keeps the state (and learning rate) of the
+    networks that stay: the survivors' runs equal their runs alone, for Adam too."""
+    X, y = generate_xor_easy()
+    lrs = [0.02, 0.1, 0.01]                          # Adam at lr 0.1 leaves early (stop_at)
+    stack = NetworkStack(_nets(range(3)))
+    history = stack.fit(X, y, epochs=150, lr=lrs, optimizer="adam", stop_at=1.0)
+    assert history.stopped_early[1] and not history.stopped_early[[0, 2]].any()
+    for i in range(3):
+        net = labnn.lab_network(seed=i)
+        single = net.fit(X, y, epochs=150, lr=lrs[i], optimizer="adam",
+                         callback=lambda e, h: h.accuracy[-1] >= 1.0)
+        _assert_same_run(stack, history, i, net, single)
     opt = optim.Adam(lr=0.1)
-    p = np.ones((3, 2, 2))
-    opt.lr = np.array([0.1, 0.2, 0.3])
-    opt.step([p], [np.full((3, 2, 2), 0.5)])
-    m = opt.state[0]["exp_avg"].copy()
-    opt.select(np.array([True, False, True]))
-    assert np.array_equal(opt.state[0]["exp_avg"], m[[0, 2]])
-    assert np.array_equal(opt.lr, [0.1, 0.3])
-    opt.step([p[[0, 2]]], [np.full((2, 2, 2), 0.5)])   # the new shapes are accepted
     with pytest.raises(ValueError, match="lr"):
         opt.lr = np.array([0.1, -1.0])
 
 
-def test_sweep_trains_stacks_that_equal_single_runs():
-    configs = [E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=200, until_100=u)
-               for ds in ("linear", "xor") for lr in (1.0, 60.0) for s in range(2)
-               for u in (False, True)]
-    configs += [E.RunConfig(dataset="linear", seed=s, activation="linear", lr=lr, epochs=80)
-                for s in range(2) for lr in (0.01, 1.0)]
-    for a, b in zip(E.sweep(configs, workers=1), [E.run(c) for c in configs], strict=True):
-        assert a.config == b.config
-        assert np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy)
-        assert (a.epochs_to_100, a.diverged_at) == (b.epochs_to_100, b.diverged_at)
-        assert a.final_loss == b.final_loss
-        assert a.final_accuracy == b.final_accuracy or (np.isnan(a.final_accuracy)
-                                                        and np.isnan(b.final_accuracy))
-        assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))
 
 
 def test_a_last_update_that_blows_up_marks_only_that_network_as_diverged():

@@ -6,6 +6,9 @@ as the explorer did. Run, they give the explorer's weights bit for bit.
     print(code(dataset="circle", features=("x1^2", "x2^2"), layer_widths=()))
     print(session.code())        # every chunk trained so far, every live lr change
 
+It is below the session (``labnn.explorer.playground``), which calls it: ``config_code`` for a
+configuration, ``render`` for what a session has trained (its chunks).
+
 A Session trains in chunks (Play, Step); full-batch chunks at one learning rate are one ``fit``
 call (the optimizer's state carries over, so the bits are the same), mini-batch chunks keep their
 own shuffling seeds (``chunk_seed``), and a live lr change becomes ``opt.lr = ...`` between them.
@@ -14,7 +17,7 @@ own shuffling seeds (``chunk_seed``), and a live lr change becomes ``opt.lr = ..
 from __future__ import annotations
 
 from . import datasets as _ds
-from .playground import PlaygroundConfig, fit_penalty, output_activation
+from .config import PlaygroundConfig, fit_penalty, optimizer_args, output_activation
 
 WRAP = 92
 """Generated lines longer than this are broken after an argument."""
@@ -102,7 +105,10 @@ def _mini_batch_lines(cfg: PlaygroundConfig, parts: list[tuple[int, int]]) -> li
 def _training_lines(cfg: PlaygroundConfig, chunks) -> list[str]:
     runs = _runs(chunks)
     first_lr = runs[0][0] if runs else cfg.lr
-    lines = [f"opt = optim.make({cfg.optimizer!r}, lr={first_lr!r})"]
+    args = {**optimizer_args(cfg), "lr": first_lr}
+    name = args.pop("name")
+    lines = [f"opt = optim.make({name!r}, " + ", ".join(f"{k}={v!r}" for k, v in args.items())
+             + ")"]
     for k, (lr, parts) in enumerate(runs):
         if k:
             lines.append(f"opt.lr = {lr!r}   # changed live at epoch {parts[0][0]}")
@@ -143,9 +149,4 @@ def config_code(cfg: PlaygroundConfig, own: _ds.OwnData | None = None) -> str:
     return render(cfg, own, [(0, cfg.epochs, cfg.lr)])
 
 
-def session_code(session) -> str:
-    """The code of a Session as it has been trained so far (its ``chunks``)."""
-    return render(session.config, session.own, session.chunks, session.error)
-
-
-__all__ = ["config_code", "render", "session_code"]
+__all__ = ["config_code", "render"]

@@ -9,36 +9,20 @@ new configuration, or raises ValueError at a bound). Everything here is importab
 from __future__ import annotations
 
 import dataclasses
-import numbers
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import activations as _act
 from .. import losses as _losses
 from .. import optim as _optim
-from .._checks import check_float_in
+from .._checks import check_float_in, check_int_in
 from . import datasets as _ds
+from .datasets import CLASSIFICATION, DATASETS, REGRESSION  # noqa: F401 - the run's names
 from .features import DEFAULT_FEATURES, FEATURE_NAMES, check_features
 
-DATASETS = _ds.BUILTIN
-"""The data sets the explorer generates: classification, then regression. The dataset setting
-also takes "own": your points, given to a Session (``Session(data=own_data(X, y))``)."""
-
-CLASSIFICATION = _ds.CLASSIFICATION
-"""Labels 0/1: linear, xor, circle, spiral, gaussian (a sigmoid output unit)."""
-
-REGRESSION = _ds.REGRESSION
-"""Real targets: reg-plane, reg-gauss (a linear output unit, the mean squared error)."""
-
-ACTIVATIONS = _act.NAMES
-OPTIMIZERS = _optim.NAMES
-LOSSES = ("mse", "bce")
-REGULARIZATIONS = ("none", *_losses.REGULARIZATIONS)
 MAX_UNITS = 32
-"""The widest hidden layer the core builds (Playground stops at ``PLAYGROUND_MAX_WIDTH``)."""
-
-PLAYGROUND_MAX_WIDTH = 8
-"""Playground's widest layer: what a view's neuron buttons may stop at."""
+"""The widest hidden layer the core builds (Playground's buttons stop at 8)."""
 
 MAX_LAYERS = 6
 """The most hidden layers (Playground's bound); 0 is a network with no hidden layer."""
@@ -54,7 +38,7 @@ LR_RANGE = (1e-4, 10.0)
 """The learning rates of the configuration and of the widgets' log slider."""
 
 REG_RATE_RANGE = (0.0, 10.0)
-"""Playground's regularisation rates run from 0 to 10."""
+"""Playground's regularization rates run from 0 to 10."""
 
 GRID_RESOLUTION = (2, 1000)
 """The bounds of ``Session.predict_grid``'s resolution (points per side)."""
@@ -67,20 +51,6 @@ STARTING_LR = types.MappingProxyType({"classification": 0.3, "regression": 0.03}
 classification (``PlaygroundConfig``'s default) and Playground's 0.03 for regression, whose
 linear output unit takes larger steps (2 x 8 tanh, SGD, 500 epochs: at 0.3 every one of seeds
 0-9 diverges on reg-plane and on reg-gauss; at 0.03, none)."""
-
-
-def check_int_in(value, name: str, lo: int, hi: int) -> int:
-    """An integer (not a bool, not a float such as 2.0) in [lo, hi]."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Integral) and lo <= value <= hi
-    if not ok:
-        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r}")
-    return int(value)
-
-
-def check_number_in(value, name: str, lo: float, hi: float) -> float:
-    """A real number (not a bool, not NaN, not an int too large for a float) in [lo, hi]: the
-    library's ``check_float_in``, under the name the explorer's settings use."""
-    return check_float_in(value, name, lo, hi)
 
 
 def _check_widths(value, name: str, lo: int, hi: int, length: tuple) -> tuple[int, ...]:
@@ -101,27 +71,32 @@ class Setting:
     """The domain of one PlaygroundConfig field, and the one rule that checks it.
 
     ``check`` is what every way into a configuration goes through: ``PlaygroundConfig``, its
-    ``replace``, ``as_config``, ``Session.update``, and so the explorer's starting values and its
-    controls. The explorer builds each control from the same ``lo``, ``hi`` and ``options``, so
+    ``replace``, ``as_config``, ``Session.change``, and so the explorer's starting values and its
+    controls. The explorer builds each control from the same ``lo``, ``hi`` and ``choices``, so
     a value is accepted exactly when its control can show it: nothing is ever clamped to fit.
     ``kind`` is "number", "int", "choice", "batch" (None for full batch, else an int), "seed"
     (None, else an int), "ratio" (0, else a number in [lo, hi]), "features" (a subset of
-    ``options``) or "widths" (``length`` = (fewest, most) integers, each in [lo, hi])."""
+    ``choices``) or "widths" (``length`` = (fewest, most) integers, each in [lo, hi])."""
 
     name: str
     kind: str
     lo: float = 0
     hi: float = 0
-    options: tuple = ()
+    options: tuple | Callable[[], tuple] = ()
+    """The choices, or a function that gives them as they are now (a registry that grows)."""
     aliases: tuple = ()
     """(alias, option) pairs a choice also accepts, e.g. ("none", "linear")."""
     length: tuple = ()
+
+    @property
+    def choices(self) -> tuple:
+        return self.options() if callable(self.options) else self.options
 
     def check(self, value):
         """``value`` as the configuration holds it (choices lower-cased and aliases resolved,
         NumPy scalars as Python numbers), or ValueError naming the setting and its domain."""
         if self.kind == "number":
-            return check_number_in(value, self.name, self.lo, self.hi)
+            return check_float_in(value, self.name, self.lo, self.hi)
         if self.kind == "int":
             return check_int_in(value, self.name, self.lo, self.hi)
         if self.kind in ("batch", "seed"):
@@ -141,8 +116,8 @@ class Setting:
             return _check_widths(value, self.name, self.lo, self.hi, self.length)
         key = value.lower() if isinstance(value, str) else value
         key = dict(self.aliases).get(key, key) if isinstance(key, str | None) else None
-        if key not in self.options:
-            raise ValueError(f"{self.name}: expected one of {', '.join(self.options)}, "
+        if key not in self.choices:
+            raise ValueError(f"{self.name}: expected one of {', '.join(self.choices)}, "
                              f"got {value!r}")
         return key
 
@@ -153,9 +128,9 @@ class Setting:
         else:
             span = f"{self.lo:,} to {self.hi:,}"
         if self.kind == "choice":
-            return ", ".join(self.options)
+            return ", ".join(self.choices)
         if self.kind == "features":
-            return f"one or more of {', '.join(self.options)}"
+            return f"one or more of {', '.join(self.choices)}"
         if self.kind == "widths":
             return f"{self.length[0]} to {self.length[1]} widths, each {span}"
         before = {"batch": "None (full batch) or ", "seed": "None (the run's seed) or ",
@@ -164,14 +139,14 @@ class Setting:
 
 
 SETTINGS = types.MappingProxyType({s.name: s for s in (
-    Setting("dataset", "choice", options=_ds.CHOICES),
+    Setting("dataset", "choice", options=(*DATASETS, _ds.OWN)),
     Setting("noise", "number", 0.0, MAX_NOISE),
     Setting("lr", "number", *LR_RANGE),
     Setting("hidden_units", "int", 1, MAX_UNITS),
     Setting("hidden_layers", "int", 0, MAX_LAYERS),
-    Setting("activation", "choice", options=ACTIVATIONS, aliases=tuple(_act.ALIASES.items())),
-    Setting("optimizer", "choice", options=OPTIMIZERS),
-    Setting("loss", "choice", options=LOSSES),
+    Setting("activation", "choice", options=_act.names, aliases=tuple(_act.ALIASES.items())),
+    Setting("optimizer", "choice", options=_optim.NAMES),
+    Setting("loss", "choice", options=("mse", "bce")),
     Setting("epochs", "int", 1, MAX_EPOCHS),
     Setting("batch_size", "batch", 1, MAX_SAMPLES),
     Setting("seed", "int", 0, MAX_SEED),
@@ -180,13 +155,14 @@ SETTINGS = types.MappingProxyType({s.name: s for s in (
     Setting("data_seed", "seed", 0, MAX_SEED),
     Setting("features", "features", options=FEATURE_NAMES),
     Setting("layer_widths", "widths", 1, MAX_UNITS, length=(0, MAX_LAYERS)),
-    Setting("regularization", "choice", options=REGULARIZATIONS, aliases=((None, "none"),)),
+    Setting("regularization", "choice", options=("none", *_losses.REGULARIZATIONS),
+            aliases=((None, "none"),)),
     Setting("reg_rate", "number", *REG_RATE_RANGE),
 )})
 """Every PlaygroundConfig field's Setting, by name: the one table of bounds and choices."""
 
 SHORTHAND = ("hidden_units", "hidden_layers")
-"""The old architecture settings: ``hidden_layers`` layers of ``hidden_units`` units each."""
+"""The architecture in two numbers: ``hidden_layers`` layers of ``hidden_units`` units each."""
 
 
 def _shorthand(widths: tuple, units: int) -> dict:
@@ -213,10 +189,8 @@ class PlaygroundConfig:
     adds that penalty at ``reg_rate`` to the loss (weights only, not biases); with "none" the
     rate is kept but unused, as Playground's.
 
-    The defaults are the explorer's starting point: they train the lab's XOR data to 100 %
-    exactly as before the features, the split and the penalties existed (bit for bit), and,
-    retrained and redrawn after a slider change, stay well under 300 ms on a 2-core machine
-    (``benchmarks/bench_widgets.py``).
+    The defaults are the explorer's starting point: the lab's XOR data, trained to 100 %, on
+    the lab's own inputs (x1, x2), and small enough to retrain at every slider change.
     """
 
     dataset: str = "xor"
@@ -271,15 +245,7 @@ class PlaygroundConfig:
 
     def replace(self, **changes) -> PlaygroundConfig:
         """A copy with ``changes`` applied (validated); unknown names raise ValueError."""
-        return self._with(changes)
-
-    def _with(self, changes: dict) -> PlaygroundConfig:
-        names = [f.name for f in dataclasses.fields(self)]
-        unknown = [repr(k) if not isinstance(k, str) else k for k in changes if k not in names]
-        if unknown:
-            raise ValueError(f"config: unknown setting(s) {', '.join(unknown)}; "
-                             f"expected some of {', '.join(names)}")
-        changes = dict(changes)
+        _check_names(changes)
         if changes.get("layer_widths") is not None:
             widths = SETTINGS["layer_widths"].check(changes["layer_widths"])
             units = SETTINGS["hidden_units"].check(changes.get("hidden_units",
@@ -322,16 +288,45 @@ def describe_widths(widths: tuple) -> str:
     return "-".join(map(str, widths))
 
 
+def _check_names(changes: dict) -> None:
+    names = [f.name for f in dataclasses.fields(PlaygroundConfig)]
+    unknown = [repr(k) if not isinstance(k, str) else k for k in changes if k not in names]
+    if unknown:
+        raise ValueError(f"config: unknown setting(s) {', '.join(unknown)}; "
+                         f"expected some of {', '.join(names)}")
+
+
 def as_config(config=None, **changes) -> PlaygroundConfig:
     """A PlaygroundConfig from None (the defaults), a config, or a dict, plus ``changes``."""
     if config is None:
-        return PlaygroundConfig()._with(changes)
+        return PlaygroundConfig().replace(**changes)
     if isinstance(config, PlaygroundConfig):
-        return config._with(changes) if changes else config
+        return config.replace(**changes) if changes else config
     if isinstance(config, dict):
-        return PlaygroundConfig()._with({**config, **changes})
+        _check_names(config)
+        return PlaygroundConfig().replace(**{**config, **changes})
     raise ValueError(f"config: expected a PlaygroundConfig, a dict or None, "
                      f"got {type(config).__name__}")
+
+
+def output_activation(task: str) -> str:
+    """A sigmoid output unit for classification (as in Playground, even for a linear
+    activation), no activation for regression."""
+    return "linear" if task == "regression" else "sigmoid"
+
+
+def optimizer_args(config: PlaygroundConfig) -> dict:
+    """The arguments of ``labnn.optim.make`` for the configuration: the session makes its
+    optimizer with them, and the generated code writes them."""
+    return {"name": config.optimizer, "lr": config.lr}
+
+
+def fit_penalty(config: PlaygroundConfig) -> dict:
+    """The keyword arguments of ``Network.fit`` for the configuration's regularization (none
+    when it is "none": ``fit`` then runs without a penalty)."""
+    if config.regularization == "none":
+        return {}
+    return {"regularization": config.regularization, "reg_rate": config.reg_rate}
 
 
 # ---------------------------------------------------------------------- the architecture buttons
@@ -362,7 +357,7 @@ def remove_hidden_layer(config) -> PlaygroundConfig:
 
 def add_neuron(config, layer: int) -> PlaygroundConfig:
     """The configuration with one more unit in hidden layer ``layer`` (0 is the first);
-    ValueError at ``MAX_UNITS`` (a view may stop at ``PLAYGROUND_MAX_WIDTH``)."""
+    ValueError at ``MAX_UNITS`` (Playground's buttons stop at 8)."""
     config = as_config(config)
     i = _hidden_layer(config, layer)
     widths = list(config.layer_widths)
@@ -387,10 +382,9 @@ def remove_neuron(config, layer: int) -> PlaygroundConfig:
 
 
 __all__ = [
-    "ACTIVATIONS", "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES",
-    "LR_RANGE", "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
-    "NEW_LAYER_WIDTH", "OPTIMIZERS", "PLAYGROUND_MAX_WIDTH", "REGRESSION", "REGULARIZATIONS",
-    "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "PlaygroundConfig", "Setting",
-    "add_hidden_layer", "add_neuron", "as_config", "check_int_in", "check_number_in",
-    "describe_widths", "remove_hidden_layer", "remove_neuron",
+    "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LR_RANGE", "MAX_EPOCHS",
+    "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS", "NEW_LAYER_WIDTH",
+    "REGRESSION", "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "PlaygroundConfig",
+    "Setting", "add_hidden_layer", "add_neuron", "as_config", "describe_widths", "fit_penalty",
+    "optimizer_args", "output_activation", "remove_hidden_layer", "remove_neuron",
 ]

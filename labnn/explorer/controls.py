@@ -1,8 +1,10 @@
 """The explorer's controls: one ipywidget per training setting, built from its
 ``playground.SETTINGS`` entry, so that a control can show exactly the values the configuration
 accepts (a starting value is shown as it is, never clamped); plus the two composite controls
-Playground has, the feature checkboxes and the hidden-layer buttons. Every control has a
-``value`` that is the setting's value (batch size: 0 for full batch); the explorer observes it.
+Playground has, the feature checkboxes and the hidden-layer buttons. The explorer observes every
+control's ``value``: ``setting_value`` turns it into the setting's value (the batch-size
+dropdown's 0, "full", is None; a slider's binary step is the decimal it shows) and
+``show_value`` moves a control to a setting's value.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ from .features import FEATURE_NAMES
 BATCH_OPTIONS = (("full", 0), ("1", 1), ("2", 2), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
                  ("64", 64))
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-"""Playground's regularisation rates (the reg_rate dropdown; any rate in range is accepted)."""
+"""Playground's regularization rates (the reg_rate dropdown; any rate in range is accepted)."""
 
 TEST_RATIO_STEP = 0.1
 """The test ratio slider moves in tenths: 0 (no split) and Playground's 10 % to 90 %."""
 
-LABELS = {"test_ratio": "test ratio", "reg_rate": "reg. rate", "regularization": "regularisation",
+PLAYGROUND_MAX_WIDTH = 8
+"""Playground's widest layer: where the neuron buttons stop (the configuration allows up to
+``playground.MAX_UNITS``)."""
+
+LABELS = {"test_ratio": "test ratio", "reg_rate": "reg. rate", "regularization": "regularization",
           "batch_size": "batch size", "hidden_units": "hidden units",
           "hidden_layers": "hidden layers"}
 
@@ -44,13 +50,21 @@ def batch_options(value) -> list:
     return _with_value(list(BATCH_OPTIONS), value or 0)
 
 
+def setting_value(name: str, value):
+    """The setting's value for a control's ``value``: the batch-size dropdown's 0 ("full") is
+    None; a slider's step in binary (0.30000000000000004) is the tenth it shows."""
+    if name == "batch_size":
+        return value or None
+    return round(value, 10) if name in ("test_ratio", "noise") else value
+
+
 def reg_rate_options(value) -> list:
     return _with_value([(f"{r:g}", r) for r in REG_RATES], value)
 
 
 def dataset_options(has_own: bool) -> tuple:
     """The dataset choices: "own" only when the explorer was given points."""
-    return tuple(c for c in pg.SETTINGS["dataset"].options if c != "own" or has_own)
+    return tuple(c for c in pg.SETTINGS["dataset"].choices if c != "own" or has_own)
 
 
 def make_control(name: str, value, *, has_own: bool = False):
@@ -61,7 +75,7 @@ def make_control(name: str, value, *, has_own: bool = False):
     if name == "dataset":
         return W.Dropdown(options=dataset_options(has_own), value=value, **common)
     if s.kind == "choice":
-        return W.Dropdown(options=s.options, value=value, **common)
+        return W.Dropdown(options=s.choices, value=value, **common)
     if s.kind == "batch":
         return W.Dropdown(options=batch_options(value), value=value or 0, **common)
     if name == "reg_rate":
@@ -167,7 +181,7 @@ class LayerButtons(W.VBox):
             left = x - group / 2
             layers.append(W.VBox([
                 W.HBox([self._button("+", f"labnn-add-neuron-{i}", pg.add_neuron, i,
-                                     disabled=w >= pg.PLAYGROUND_MAX_WIDTH),
+                                     disabled=w >= PLAYGROUND_MAX_WIDTH),
                         self._button("−", f"labnn-remove-neuron-{i}", pg.remove_neuron, i,
                                      disabled=w <= 1)]),
                 W.HTML(f"<div class='labnn-width-{i}' style='font-size:11px;line-height:14px;"
@@ -179,5 +193,6 @@ class LayerButtons(W.VBox):
         self.children = [head, W.HBox(layers)]
 
 
-__all__ = ["BATCH_OPTIONS", "FeatureBoxes", "LayerButtons", "REG_RATES", "batch_options",
-           "dataset_options", "label", "make_control", "reg_rate_options", "show_value"]
+__all__ = ["BATCH_OPTIONS", "FeatureBoxes", "LayerButtons", "PLAYGROUND_MAX_WIDTH", "REG_RATES",
+           "batch_options", "dataset_options", "label", "make_control", "reg_rate_options",
+           "setting_value", "show_value"]

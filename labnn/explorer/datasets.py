@@ -22,18 +22,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import data as _data
-from .._checks import check_array, check_float_in, check_seed
+from .._checks import check_array
+from ..data import CLASSIFICATION, REGRESSION
 
-CLASSIFICATION = tuple(_data.GENERATORS)
-REGRESSION = tuple(_data.REGRESSION)
 OWN = "own"
 """The dataset name of your own points (``Session(data=own_data(X, y))``)."""
 
-BUILTIN = CLASSIFICATION + REGRESSION
-"""The data sets the explorer generates (``labnn.data``)."""
+DATASETS = (*CLASSIFICATION, *REGRESSION)
+"""The data sets the explorer generates: classification (labels 0/1, a sigmoid output unit),
+then regression (real targets, a linear output unit and the mean squared error). The dataset
+setting also takes "own": your points, given to a Session (``Session(data=own_data(X, y))``)."""
 
-CHOICES = BUILTIN + (OWN,)
-"""The values of the dataset setting."""
 TASKS = ("classification", "regression")
 MIN_POINTS = 4
 """Fewer own points cannot be split into a training and a test part with both classes."""
@@ -270,11 +269,9 @@ def split(dataset: str, *, n: int, noise: float, seed: int, test_ratio: float,
           own: OwnData | None = None) -> Split:
     """The run's data: the named set generated from ``seed`` (or the own data), split by
     ``labnn.data.train_test_indices`` with the same seed. ``test_ratio`` 0 is the lab's
-    convention: no split, every point trains and the "test" points are the same points."""
-    test_ratio = check_test_ratio(test_ratio)
+    convention: no split, every point trains and the "test" points are the same points. The
+    arguments are a checked configuration's (``PlaygroundConfig``)."""
     task = task_of(dataset, own)
-    seed = check_seed(seed, "data_seed")
-    noise = check_float_in(noise, "noise", 0.0, 1.0)
     if dataset == OWN:
         X, y = own.X, own.y
     else:
@@ -286,6 +283,6 @@ def split(dataset: str, *, n: int, noise: float, seed: int, test_ratio: float,
     return Split(X, y, train, test, task, own)
 
 
-__all__ = ["BUILTIN", "CHOICES", "CLASSIFICATION", "MAX_POINTS", "MIN_POINTS", "OWN", "OwnData",
+__all__ = ["CLASSIFICATION", "DATASETS", "MAX_POINTS", "MIN_POINTS", "OWN", "OwnData",
            "REGRESSION", "Scaling", "Split", "TASKS", "TEST_RATIO_RANGE", "check_test_ratio",
            "load_csv", "own_data", "split", "task_of"]

@@ -14,9 +14,10 @@ with t = 2 x - 1 = u / 6,
 
     x1^2 = t1^2,  x1*x2 = t1 t2,  sin(x1) = sin(6 t1)      (and likewise for x2).
 
-``x1`` and ``x2`` are the coordinates as given (not t): the lab's network sees exactly the lab's
-inputs, so the default features train bit for bit as before. (A shift of an input is absorbed by
-the first layer's bias: it changes no boundary a network can draw, only where training starts.)
+``x1`` and ``x2`` are the coordinates as given (not t): with the default features the network
+sees exactly the lab's inputs and trains as ``Network.fit`` on the lab's data does. (A shift of
+an input is absorbed by the first layer's bias: it changes no boundary a network can draw, only
+where training starts.)
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ a notebook's static figure.
 Hovering: ``tooltips_html`` is HTML to lay over the picture, one transparent box per node whose
 tooltip (the browser's own, no JavaScript) gives the node's bias and weights in and out, and one
 transparent line per edge whose tooltip gives its weight, as Playground's do; selecting a node
-(``NetworkPanel.update(selected=...)``) frames it and dims the other edges. ``node_text`` is the
+(``NetworkPanel.draw(selected=...)``) frames it and dims the other edges. ``node_text`` is the
 same text, for a line under the picture.
 
 Colour scales, so that a map means the same from one frame to the next: x1 and x2 over 0..1 (the
@@ -172,7 +172,7 @@ class PixelLayer(Artist):
 
 class NetworkPanel:
     """The network picture in ``ax``, whose size in pixels is ``width`` x ``height`` (the axes
-    get pixel coordinates, y down). ``update(session, selected=None)`` redraws every map and
+    get pixel coordinates, y down). ``draw(session, selected=None)`` redraws every map and
     edge; a new architecture or new features rebuild the artists first.
 
     Every map is computed at one point per pixel of its square (``Session.node_grids`` at the
@@ -220,7 +220,7 @@ class NetworkPanel:
         left side."""
         return [((s.x + s.size / 2, s.y), (t.x - t.size / 2, t.y)) for s, t in self.pairs]
 
-    def update(self, session: pg.Session, selected: str | None = None) -> None:
+    def draw(self, session: pg.Session, selected: str | None = None) -> None:
         cfg = session.config
         key = (cfg.features, cfg.layer_widths)
         if key != self.key:

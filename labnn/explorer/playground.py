@@ -13,14 +13,15 @@ unit (a linear one for regression), an optimizer, and a penalty on the weights
 (``labnn.losses.penalty``: none, l1 or l2). ``code(config)`` (``labnn.explorer.codegen``) writes
 the labnn lines that rebuild and train the same network, bit for bit.
 
-The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.update``):
+The rules of TensorFlow Playground, as a ``Session`` applies them (``Session.change``):
 
-- the learning rate applies live: while a training is in progress (started with ``play``/``step``)
-  a new ``lr`` is set on the running optimizer; the network and its history carry on;
+- the learning rate applies live: while a training is in progress (started by ``play``: the
+  Play and Step buttons, or ``reset``) a new ``lr`` is set on the running optimizer; the network
+  and its history carry on;
 - every other training setting (data, split, features, architecture, optimizer, loss,
-  regularisation, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
+  regularization, batch size, seeds, epochs) rebuilds: a fresh network from the seed, retrained
   for ``epochs`` epochs;
-- display settings are not part of the configuration at all: the view only redraws.
+- display settings are not part of the configuration at all: the view only draws again.
 
 Outside a training in progress, an ``lr`` change also retrains from scratch, so that a reader who
 moves the ``lr`` slider sees what that learning rate does to a fresh network.
@@ -44,16 +45,16 @@ from .. import activations as _act
 from .. import data as _data
 from .. import losses as _losses
 from .. import optim as _optim
-from ..metrics import count_correct
+from .._checks import check_int_in
+from ..metrics import classes
 from ..network import DivergenceError, History, Network
 from . import datasets as _ds
+from .codegen import config_code, render
 from .config import (  # noqa: F401 - the configuration's names are the playground's too
-    ACTIVATIONS,
     CLASSIFICATION,
     DATASETS,
     GRID_RESOLUTION,
     LIVE_FIELDS,
-    LOSSES,
     LR_RANGE,
     MAX_EPOCHS,
     MAX_LAYERS,
@@ -62,11 +63,8 @@ from .config import (  # noqa: F401 - the configuration's names are the playgrou
     MAX_SEED,
     MAX_UNITS,
     NEW_LAYER_WIDTH,
-    OPTIMIZERS,
-    PLAYGROUND_MAX_WIDTH,
     REG_RATE_RANGE,
     REGRESSION,
-    REGULARIZATIONS,
     SETTINGS,
     SHORTHAND,
     STARTING_LR,
@@ -75,9 +73,10 @@ from .config import (  # noqa: F401 - the configuration's names are the playgrou
     add_hidden_layer,
     add_neuron,
     as_config,
-    check_int_in,
-    check_number_in,
     describe_widths,
+    fit_penalty,
+    optimizer_args,
+    output_activation,
     remove_hidden_layer,
     remove_neuron,
 )
@@ -85,33 +84,34 @@ from .features import features
 
 
 # ---------------------------------------------------------------------- builders
-def make_data(config):
+def _config(config) -> PlaygroundConfig:
+    if not isinstance(config, PlaygroundConfig):
+        raise ValueError(f"config: expected a PlaygroundConfig (as_config makes one from a "
+                         f"dict), got {type(config).__name__}")
+    return config
+
+
+def make_data(config: PlaygroundConfig):
     """(X, y) for a built-in data set: every point, before the split, from the data seed."""
-    config = as_config(config)
+    config = _config(config)
     _ds.task_of(config.dataset)      # "own" data cannot be made: they are given
     return _data.load(config.dataset, n=config.n, seed=config.effective_data_seed,
                       noise=config.noise)
 
 
-def make_split(config, own: _ds.OwnData | None = None) -> _ds.Split:
+def make_split(config: PlaygroundConfig, own: _ds.OwnData | None = None) -> _ds.Split:
     """The run's data and its train/test split (``labnn.explorer.datasets.split``)."""
-    config = as_config(config)
+    config = _config(config)
     return _ds.split(config.dataset, n=config.n, noise=config.noise,
                      seed=config.effective_data_seed, test_ratio=config.test_ratio, own=own)
 
 
-def output_activation(task: str) -> str:
-    """A sigmoid output unit for classification (as in Playground, even for a linear
-    activation), no activation for regression."""
-    return "linear" if task == "regression" else "sigmoid"
-
-
-def build_network(config, task: str | None = None) -> Network:
+def build_network(config: PlaygroundConfig, task: str | None = None) -> Network:
     """A network on the configuration's features: one Dense layer of ``activation`` per entry
     of ``layer_widths``, then one output unit (``output_activation``); initialised from
-    ``config.seed``. ``task`` is needed for own data only (built-in sets know theirs). For the
-    old shorthand it makes exactly the calls ``labnn.lab.lab_network`` makes."""
-    config = as_config(config)
+    ``config.seed``. ``task`` is needed for own data only (built-in sets know theirs). Equal
+    widths make exactly the calls ``labnn.lab.lab_network`` makes."""
+    config = _config(config)
     task = task or config.task
     if task not in _ds.TASKS:
         raise ValueError(f"task: expected one of {', '.join(_ds.TASKS)}, got {task!r}")
@@ -122,24 +122,13 @@ def build_network(config, task: str | None = None) -> Network:
     return net.add_layer(1, output_activation(task))
 
 
-def make_optimizer(config) -> _optim.Optimizer:
-    config = as_config(config)
-    return _optim.make(config.optimizer, config.lr)
-
-
-def fit_penalty(config) -> dict:
-    """The keyword arguments of ``Network.fit`` for the configuration's regularisation (none
-    when it is "none": ``fit`` then runs exactly as without them)."""
-    config = as_config(config)
-    if config.regularization == "none":
-        return {}
-    return {"regularization": config.regularization, "reg_rate": config.reg_rate}
+def make_optimizer(config: PlaygroundConfig) -> _optim.Optimizer:
+    return _optim.make(**optimizer_args(_config(config)))
 
 
 def chunk_seed(seed: int, start_epoch: int) -> int:
     """The shuffling seed of a chunk of mini-batch epochs starting after ``start_epoch``."""
     return int(np.random.SeedSequence([seed, start_epoch]).generate_state(1)[0])
-
 
 
 # ---------------------------------------------------------------------- the session
@@ -230,11 +219,11 @@ def resolve(config=None, data=None, **changes) -> tuple[PlaygroundConfig, _ds.Ow
     return as_config(config, **changes), data
 
 
-def dataset_changes(config, dataset, own: _ds.OwnData | None = None) -> dict:
+def dataset_changes(config: PlaygroundConfig, dataset, own: _ds.OwnData | None = None) -> dict:
     """The settings that choosing ``dataset`` changes (Playground's data-set buttons): the
     dataset, and, when the task changes (classification <-> regression), the learning rate
     becomes that task's ``STARTING_LR`` and a bce loss becomes mse (regression needs it)."""
-    config = as_config(config)
+    config = _config(config)
     dataset = SETTINGS["dataset"].check(dataset)
     old = _ds.task_of(config.dataset, own) if config.dataset != _ds.OWN or own else None
     new = _ds.task_of(dataset, own)
@@ -294,7 +283,7 @@ class Session:
         self.X_train, self.y_train = F[split.train], split.y[split.train]
         self.X_test, self.y_test = F[split.test], split.y[split.test]
         self._test_loss = _losses.get(cfg.loss)[1]          # measure_test's, once per build
-        self._test_labels = self.y_test > 0.5
+        self._test_classes = classes(self.y_test)
         self.optimizer = make_optimizer(cfg)
         self.history = ExplorerHistory()
         self.chunks: list[tuple[int, int, float]] = []
@@ -326,7 +315,7 @@ class Session:
             loss = float(self._test_loss(out, self.y_test)[0])
         if self.task == "regression":
             return loss, math.nan
-        return loss, count_correct(out, self._test_labels, False) / len(self.y_test)
+        return loss, np.count_nonzero(classes(out) == self._test_classes) / len(self.y_test)
 
     def advance(self, epochs: int, *, raise_on_divergence: bool = False, callback=None) -> int:
         """Train ``epochs`` more epochs (fewer if ``callback(epoch, history)`` returns True or
@@ -367,13 +356,13 @@ class Session:
         self._build(self.config)
         self.in_progress = True
 
-    def step(self, epochs: int) -> int:
-        """Advance by hand (Play / Step): the run is now "in progress" for the lr rule."""
+    def play(self, epochs: int) -> int:
+        """Advance by hand (Play or Step): the run is now "in progress" for the lr rule."""
         epochs = SETTINGS["epochs"].check(epochs)
         self.in_progress = True
         return self.advance(epochs)
 
-    def update(self, **changes) -> str:
+    def change(self, **changes) -> str:
         """Apply setting changes under the Playground's rules; returns what happened:
         "none" (nothing changed), "live" (lr set on the running optimizer) or "rebuild"
         (fresh network retrained for ``epochs``). A change that cannot be built (dataset "own"
@@ -392,19 +381,19 @@ class Session:
 
     def switch_dataset(self, dataset) -> str:
         """Choose another data set as Playground's buttons do (``dataset_changes``: a new task
-        starts at its own learning rate); returns what ``update`` did."""
-        return self.update(**dataset_changes(self.config, dataset, self.own))
+        starts at its own learning rate); returns what ``change`` did."""
+        return self.change(**dataset_changes(self.config, dataset, self.own))
 
     def regenerate(self) -> str:
         """Playground's "Regenerate": new data (and a new split) from the next data seed, then
         a rebuild. Deterministic: the data seed goes from s to s + 1 (wrapping at MAX_SEED)."""
-        return self.update(data_seed=(self.config.effective_data_seed + 1) % (MAX_SEED + 1))
+        return self.change(data_seed=(self.config.effective_data_seed + 1) % (MAX_SEED + 1))
 
     # ------------------------------------------------------------------ what a view draws
     def grid(self, resolution: int = 50):
         """(extent, points): a ``resolution`` x ``resolution`` grid over the data plus a
-        margin (at least the unit square); ``extent`` = (x0_min, x0_max, x1_min, x1_max) and
-        ``points`` (resolution^2, 2), row by row from the bottom (x1), x0 fastest."""
+        margin (at least the unit square); ``extent`` = (x1_min, x1_max, x2_min, x2_max) and
+        ``points`` (resolution^2, 2), row by row from the bottom (x2), x1 fastest."""
         resolution = check_int_in(resolution, "resolution", *GRID_RESOLUTION)
         lo = np.minimum(self.X.min(axis=0), 0.0) - 0.1
         hi = np.maximum(self.X.max(axis=0), 1.0) + 0.1
@@ -415,7 +404,7 @@ class Session:
 
     def predict_grid(self, resolution: int = 50):
         """(extent, p): the network's output on ``grid(resolution)``, through the features;
-        ``p[i, j]`` is the output at row i (x1, bottom to top) and column j (x0). An output
+        ``p[i, j]`` is the output at row i (x2, bottom to top) and column j (x1). An output
         that overflowed (a diverged run) shows as no boundary: 0.5 everywhere (0 for
         regression)."""
         extent, points = self.grid(resolution)
@@ -440,30 +429,10 @@ class Session:
             return extent, maps + [None] * len(self.network.layers)
         return extent, maps + [o.T.reshape(-1, resolution, resolution) for o in outs]
 
-    def status(self) -> str:
-        """One line: the epoch, the training loss (and accuracy), then, when points are held
-        out (a test ratio above 0), the test loss (and accuracy); ``error`` has any
-        divergence. With test ratio 0 the test points are the training points (the lab's
-        convention), so the line is the lab's: epoch, loss, accuracy."""
-        h = self.history
-        if h.epochs == 0:
-            return "epoch 0: untrained (press Play or Step)"
-        classify = self.task == "classification"
-        text = f"epoch {h.epochs}   loss {h.final_loss:.4g}"
-        if classify:
-            text += f"   accuracy {h.final_accuracy:.2%}"
-        if self.split.held_out:
-            text += f"   test loss {h.final_test_loss:.4g}"
-            if classify:
-                text += f"   test accuracy {h.final_test_accuracy:.2%}"
-        return text
-
     def code(self) -> str:
         """The labnn code that rebuilds this run and trains it exactly as it was trained (every
         chunk, every live lr change): its weights equal ``network``'s bit for bit."""
-        from .codegen import session_code
-
-        return session_code(self)
+        return render(self.config, self.own, self.chunks, self.error)
 
 
 def train(config=None, *, data=None, callback=None, **changes):
@@ -480,19 +449,15 @@ def code(config=None, *, data=None, **changes) -> str:
     """The labnn code that does what ``train(config)`` does: the data, the split, the features,
     the network, the optimizer, the penalty, the epochs; its weights equal train's bit for
     bit. For own data it starts from the arrays you gave (``X``, ``y``) or your CSV file."""
-    from .codegen import config_code
-
     return config_code(*resolve(config, data, **changes))
 
 
 __all__ = [
-    "ACTIVATIONS", "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LOSSES",
-    "LR_RANGE", "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
-    "NEW_LAYER_WIDTH", "OPTIMIZERS", "PLAYGROUND_MAX_WIDTH", "REGRESSION", "REGULARIZATIONS",
-    "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "ExplorerHistory",
+    "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LR_RANGE", "MAX_EPOCHS",
+    "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS", "NEW_LAYER_WIDTH",
+    "REGRESSION", "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "ExplorerHistory",
     "PlaygroundConfig", "Session", "Setting", "add_hidden_layer", "add_neuron", "as_config",
-    "build_network", "check_int_in", "check_number_in", "chunk_seed", "code", "dataset_changes",
-    "describe_widths", "fit_penalty", "make_data", "make_optimizer", "make_split",
-    "output_activation", "remove_hidden_layer", "remove_neuron", "resolve", "starting_changes",
-    "train",
+    "build_network", "chunk_seed", "code", "dataset_changes", "describe_widths", "fit_penalty",
+    "make_data", "make_optimizer", "make_split", "optimizer_args", "output_activation",
+    "remove_hidden_layer", "remove_neuron", "resolve", "starting_changes", "train",
 ]

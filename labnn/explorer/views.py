@@ -5,8 +5,8 @@ epochs). The network picture is in ``labnn.explorer.netview``.
 
 Each panel draws into a matplotlib Axes it is given, so the same code makes the live widgets'
 images (``PanelImage``: one small figure per panel, rendered to PNG) and a notebook's static
-figure (``labnn.explorer.widgets.figure``). Artists are made once and updated in place; nothing
-here trains or changes the session: a panel only reads it.
+figure (``labnn.explorer.widgets.figure``). Artists are made once and redrawn in place
+(``draw(session)``); nothing here trains or changes the session: a panel only reads it.
 
 Colours: the lab's, red for class 0 (or a target of -1) and blue for class 1 (or +1).
 """
@@ -17,14 +17,19 @@ import io
 import math
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from PIL import Image
 
-from ..report.plots import BOUNDARY_CMAP, CLASS_COLORS
+from ..lab import BOUNDARY_COLORS, CLASS_COLORS
+from ..metrics import THRESHOLD, classes
 from . import playground as pg
+
+BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
+"""The output's colour scale (``labnn.lab.BOUNDARY_COLORS``)."""
 
 POINT_CMAP = LinearSegmentedColormap.from_list("labnn_points", ["#d62728", "#f2f2f2", "#1f4fd6"])
 """Regression targets (-1 red, +1 blue), strong enough to stand out on BOUNDARY_CMAP."""
@@ -61,16 +66,16 @@ def value_range(task: str) -> tuple[float, float]:
 
 
 def boundary_level(task: str) -> float | None:
-    """Where the decision boundary is drawn: p = 0.5 for classification, none for regression."""
-    return 0.5 if task == "classification" else None
+    """Where the decision boundary is drawn: the class threshold (0.5) for classification, none
+    for regression."""
+    return THRESHOLD if task == "classification" else None
 
 
 def point_colors(session: pg.Session, index) -> np.ndarray:
     """RGBA per point: red or blue by label, or the target's colour on POINT_CMAP."""
-    y = session.y[index, 0]
     if session.task == "regression":
-        return POINT_CMAP((y + 1.0) / 2.0)
-    return to_rgba_array(CLASS_COLORS)[(y > 0.5).astype(int)]
+        return POINT_CMAP((session.y[index, 0] + 1.0) / 2.0)
+    return to_rgba_array(CLASS_COLORS)[classes(session.y[index])[:, 0].astype(int)]
 
 
 def view_formatter(session: pg.Session, axis: int):
@@ -113,7 +118,7 @@ class BoundaryPanel:
             axis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
             axis.set_minor_locator(NullLocator())
 
-    def update(self, session: pg.Session, *, show_test: bool = True,
+    def draw(self, session: pg.Session, *, show_test: bool = True,
                discretize: bool = False) -> None:
         extent, p = session.predict_grid(self.resolution)
         lo, hi = value_range(session.task)
@@ -236,7 +241,7 @@ class CurvesPanel:
         self.legend = ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8,
                                 frameon=False, ncol=2, borderaxespad=0.1, handlelength=1.5)
 
-    def update(self, session: pg.Session, *, log_loss: bool = True) -> None:
+    def draw(self, session: pg.Session, *, log_loss: bool = True) -> None:
         h = session.history
         idx = _thin(h.epochs)
         epochs = idx + 1
@@ -298,7 +303,7 @@ class GradientPanel:
                                      frameon=False, ncol=min(count, 4), handlelength=1.2,
                                      columnspacing=0.8, borderaxespad=0.1)
 
-    def update(self, session: pg.Session) -> None:
+    def draw(self, session: pg.Session) -> None:
         h = session.history
         count = len(session.network.weights)
         if len(self.lines) != count:
@@ -326,8 +331,6 @@ class GradientPanel:
 
 def _depth_color(i: int, count: int):
     """Light (the first layer) to dark (the output): depth reads as shade."""
-    from matplotlib import colormaps
-
     return colormaps["viridis"](0.85 * (1 - i / max(count - 1, 1)))
 
 

@@ -7,19 +7,16 @@
     widgets.mini_explorer("lr", dataset="xor")    # one control, two pictures
     widgets.figure(dataset="circle")              # the same pictures, static, for a notebook
 
-This module is only the view: every number and every rule comes from
-``labnn.explorer.playground.Session`` (the pure core that ``train(config)`` also uses): the
-learning rate applies live, every other setting rebuilds (``Session.update``), a new data set
-of another task starts at that task's learning rate (``Session.switch_dataset``), the layer
-buttons apply the core's ``add_hidden_layer`` ... ``remove_neuron``, and the display toggles
-only redraw. The pictures: the network (``netview``: every feature's and neuron's map, the
-weights as edges, a tooltip with each node's weights and each edge's weight), the output with
-the training and test points, the training and test loss, and the gradient view (``views``); a
-status line gives the epoch and the losses. A run that diverges, or a control's value the core
+This module is only the view: every number and every rule comes from the pure core,
+``playground.Session`` (the rules are written there, in its module docstring); a control hands
+its value to ``Session.change`` (the dataset to ``Session.switch_dataset``, a layer button to the
+core's rule for it), the display toggles only draw again. The pictures: the network
+(``netview``), the output with the training and test points, the loss curves and the gradient
+view (``views``), and a status line (``status_line``). A run that diverges, or a value the core
 refuses, shows a message (and the control goes back to what is trained), never a traceback.
 
 Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every tick trains one
-chunk of epochs and redraws, so the kernel stays free between chunks: a Pause click, a
+chunk of epochs and draws, so the kernel stays free between chunks: a Pause click, a
 learning-rate change or a notebook cell run during Play is taken up at the next tick.
 """
 
@@ -32,7 +29,7 @@ import time
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from .._checks import check_bool, check_distinct_names
+from .._checks import check_bool, check_distinct_names, check_float_in, check_int_in
 from . import controls as C
 from . import datasets as ds
 from . import netview, views
@@ -56,7 +53,7 @@ TOGGLE_LABELS = {"show_test": "show test data", "discretize": "discretize output
                  "show_code": "code"}
 COLUMNS = (("data", ("dataset", "noise", "test_ratio", "batch_size")),
            ("training", ("lr", "activation", "optimizer", "loss")),
-           ("regularisation, run", ("regularization", "reg_rate", "epochs", "seed",
+           ("regularization, run", ("regularization", "reg_rate", "epochs", "seed",
                                     "hidden_units", "hidden_layers")))
 
 INTERVAL_RANGE = (10, 60_000)
@@ -87,9 +84,9 @@ def _check_arguments(controls, flags: dict, chunk, interval, clock) -> tuple:
     """Explorer's arguments other than the configuration, checked (ValueError names each)."""
     controls = _check_controls(controls)
     flags = {name: check_bool(value, name) for name, value in flags.items()}
-    chunk = pg.check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
+    chunk = check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
     try:
-        interval = pg.check_int_in(interval, "interval", *INTERVAL_RANGE)
+        interval = check_int_in(interval, "interval", *INTERVAL_RANGE)
     except ValueError:
         raise ValueError(f"interval: expected an integer number of milliseconds in "
                          f"[{INTERVAL_RANGE[0]}, {INTERVAL_RANGE[1]}], got {interval!r}") from None
@@ -118,6 +115,24 @@ def title(session: pg.Session) -> str:
     return text
 
 
+def status_line(session: pg.Session) -> str:
+    """One line: the epoch, the training loss (and accuracy), then, when points are held out (a
+    test ratio above 0), the test loss (and accuracy). With test ratio 0 the test points are the
+    training points (the lab's convention), so the line is the lab's: epoch, loss, accuracy."""
+    h = session.history
+    if h.epochs == 0:
+        return "epoch 0: untrained (press Play or Step)"
+    classify = session.task == "classification"
+    text = f"epoch {h.epochs}   loss {h.final_loss:.4g}"
+    if classify:
+        text += f"   accuracy {h.final_accuracy:.2%}"
+    if session.split.held_out:
+        text += f"   test loss {h.final_test_loss:.4g}"
+        if classify:
+            text += f"   test accuracy {h.final_test_accuracy:.2%}"
+    return text
+
+
 def _inches(width: float, height: float, x: float, y: float, w: float, h: float) -> tuple:
     """An axes' place in figure fractions from inches (x, y: its lower left corner)."""
     return (x / width, y / height, w / width, h / height)
@@ -142,16 +157,16 @@ GRADIENT_INCHES = 1.75
 """The height of the gradient view under the network picture."""
 
 
-def network_picture(network: bool, gradients: bool) -> views.PanelImage:
+def network_picture(network_view: bool, gradient_view: bool) -> views.PanelImage:
     """The network picture (NETWORK_PIXELS, at the top) and the gradient view under it, or
     either alone."""
     w, h = NETWORK_PIXELS[0] / 100, NETWORK_PIXELS[1] / 100
-    total = h * network + GRADIENT_INCHES * gradients
+    total = h * network_view + GRADIENT_INCHES * gradient_view
     panels = []
-    if network:
+    if network_view:
         panels.append((lambda ax: netview.NetworkPanel(ax, *NETWORK_PIXELS),
                        _inches(w, total, 0, total - h, w, h)))
-    if gradients:
+    if gradient_view:
         panels.append((views.GradientPanel, _inches(w, total, 0.72, 0.42, w - 0.95, 1.0)))
     return views.PanelImage(panels, w, total)
 
@@ -166,12 +181,13 @@ class Pictures:
         self.output = output_picture(row)
         self._networks: dict = {}
 
-    def network(self, network: bool, gradients: bool) -> views.PanelImage | None:
-        if not (network or gradients):
+    def network_picture(self, network_view: bool,
+                        gradient_view: bool) -> views.PanelImage | None:
+        if not (network_view or gradient_view):
             return None
-        key = (network, gradients)
+        key = (network_view, gradient_view)
         if key not in self._networks:
-            self._networks[key] = network_picture(network, gradients)
+            self._networks[key] = network_picture(network_view, gradient_view)
         return self._networks[key]
 
 
@@ -195,7 +211,8 @@ class Explorer(W.VBox):
         controls: the controls to show (names from CONTROLS; default EXPLORER_CONTROLS).
         buttons: show Play / Pause / Step / Reset (with the hidden ticker) and Regenerate.
         toggles: show the display toggles (see TOGGLES).
-        network, gradients: show the network picture and the gradient view at the start.
+        network_view, gradient_view: show the network picture and the gradient view at the
+            start.
         chunk: epochs trained per Play tick or Step click (1 to ``playground.MAX_EPOCHS``).
         interval: milliseconds between Play ticks (see INTERVAL_RANGE).
         data: your own points, ``datasets.own_data(X, y)`` or ``datasets.load_csv(path)``.
@@ -205,18 +222,19 @@ class Explorer(W.VBox):
     """
 
     def __init__(self, controls=EXPLORER_CONTROLS, *, buttons: bool = True,
-                 toggles: bool = True, network: bool = True, gradients: bool = True,
+                 toggles: bool = True, network_view: bool = True, gradient_view: bool = True,
                  chunk: int = 20, interval: int = 40, clock=time.monotonic, data=None,
                  **config):
         controls, flags, self.chunk, interval, clock = _check_arguments(
-            controls, {"buttons": buttons, "toggles": toggles, "network": network,
-                       "gradients": gradients}, chunk, interval, clock)
+            controls, {"buttons": buttons, "toggles": toggles, "network_view": network_view,
+                       "gradient_view": gradient_view}, chunk, interval, clock)
         self.session = pg.Session(None, data=data, **pg.starting_changes(config, data))
         self.display = {"show_test": True, "discretize": False, "log_loss": True,
-                        "network_view": flags["network"], "gradient_view": flags["gradients"],
+                        "network_view": flags["network_view"],
+                        "gradient_view": flags["gradient_view"],
                         "show_code": False}
         self._showing = False
-        self.redraws = 0
+        self.draws = 0
         self.ticks = self.frames = 0
         """Play ticks received, and those that trained and drew a frame."""
         self.render_seconds: list[float] = []
@@ -236,7 +254,7 @@ class Explorer(W.VBox):
         super().__init__(self._rows())
         self.add_class("labnn-explorer")
         self.session.advance(self.session.config.epochs)
-        self.redraw()
+        self.draw()
 
     # ------------------------------------------------------------------ building
     def _make_controls(self, names) -> None:
@@ -256,13 +274,13 @@ class Explorer(W.VBox):
     def _make_views(self, row: bool) -> None:
         self.pictures = Pictures(row)
         self.output = _image("labnn-output", self.pictures.output.pixels)
-        self.network = _image("labnn-network", (NETWORK_PIXELS[0], 0))
+        self.network_image = _image("labnn-network", (NETWORK_PIXELS[0], 0))
         self.tooltips = _html("labnn-tooltips")
         self.tooltips.layout = W.Layout(height=f"{NETWORK_PIXELS[1]}px")
         self.node = W.Dropdown(options=[("none", "")], value="", description="neuron",
                                style={"description_width": "50px"},
                                layout=W.Layout(width="160px"))
-        self.node.observe(lambda change: self._guard(self._redraw_if_shown), names="value")
+        self.node.observe(lambda change: self._guard(self._draw_if_shown), names="value")
         self.node_text = _html("labnn-node-text")
         self.title, self.status = _html("labnn-title"), _html("labnn-status")
         self.message, self.code_box = _html("labnn-message"), _html("labnn-code")
@@ -280,7 +298,7 @@ class Explorer(W.VBox):
     def _make_toggle_handler(self, name):
         def handler(change):
             self.display[name] = bool(change["new"])
-            self._guard(self.redraw)
+            self._guard(self.draw)
         return handler
 
     def _make_buttons(self) -> dict:
@@ -314,7 +332,7 @@ class Explorer(W.VBox):
         toggles = list(self.toggles.values())
         output = [self.title, self.output] + ([W.HBox(toggles[:3])] if toggles else [])
         net = [self.controls[n] for n in ("layer_widths",) if n in self.controls]
-        net += [self.network, self.tooltips, W.HBox([self.node, self.node_text])]
+        net += [self.network_image, self.tooltips, W.HBox([self.node, self.node_text])]
         net += [W.HBox(toggles[3:])] if toggles else []
         middle = [self.controls["features"]] if "features" in self.controls else []
         if len(self.controls) > 1:
@@ -339,12 +357,7 @@ class Explorer(W.VBox):
         def handler(change):
             if self._showing:  # the control is being moved to match the session (see _show)
                 return
-            value = change["new"]
-            if name == "batch_size":
-                value = value or None
-            elif name in ("test_ratio", "noise"):
-                value = round(value, 10)   # a slider's steps in binary: 0.30000000000000004
-            self._guard(self.set, name, value)
+            self._guard(self.set, name, C.setting_value(name, change["new"]))
         return handler
 
     def _press(self, rule, *args) -> None:
@@ -355,7 +368,7 @@ class Explorer(W.VBox):
     def set(self, name: str, value) -> str:
         """Change one training setting (as its control would) under the Playground's rules, and
         move the controls to match; returns "none", "live" or "rebuild" (see
-        ``Session.update``). The dataset goes through ``Session.switch_dataset`` (another
+        ``Session.change``). The dataset goes through ``Session.switch_dataset`` (another
         task starts at its own learning rate). A value outside the setting's bounds raises
         ValueError and changes nothing."""
         if not isinstance(name, str) or name not in pg.SETTINGS:
@@ -363,11 +376,11 @@ class Explorer(W.VBox):
         if name == "dataset":
             outcome = self.session.switch_dataset(value)
         else:
-            outcome = self.session.update(**{name: value})
+            outcome = self.session.change(**{name: value})
         self._show_all()
         if outcome == "rebuild":
             self.message.value = ""
-            self.redraw()
+            self.draw()
         return outcome
 
     def _show_all(self) -> None:
@@ -397,7 +410,7 @@ class Explorer(W.VBox):
     def pause(self) -> None:
         was_playing = self.playing
         self.ticker.playing = False
-        picture = self.pictures.network(self.display["network_view"],
+        picture = self.pictures.network_picture(self.display["network_view"],
                                         self.display["gradient_view"])
         if was_playing and self.display["network_view"] and picture is not None:
             self._draw_tooltips(picture)     # the weights stopped moving: tooltips again
@@ -405,21 +418,21 @@ class Explorer(W.VBox):
     def step(self) -> None:
         """Pause and train one chunk."""
         self.pause()
-        self.session.step(self.chunk)
-        self.redraw()
+        self.session.play(self.chunk)
+        self.draw()
 
     def reset(self) -> None:
         """Pause and start again from a fresh, untrained network (epoch 0)."""
         self.pause()
         self.session.reset()
         self.message.value = ""
-        self.redraw()
+        self.draw()
 
     def regenerate(self) -> None:
         """New data from the next data seed (``Session.regenerate``), retrained."""
         self.session.regenerate()
         self.message.value = ""
-        self.redraw()
+        self.draw()
 
     def _tick(self) -> None:
         self.ticks += 1
@@ -429,8 +442,8 @@ class Explorer(W.VBox):
         # slow machine drops frames instead of lagging behind a Pause click.
         if self.clock() - self._last_tick_end < self.min_tick_gap:
             return
-        self.session.step(self.chunk)
-        self.redraw()
+        self.session.play(self.chunk)
+        self.draw()
         self.frames += 1
         if self.session.diverged:
             self.pause()
@@ -442,21 +455,21 @@ class Explorer(W.VBox):
         return self.session.code()
 
     # ------------------------------------------------------------------ view
-    def _redraw_if_shown(self) -> None:
+    def _draw_if_shown(self) -> None:
         if not self._showing:
-            self.redraw()
+            self.draw()
 
-    def redraw(self) -> None:
+    def draw(self) -> None:
         """Redraw the pictures and the text from the session (never trains)."""
         t0 = time.perf_counter()
         d, s, p = self.display, self.session, self.pictures
         out = p.output
-        out.panels[0].update(s, show_test=d["show_test"], discretize=d["discretize"])
-        out.panels[1].update(s, log_loss=d["log_loss"])
+        out.panels[0].draw(s, show_test=d["show_test"], discretize=d["discretize"])
+        out.panels[1].draw(s, log_loss=d["log_loss"])
         self.output.value = out.render()
         self._draw_network(d["network_view"], d["gradient_view"])
         self.title.value = f"<b>{html.escape(title(s))}</b>"
-        self.status.value = f"<code>{html.escape(s.status())}</code>"
+        self.status.value = f"<code>{html.escape(status_line(s))}</code>"
         self._show_widget(self.code_box, d["show_code"])
         if d["show_code"]:
             self.code_box.value = f"<pre>{html.escape(self.code())}</pre>"
@@ -464,7 +477,7 @@ class Explorer(W.VBox):
             self.message.value = ("<span style='color:#b00'><b>Training stopped</b>: "
                                   f"{html.escape(s.error)}. Press Reset or change a setting "
                                   "to start again.</span>")
-        self.redraws += 1
+        self.draws += 1
         self.render_seconds.append(time.perf_counter() - t0)
 
     @staticmethod
@@ -473,25 +486,25 @@ class Explorer(W.VBox):
         if widget.layout.display != display:
             widget.layout.display = display
 
-    def _draw_network(self, network: bool, gradients: bool) -> None:
+    def _draw_network(self, network_view: bool, gradient_view: bool) -> None:
         """The network picture and the gradient view (one image), the neuron list and the
         tooltips laid over the picture."""
-        picture = self.pictures.network(network, gradients)
-        self._show_widget(self.network, picture is not None)
+        picture = self.pictures.network_picture(network_view, gradient_view)
+        self._show_widget(self.network_image, picture is not None)
         for widget in (self.tooltips, self.node, self.node_text):
-            self._show_widget(widget, network)
+            self._show_widget(widget, network_view)
         if picture is None:
             return
         panels = iter(picture.panels)
-        if network:
-            self._update_nodes(next(panels))
-        if gradients:
-            next(panels).update(self.session)
-        self.network.value = picture.render()
-        if network:
+        if network_view:
+            self._draw_nodes(next(panels))
+        if gradient_view:
+            next(panels).draw(self.session)
+        self.network_image.value = picture.render()
+        if network_view:
             self._draw_tooltips(picture)
 
-    def _update_nodes(self, panel) -> None:
+    def _draw_nodes(self, panel) -> None:
         s = self.session
         names = [n for col in netview.node_names(s.config.features, s.config.layer_widths)
                  for n in col]
@@ -503,7 +516,7 @@ class Explorer(W.VBox):
                 self.node.value = keep
             finally:
                 self._showing = False
-        panel.update(s, selected=self.node.value or None)
+        panel.draw(s, selected=self.node.value or None)
         self.node_text.value = (f"<small>{html.escape(netview.node_text(s, self.node.value))}"
                                 "</small>" if self.node.value else
                                 "<small>hover over a neuron or an edge for its weights</small>")
@@ -527,7 +540,7 @@ class Explorer(W.VBox):
     @property
     def text(self) -> str:
         """The status line as plain text."""
-        return self.session.status()
+        return status_line(self.session)
 
 
 def own_points(X, y=None, task: str = "auto") -> ds.OwnData:
@@ -568,9 +581,10 @@ def mini_explorer(control: str, **config) -> Explorer:
         raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
     _refuse_fixed("mini_explorer", config, {
         "controls": "it shows the one control named first", "buttons": "it has none",
-        "toggles": "it has none", "network": "it has none", "gradients": "it has none"})
-    return Explorer((control,), buttons=False, toggles=False, network=False, gradients=False,
-                    **config)
+        "toggles": "it has none", "network_view": "it has none",
+        "gradient_view": "it has none"})
+    return Explorer((control,), buttons=False, toggles=False, network_view=False,
+                    gradient_view=False, **config)
 
 
 def session_figure(session: pg.Session, *, show_test: bool = True, discretize: bool = False,
@@ -581,17 +595,17 @@ def session_figure(session: pg.Session, *, show_test: bool = True, discretize: b
     a notebook (on GitHub, where widgets do not run) and for checks."""
     flags = {"show_test": show_test, "discretize": discretize, "log_loss": log_loss}
     flags = {name: check_bool(value, name) for name, value in flags.items()}
-    width = pg.check_number_in(width, "width", *VIEW_SIZE)
-    height = pg.check_number_in(height, "height", *VIEW_SIZE)
-    fig = Figure(figsize=(width, height), dpi=pg.check_int_in(dpi, "dpi", *VIEW_DPI))
+    width = check_float_in(width, "width", *VIEW_SIZE)
+    height = check_float_in(height, "height", *VIEW_SIZE)
+    fig = Figure(figsize=(width, height), dpi=check_int_in(dpi, "dpi", *VIEW_DPI))
     gs = fig.add_gridspec(2, 3, width_ratios=(1.45, 1.0, 1.25), wspace=0.28, hspace=0.75,
                           left=0.01, right=0.99, bottom=0.12, top=0.86)
     _draw_view(fig.add_subplot(gs[:, 0]), session, "network")
-    views.BoundaryPanel(fig.add_subplot(gs[:, 1])).update(
+    views.BoundaryPanel(fig.add_subplot(gs[:, 1])).draw(
         session, show_test=flags["show_test"], discretize=flags["discretize"])
-    views.CurvesPanel(fig.add_subplot(gs[0, 2])).update(session, log_loss=flags["log_loss"])
+    views.CurvesPanel(fig.add_subplot(gs[0, 2])).draw(session, log_loss=flags["log_loss"])
     _draw_view(fig.add_subplot(gs[1, 2]), session, "gradients")
-    fig.suptitle(f"{title(session)}.   {session.status()}", fontsize=10)
+    fig.suptitle(f"{title(session)}.   {status_line(session)}", fontsize=10)
     return fig
 
 
@@ -602,11 +616,11 @@ COMPARE_VIEWS = ("network", "boundary", "curves", "gradients")
 def _draw_view(ax, session: pg.Session, view: str) -> None:
     if view == "network":
         box = ax.get_window_extent()
-        netview.NetworkPanel(ax, box.width, box.height).update(session)
+        netview.NetworkPanel(ax, box.width, box.height).draw(session)
     else:
         cls = {"boundary": views.BoundaryPanel, "curves": views.CurvesPanel,
                "gradients": views.GradientPanel}[view]
-        cls(ax).update(session)
+        cls(ax).draw(session)
 
 
 def compare_figure(sessions, view: str = "network", titles=None, *, height: float = 3.4,
@@ -623,10 +637,10 @@ def compare_figure(sessions, view: str = "network", titles=None, *, height: floa
     if len(titles) != len(sessions) or not all(isinstance(t, str) for t in titles):
         raise ValueError(f"titles: expected {len(sessions)} strings, one per session, "
                          f"got {titles!r}")
-    height = pg.check_number_in(height, "height", *VIEW_SIZE)
+    height = check_float_in(height, "height", *VIEW_SIZE)
     per = {"network": 1.3, "boundary": 1.0, "curves": 1.25, "gradients": 1.25}[view] * height
     fig = Figure(figsize=(min(per * len(sessions), VIEW_SIZE[1]), height),
-                 dpi=pg.check_int_in(dpi, "dpi", *VIEW_DPI))
+                 dpi=check_int_in(dpi, "dpi", *VIEW_DPI))
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.78, wspace=0.35)
     for ax, session, text in zip(fig.subplots(1, len(sessions), squeeze=False)[0], sessions,
                                  titles, strict=True):
@@ -648,4 +662,4 @@ def figure(config=None, *, data=None, show_test: bool = True, discretize: bool =
 
 __all__ = ["COMPARE_VIEWS", "CONTROLS", "EXPLORER_CONTROLS", "Explorer", "INTERVAL_RANGE",
            "MINI_CONTROLS", "TOGGLES", "compare_figure", "explorer", "figure", "mini_explorer",
-           "own_points", "session_figure", "title"]
+           "own_points", "session_figure", "status_line", "title"]

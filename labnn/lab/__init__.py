@@ -1,5 +1,5 @@
-"""What the course adds to the core: the lab's network, its print-outs, (in
-``labnn.lab.seed_errors``) the two errors of the report this project grew from, and (in
+"""What the course adds to the core: the lab's network, its print-outs and colours, (in
+``labnn.lab.original``) the two errors of the report this project grew from, and (in
 ``labnn.lab.check``, the command ``python -m labnn.check``) a student's own network checked and
 its mistake named.
 
@@ -19,13 +19,19 @@ from .. import activations as _act
 from .._checks import check_bool, check_file, check_positive_int
 from ..network import Network
 
+CLASS_COLORS = ("red", "blue")
+"""The lab's colours: class 0 red, class 1 blue (the handout's ``show_result``)."""
+
+BOUNDARY_COLORS = ("#ff9c9c", "#ffffff", "#9cb4ff")
+"""A network's output from 0 (light red, class 0) through 0.5 (white) to 1 (light blue): the
+decision-boundary pictures."""
+
 
 def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
                 dtype=np.float64, init: str = "default", hidden_layers: int = 2,
                 in_features: int = 2, output: str | None = None, bias: bool = True) -> Network:
-    """The one place that builds a network from the run vocabulary (used by the lab and the
-    report's experiments; the explorer's per-layer widths make the same calls in
-    ``labnn.explorer.playground.build_network``): ``hidden_layers`` hidden layers of
+    """The one place that builds a network from the run vocabulary (the lab's and the report's
+    runs): ``hidden_layers`` hidden layers of
     ``hidden_units`` units, every layer a Dense transformation plus ``activation``, then one
     output unit with ``output`` (default: a sigmoid, or no activation at all when
     ``activation`` is linear, for the no-activation experiment). ``bias=False`` leaves the
@@ -35,13 +41,11 @@ def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
     act = _act.get(activation)
     if output is None:
         output = "linear" if act.name == "linear" else "sigmoid"
-    # add_layer's bias argument only when it is off: the lab's networks are built by exactly
-    # the same calls as before it existed
-    no_bias = {} if check_bool(bias, "bias") else {"bias": False}
+    bias = check_bool(bias, "bias")
     net = Network(in_features, seed=seed, dtype=dtype, init=init)
     for _ in range(hidden_layers):
-        net.add_layer(hidden_units, act, **no_bias)
-    return net.add_layer(1, output, **no_bias)
+        net.add_layer(hidden_units, act, bias=bias)
+    return net.add_layer(1, output, bias=bias)
 
 
 def format_test_report(y, y_hat, loss: float, acc: float, head: int | None = None) -> str:
@@ -73,4 +77,4 @@ def test(net: Network, X, y, loss: str = "mse", file=None,
     return value, acc
 
 
-__all__ = ["format_test_report", "lab_network", "test"]
+__all__ = ["BOUNDARY_COLORS", "CLASS_COLORS", "format_test_report", "lab_network", "test"]

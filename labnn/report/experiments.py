@@ -27,26 +27,24 @@ from multiprocessing import get_context
 import numpy as np
 
 from .. import data as _data
-from .. import init as _init
-from .. import losses as _losses
 from .. import optim as _optim
 from .._checks import check_bool, check_positive_int
+from ..init import check_scheme, get_nudge, nudged
 from ..lab import lab_network
-from ..lab.seed_errors import SEED_SIGMOID, seed_order_step
-from ..metrics import count_correct
-from ..network import DEFAULT_EPOCHS, DEFAULT_LR, DivergenceError, History
-from ..stack import NetworkStack, StackHistory
+from ..lab.original import ORIGINAL_SIGMOID, original_update
+from ..network import DEFAULT_EPOCHS
+from ..stack import NetworkStack
 
 LAB_DATASETS = ("linear", "xor")
-"""The lab's two data sets (the explorer has more: ``labnn.explorer.playground.DATASETS``)."""
+"""The lab's two data sets."""
 
 LINEAR_N = 100
 """Points in the lab's linear data set."""
 
-UPDATES = ("exact", "seed_order")
+UPDATES = ("exact", "original_order")
 """``RunConfig.update``: gradient descent, or the original report's update order."""
 
-_REPORT_ACTIVATIONS = {"seed_sigmoid": SEED_SIGMOID}
+_REPORT_ACTIVATIONS = {"original_sigmoid": ORIGINAL_SIGMOID}
 """Activation names that only the report knows (the core's registry does not)."""
 
 
@@ -54,15 +52,15 @@ _REPORT_ACTIVATIONS = {"seed_sigmoid": SEED_SIGMOID}
 class RunConfig:
     """One training run of the lab network (``labnn.lab_network``) on one lab data set.
 
-    ``lr=None`` means the optimizer's default (1.0 for plain SGD, the lab's default; the torch
+    ``lr=None`` means the optimizer's default (``optim.DEFAULT_LR`` for plain SGD, the torch
     default for the others). ``optimizer=None`` is plain full-batch SGD. ``until_100=True``
     stops a run at its first epoch of 100 % accuracy (final loss and accuracy are then measured
     there).
 
     The fields after ``until_100`` vary what the other studies keep fixed; their defaults are
-    the lab network trained by ``Network.fit``, exactly as before they existed. ``activation``
-    may also be "seed_sigmoid": the original report's sigmoid with its wrong derivative
-    (``labnn.lab.seed_errors.SEED_SIGMOID``), in every layer, the output unit included.
+    the lab network trained as ``Network.fit`` trains it. ``activation`` may also be
+    "original_sigmoid": the original report's sigmoid with its wrong derivative
+    (``labnn.lab.original.ORIGINAL_SIGMOID``), in every layer, the output unit included.
     """
 
     dataset: str = "xor"
@@ -87,9 +85,9 @@ class RunConfig:
     """None: full batch; else mini-batches of that size, in an order reshuffled every epoch by
     a generator seeded with ``seed`` (``Network.fit(batch_size=..., seed=seed)``)."""
     update: str = "exact"
-    """"exact": gradient descent by ``Network.fit``; "seed_order": the original report's
-    update, each layer's W changed before the gradient goes back through it
-    (``labnn.lab.seed_errors``; plain SGD, full batch)."""
+    """"exact": gradient descent; "original_order": the original report's update, each layer's
+    W changed before the gradient goes back through it (``labnn.lab.original``; plain SGD,
+    full batch)."""
 
     def __post_init__(self):
         if self.dataset not in LAB_DATASETS:
@@ -105,14 +103,14 @@ class RunConfig:
                                         and math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"lr: expected a positive finite number or None, got {self.lr!r}")
         check_bool(self.bias, "bias")
-        _init.check_scheme(self.init)
+        check_scheme(self.init)
         if self.batch_size is not None:
             check_positive_int(self.batch_size, "batch_size")
         if self.update not in UPDATES:
             raise ValueError(f"update: expected one of {', '.join(UPDATES)}, got {self.update!r}")
-        if self.update == "seed_order" and (self.optimizer is not None
-                                            or self.batch_size is not None):
-            raise ValueError("update: 'seed_order' is plain full-batch SGD; expected "
+        if self.update == "original_order" and (self.optimizer is not None
+                                                or self.batch_size is not None):
+            raise ValueError("update: 'original_order' is plain full-batch SGD; expected "
                              "optimizer=None and batch_size=None")
 
 
@@ -150,40 +148,11 @@ def build(config: RunConfig):
     activation = _REPORT_ACTIVATIONS.get(config.activation, config.activation)
     output = config.output
     if output is None and config.activation in _REPORT_ACTIVATIONS:
-        output = activation                  # the seed's sigmoid in the output unit too
+        output = activation                  # the original sigmoid in the output unit too
     output = _REPORT_ACTIVATIONS.get(output, output)
     return lab_network(hidden_units=config.hidden_units, hidden_layers=config.hidden_layers,
                        activation=activation, seed=config.seed, init=config.init,
                        output=output, bias=config.bias)
-
-
-def _train_run(config: RunConfig):
-    """Train the network of ``config``; returns (network, X, y, RunResult)."""
-    X, y = load_data(config.dataset, config.seed)
-    net = build(config)
-    diverged_at = None
-    if config.update == "seed_order":
-        history, diverged_at = _fit_seed_order(net, X, y, config)
-    else:
-        try:
-            history = net.fit(X, y, epochs=config.epochs, lr=config.lr,
-                              optimizer=config.optimizer, loss=config.loss,
-                              batch_size=config.batch_size, seed=config.seed,
-                              callback=_stop_at_100 if config.until_100 else None)
-        except DivergenceError as exc:
-            history = exc.history
-            diverged_at = history.epochs + 1
-    if diverged_at is None:
-        final_loss, final_acc = net.evaluate(X, y, loss=config.loss)
-    else:
-        final_loss, final_acc = math.inf, math.nan
-    result = RunResult(config=config, final_loss=float(final_loss),
-                       final_accuracy=float(final_acc),
-                       epochs_to_100=history.epochs_to(1.0), diverged_at=diverged_at,
-                       loss=np.asarray(history.loss, dtype=np.float64),
-                       accuracy=np.asarray(history.accuracy, dtype=np.float64),
-                       params=[p.copy() for p in net.params])
-    return net, X, y, result
 
 
 def network(result: RunResult):
@@ -197,119 +166,9 @@ def network(result: RunResult):
     return net
 
 
-def _stop_at_100(epoch: int, history: History) -> bool:
-    return history.accuracy[-1] >= 1.0
-
-
-def _fit_seed_order(net, X, y, config: RunConfig):
-    """Train ``net`` with the original report's update order (``seed_order_step``), one
-    full-batch step per epoch: (History, the epoch whose loss was NaN/inf or None)."""
-    lr = DEFAULT_LR if config.lr is None else config.lr
-    history, labels = History(), y > 0.5
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(1, config.epochs + 1):
-            value, out = seed_order_step(net, X, y, lr, config.loss)
-            if not math.isfinite(value):
-                return history, epoch
-            history.loss.append(value)
-            history.accuracy.append(count_correct(out, labels, False) / labels.size)
-            if config.until_100 and history.accuracy[-1] >= 1.0:
-                break
-    finite = all(np.isfinite(p).all() for p in net.params)
-    return history, None if finite else history.epochs + 1
-
-
-def _fit_stack_custom(stack, X, y, configs, lrs) -> StackHistory:
-    """What ``NetworkStack.fit`` does, for the runs it cannot train: mini-batches
-    (``batch_size``, each network shuffled by its own seed's generator, as ``Network.fit``
-    does) or the original report's update order. Every network of the stack steps every
-    epoch; one whose loss became NaN/inf stops being recorded (its parameters then mean
-    nothing), one that reached 100 % with ``until_100`` keeps the parameters it had then."""
-    c0, size = configs[0], len(configs)
-    epoch, targets = _epoch_function(stack, X, y, configs, lrs), y.shape[-2] * y.shape[-1]
-    loss = np.full((c0.epochs, size), np.nan)
-    accuracy = np.full((c0.epochs, size), np.nan)
-    epochs_run = np.zeros(size, dtype=np.int64)
-    diverged_at = np.zeros(size, dtype=np.int64)
-    stopped = np.zeros(size, dtype=bool)
-    active = np.ones(size, dtype=bool)
-    final = [p.copy() for p in stack.params]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for e in range(c0.epochs):
-            value, correct = epoch()
-            bad = active & ~np.isfinite(value)
-            diverged_at[bad] = e + 1
-            active &= ~bad
-            loss[e, active] = value[active]
-            accuracy[e, active] = correct[active] / targets
-            epochs_run[active] = e + 1
-            if c0.until_100:
-                done = active & (accuracy[e] >= 1.0)
-                for f, p in zip(final, stack.params):
-                    f[done] = p[done]
-                stopped |= done
-                active &= ~done
-            if not active.any():
-                break
-    for f, p in zip(final, stack.params):
-        f[~stopped] = p[~stopped]
-        p[...] = f
-    blown = active & ~np.all([np.isfinite(p.reshape(size, -1)).all(axis=1)
-                              for p in stack.params], axis=0)
-    diverged_at[blown] = epochs_run[blown] + 1
-    n = max(int(epochs_run.max()), 1)
-    return StackHistory(loss=loss[:n], accuracy=accuracy[:n], epochs_run=epochs_run,
-                        diverged_at=diverged_at, stopped_early=stopped)
-
-
-def _epoch_function(stack, X, y, configs, lrs):
-    """A function that trains every network of ``stack`` for one epoch the way ``configs``
-    say and returns ((S,) losses, (S,) correct answers), both measured during the epoch."""
-    c0, lrs = configs[0], np.asarray(lrs, dtype=np.float64)
-    if c0.update == "seed_order":
-        labels = y > 0.5
-
-        def epoch():
-            value, out = seed_order_step(stack, X, y, lrs, c0.loss)
-            return value, count_correct(out, labels, False, axis=(-2, -1))
-        return epoch
-    loss_fn = _losses.for_network(c0.loss, y, stack.output_range)
-    opt = _optim.make(c0.optimizer or "sgd", 1.0)
-    opt.lr = lrs
-    rngs = [np.random.default_rng(c.seed) for c in configs]
-    return lambda: _minibatch_epoch(stack, X, y, loss_fn, opt, rngs, c0.batch_size)
-
-
-def _minibatch_epoch(stack, X, y, loss_fn, opt, rngs, batch_size):
-    """One epoch of mini-batch SGD for every network of a stack, each in its own shuffled
-    order (``Network._batches``' rule): ((S,) epoch losses, (S,) correct answers)."""
-    n = X.shape[-2]
-    if batch_size >= n:                          # one full batch, no shuffling
-        batches = [None]
-    else:
-        order = np.stack([rng.permutation(n) for rng in rngs])
-        batches = [order[:, start:start + batch_size] for start in range(0, n, batch_size)]
-    rows = np.arange(len(rngs))[:, np.newaxis]
-    total, correct = np.zeros(len(rngs)), np.zeros(len(rngs), dtype=np.int64)
-    for idx in batches:
-        if idx is None:
-            Xb, yb = X, y
-        else:
-            Xb = X[idx] if X.ndim == 2 else X[rows, idx]
-            yb = y[idx] if y.ndim == 2 else y[rows, idx]
-        out = stack.forward(Xb)
-        value, dout = loss_fn(out, yb, stacked=True)
-        correct += count_correct(out, yb > 0.5, False, axis=(-2, -1))
-        stack._update(dout, None, opt)       # no dL/dX: nobody uses it in training
-        if idx is None:
-            return value, correct
-        total += value * idx.shape[1]
-    return total / n, correct
-
-
 def run(config: RunConfig) -> RunResult:
     """Train once and return what was measured (deterministic in ``config``)."""
-    return _train_run(config)[3]
+    return run_stack([config])[0]
 
 
 _WORKER_ENV = {
@@ -337,32 +196,28 @@ def _stack_key(config: RunConfig) -> tuple:
                  if f not in ("seed", "lr"))
 
 
-def run_stack(configs: Sequence[RunConfig], nudge: int | None = None) -> list[RunResult]:
-    """Train runs that share everything but seed and learning rate as one ``NetworkStack``;
-    each result equals ``run(config)`` (tests check it). ``nudge`` sets the initial-weight
-    nudge in ulps (``labnn.report.sensitivity``) for this call; None keeps the current one."""
+def run_stack(configs: Sequence[RunConfig], nudge: int = 0) -> list[RunResult]:
+    """Train runs that share everything but seed and learning rate as one ``NetworkStack``
+    (``NetworkStack.fit``: each network exactly as ``Network.fit`` trains it alone), and
+    measure each. ``nudge``: the initial weights move by that many more ulps
+    (``labnn.init.nudged``; the sweep's worker processes get the nudge this way)."""
     configs = list(configs)
     if not configs or len({_stack_key(c) for c in configs}) != 1:
         raise ValueError("configs: expected runs that differ only in seed and lr")
     c0 = configs[0]
-    saved = _init.NUDGE_ULPS
-    _init.NUDGE_ULPS = saved if nudge is None else int(nudge)
-    try:
+    with nudged(nudge):
         stack = NetworkStack([build(c) for c in configs])
-    finally:
-        _init.NUDGE_ULPS = saved
     if c0.dataset == "xor":          # the same 21 points for every seed
         X, y = load_data(c0.dataset)
     else:                            # each seed draws its own data
         data = [load_data(c.dataset, c.seed) for c in configs]
         X, y = np.stack([d[0] for d in data]), np.stack([d[1] for d in data])
-    default_lr = DEFAULT_LR if c0.optimizer is None else _optim.make(c0.optimizer).lr
-    lrs = [default_lr if c.lr is None else c.lr for c in configs]
-    if c0.batch_size is None and c0.update == "exact":
-        history = stack.fit(X, y, epochs=c0.epochs, lr=lrs, optimizer=c0.optimizer,
-                            loss=c0.loss, stop_at=1.0 if c0.until_100 else None)
-    else:
-        history = _fit_stack_custom(stack, X, y, configs, lrs)
+    history = stack.fit(
+        X, y, epochs=c0.epochs, optimizer=c0.optimizer, loss=c0.loss,
+        lr=[_optim.make(c.optimizer).lr if c.lr is None else c.lr for c in configs],
+        batch_size=c0.batch_size, seed=[c.seed for c in configs],
+        stop_at=1.0 if c0.until_100 else None,
+        update=original_update if c0.update == "original_order" else None)
     final_loss, final_acc = stack.evaluate(X, y, loss=c0.loss)
     reached = history.epochs_to(1.0)
     results = []
@@ -375,7 +230,8 @@ def run_stack(configs: Sequence[RunConfig], nudge: int | None = None) -> list[Ru
             final_accuracy=math.nan if diverged else float(final_acc[i]),
             epochs_to_100=reached[i], diverged_at=diverged,
             loss=history.loss[:n, i].copy(), accuracy=history.accuracy[:n, i].copy(),
-            params=[p[i].copy() for p in stack.params]))
+            params=[p[i].reshape(q.shape).copy() for p, q in
+                    zip(stack.params, stack.template.params)]))
     return results
 
 
@@ -407,9 +263,8 @@ def sweep(configs: Iterable[RunConfig], workers: int | None = None,
     tasks = [chunk for idx in groups.values()
              for chunk in _chunks(idx, min(workers, len(idx)) if split else 1)]
     task_configs = [[configs[i] for i in chunk] for chunk in tasks]
-    nudge = _init.NUDGE_ULPS
     if workers <= 1 or len(tasks) == 1:
-        outputs = [run_stack(cs, nudge) for cs in task_configs]
+        outputs = [run_stack(cs) for cs in task_configs]
     else:
         # Spawned children read these variables when they start, so set them around the pool.
         saved = {k: os.environ.get(k) for k in _WORKER_ENV}
@@ -417,7 +272,7 @@ def sweep(configs: Iterable[RunConfig], workers: int | None = None,
         try:
             with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                      mp_context=get_context("spawn")) as pool:
-                outputs = list(pool.map(run_stack, task_configs, [nudge] * len(tasks)))
+                outputs = list(pool.map(run_stack, task_configs, [get_nudge()] * len(tasks)))
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -572,7 +427,7 @@ def summarize(results: Iterable[RunResult], by: str | Sequence[str] = ("dataset"
 
 
 def format_value(name, value) -> str:
-    """A summary field or RunConfig field as the report prints it, at fixed precision."""
+    """One value of a ``summarize`` row (or a config field) as a table prints it."""
     if value is None:
         return {"median_epochs": "never", "epochs_iqr": "never",
                 "batch_size": "full"}.get(name, "default")
@@ -696,7 +551,8 @@ def pick_lr(results: Iterable[RunResult], slack: float = 0.1) -> dict:
 
 __all__ = [
     "APPROX", "LAB_DATASETS", "RunConfig", "RunResult", "activation_study", "build", "curves",
-    "default_workers", "format_table", "group", "hidden_units_study", "learning_rate_study",
-    "load_data", "loss_ratio", "network", "optimizer_study", "oscillation", "pick_lr", "run",
-    "run_stack", "seed_study", "summarize", "sweep", "wilson_interval",
+    "default_workers", "format_table", "format_value", "group", "hidden_units_study",
+    "learning_rate_study", "load_data", "loss_ratio", "network", "optimizer_study",
+    "oscillation", "pick_lr", "run", "run_stack", "seed_study", "summarize", "sweep",
+    "wilson_interval",
 ]

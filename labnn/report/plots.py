@@ -1,8 +1,8 @@
-"""matplotlib views of the report's results (the explorer draws its own view in
-``labnn.explorer.widgets``).
+"""matplotlib views of the report's results.
 
-Colours follow the lab: class 0 red, class 1 blue; each data set has its own colour in every
-figure that compares them (``DATASET_COLORS``). The inputs are called x1 and x2.
+Colours follow the lab (``labnn.lab.CLASS_COLORS``): class 0 red, class 1 blue; axes are the
+inputs x1 and x2. Each data set has its own colour in every figure that compares them
+(``DATASET_COLORS``).
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
-CLASS_COLORS = ("red", "blue")
+from ..activations import get as get_activation
+from ..lab import BOUNDARY_COLORS, CLASS_COLORS
+from ..metrics import THRESHOLD, classes
+
+BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
 DATASET_COLORS = {"xor": "#e66101", "linear": "#5e3c99"}
 """One colour per data set (orange XOR, purple linear), never a class colour."""
 REPORT_WIDTH = 7.1
 """Inches: the printed report's text width (A4 less 15 mm margins), a full-width figure."""
-BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", ["#ff9c9c", "#ffffff", "#9cb4ff"])
 
 
 def use_report_style() -> None:
@@ -35,6 +38,11 @@ def dataset_color(name: str) -> str:
     return DATASET_COLORS.get(name, "C0")
 
 
+def _classes(y) -> np.ndarray:
+    """0 or 1 per point of targets or outputs y (N, 1) or (N,) (``labnn.metrics.classes``)."""
+    return classes(np.asarray(y).reshape(-1, 1))[:, 0].astype(int)
+
+
 def _scatter(ax, X, labels):
     labels = np.asarray(labels).reshape(-1)
     for cls, color in enumerate(CLASS_COLORS):
@@ -47,11 +55,10 @@ def show_result(x, y, pred_y, show: bool = True):
     class 0 red, class 1 blue; ``pred_y`` is thresholded at 0.5. Returns the figure."""
     x = np.asarray(x)
     fig, axes = plt.subplots(1, 2, figsize=(5.6, 2.8))
-    panels = (("Ground truth", np.asarray(y).reshape(-1) > 0.5),
-              ("Predict result", np.asarray(pred_y).reshape(-1) > 0.5))
+    panels = (("Ground truth", _classes(y)), ("Predict result", _classes(pred_y)))
     for ax, (title, labels) in zip(axes, panels):
         ax.set_title(title, fontsize=18)
-        _scatter(ax, x, labels.astype(int))
+        _scatter(ax, x, labels)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
         ax.set_aspect("equal", adjustable="datalim")
@@ -65,7 +72,7 @@ def plot_points(X, y, ax=None, title: str | None = None):
     """A data set: its points coloured by class (0 red, 1 blue), equal axes, a legend."""
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.2))
-    _scatter(ax, np.asarray(X), (np.asarray(y).reshape(-1) > 0.5).astype(int))
+    _scatter(ax, np.asarray(X), _classes(y))
     ax.set(xlabel="x1", ylabel="x2")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(fontsize=8, loc="best", framealpha=0.9)
@@ -109,9 +116,9 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 100, title: str
         _, ax = plt.subplots(figsize=(4.5, 4.5))
     xx, yy, p = decision_grid(net, X, resolution)
     ax.contourf(xx, yy, p, levels=np.linspace(0, 1, 11), cmap=BOUNDARY_CMAP, vmin=0, vmax=1)
-    if p.min() < 0.5 < p.max():
-        ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1)
-    _scatter(ax, X, (np.asarray(y).reshape(-1) > 0.5).astype(int))
+    if p.min() < THRESHOLD < p.max():
+        ax.contour(xx, yy, p, levels=[THRESHOLD], colors="k", linewidths=1)
+    _scatter(ax, X, _classes(y))
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_aspect("equal")
@@ -147,15 +154,13 @@ def group_colors(n, cmap="viridis"):
 
 def plot_activation(names=("sigmoid",), z=None, ax=None, derivative: bool = True):
     """Each activation's value (solid) and derivative (dashed) over ``z`` (default -6..6)."""
-    from ..activations import get
-
     if isinstance(names, str):
         names = (names,)
     z = np.linspace(-6, 6, 601) if z is None else np.asarray(z, dtype=np.float64)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     for i, name in enumerate(names):
-        act = get(name)
+        act = get_activation(name)
         a = act.value(z)
         color = f"C{i}"
         # later curves thinner, so one that coincides with an earlier one (leaky_relu on relu

@@ -4,17 +4,19 @@ Another CPU rounds the last bit of some sums differently (another BLAS kernel, N
 AVX-512 or scalar loops for ``exp`` and ``tanh``), and training can amplify such a difference:
 not at all in a smooth descent, a little around the escape from a plateau, enormously when the
 learning rate is so large that the weights thrash. This module makes a rounding-sized difference
-on purpose: inside ``nudged(ulps)`` every initial parameter of every network that is built
-(``labnn.init``) moves by ``ulps`` units in the last place, and ``compare`` says which outcomes
-of an experiment changed.
+on purpose: inside ``nudged(ulps)`` every initial parameter of every network that is built moves
+by ``ulps`` units in the last place (``labnn.init``'s nudge, whose ``nudged``, ``set_nudge`` and
+``get_nudge`` this module hands on; ``experiments.sweep`` passes it to its worker processes),
+and ``compare`` says which outcomes of an experiment changed.
 
     results = E.learning_rate_study(LRS, seeds=range(100))
     with sensitivity.nudged(1):
         again = E.learning_rate_study(LRS, seeds=range(100))
     rows = sensitivity.compare(results, again, by=("dataset", "lr"))
 
-An outcome that a one-ulp nudge changes is *chaotic*: its exact value on another machine is
-anybody's guess, and only a rate over many seeds, with a margin, can be reported for it.
+An outcome that a one-ulp nudge changes is *sensitive to rounding*: its exact value on another
+machine is anybody's guess, and only a rate over many seeds, with a margin, can be reported for
+it.
 ``tests/test_notebook_sensitivity.py`` re-executes the report under a nudge and checks that the
 stored text does not change.
 """
@@ -22,39 +24,10 @@ stored text does not change.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
-import numpy as np
-
-from .. import init as _init
-
-
-def set_nudge(ulps: int) -> None:
-    """From now on, move every new network's initial parameters by ``ulps`` units in the last
-    place (0 switches the nudge off). Experiments pass it on to their worker processes."""
-    if isinstance(ulps, bool) or not isinstance(ulps, (int, np.integer)):
-        raise ValueError(f"ulps: expected an integer, got {ulps!r}")
-    if abs(int(ulps)) > 1000:
-        raise ValueError(f"ulps: expected a rounding-sized nudge (|ulps| <= 1000), got {ulps}")
-    _init.NUDGE_ULPS = int(ulps)
-
-
-def get_nudge() -> int:
-    return _init.NUDGE_ULPS
-
-
-@contextmanager
-def nudged(ulps: int = 1) -> Iterator[None]:
-    """Within the block, new networks start from initial parameters nudged by ``ulps`` more
-    ulps than outside it (so an experiment and its nudged twin differ by ``ulps`` even when
-    the whole report runs under a nudge, as the sensitivity test does)."""
-    saved = get_nudge()
-    set_nudge(saved + ulps)
-    try:
-        yield
-    finally:
-        _init.NUDGE_ULPS = saved
+from ..init import get_nudge, nudged, set_nudge
+from .experiments import group
 
 
 def outcome(result) -> tuple:
@@ -75,14 +48,12 @@ def compare(results: Sequence, others: Sequence, by: str | Sequence[str] = ("dat
       differs) and ``max_epoch_shift`` (its largest difference among runs that reached 100 %
       in both); ``loss_changed`` (final loss differs by more than ``loss_tolerance``,
       relatively);
-    - ``changed``: runs with any of these changes, and ``chaotic``: whether any changed.
+    - ``changed``: runs with any of these changes, and ``sensitive``: whether any changed.
 
     A one-ulp nudge moves the final loss of a run that rounding cannot disturb by about 1e-15,
     relatively (measured: at most 4e-12 over the learning-rate study); a run whose trajectory
     amplifies it moves by 1e-9 and far more. Hence the default ``loss_tolerance`` of 1e-9.
     """
-    from .experiments import group
-
     by_config = {r.config: r for r in results}
     others = list(others)
     if not others:
@@ -105,7 +76,7 @@ def compare(results: Sequence, others: Sequence, by: str | Sequence[str] = ("dat
         shifts = [abs(a.epochs_to_100 - pairs[id(a)].epochs_to_100) for a in rs
                   if a.epochs_to_100 is not None and pairs[id(a)].epochs_to_100 is not None]
         row.update(runs=len(rs), **counts, max_epoch_shift=max(shifts, default=0),
-                   chaotic=counts["changed"] > 0)
+                   sensitive=counts["changed"] > 0)
         rows.append(row)
     return rows
 
@@ -114,25 +85,7 @@ def sensitive_groups(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",
     """The keys (as ``format_table``'s ``approx`` takes them) of the ``compare`` rows in which
     some run changed."""
     names = (by,) if isinstance(by, str) else tuple(by)
-    return [tuple(row[n] for n in names) for row in rows if row["chaotic"]]
-
-
-def format_changes(rows: Sequence[dict], by: str | Sequence[str] = ("dataset",)) -> str:
-    """A text table of ``compare`` rows: per group, the runs whose outcome a nudge changed
-    (``~k``: the count itself depends on rounding; 0 is exact) and the verdict."""
-    from .experiments import APPROX, format_value
-
-    names = (by,) if isinstance(by, str) else tuple(by)
-    cells = [[*names, "runs", "changed", "largest epoch shift", "verdict"]]
-    for row in rows:
-        shift = row["max_epoch_shift"]
-        cells.append([*(format_value(n, row[n]) for n in names), str(row["runs"]),
-                      f"{APPROX}{row['changed']}" if row["chaotic"] else "0",
-                      f"{APPROX}{shift}" if row["chaotic"] else "0",
-                      "rounding-dependent" if row["chaotic"] else "deterministic"])
-    widths = [max(len(r[i]) for r in cells if not r[i].startswith(APPROX))
-              for i in range(len(cells[0]))]
-    return "\n".join("  ".join(v.rjust(w) for v, w in zip(r, widths)).rstrip() for r in cells)
+    return [tuple(row[n] for n in names) for row in rows if row["sensitive"]]
 
 
 def _changes(a, b, loss_tolerance: float) -> dict:
@@ -159,5 +112,5 @@ def _relative_change(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b), 1e-300)
 
 
-__all__ = ["compare", "format_changes", "get_nudge", "nudged", "outcome", "sensitive_groups",
+__all__ = ["compare", "get_nudge", "nudged", "outcome", "sensitive_groups",
            "set_nudge"]

@@ -1,20 +1,20 @@
-"""The playground notebook in a real JupyterLab, in headless Chromium (issue 13, "The explorer,
-v2"): run all cells; check that the explorer rendered with its pictures (the output, the loss
-curves, the gradient view, the network) and that no cell shows a traceback; then drive it as a
-reader would and check what changes:
+"""The playground notebook in a real JupyterLab, in headless Chromium: run all cells; check that
+the explorer rendered with its pictures (the output, the loss curves, the gradient view, the
+network) and that no cell shows a traceback; then drive it as a reader would and check what
+changes:
 
 - the ``lr`` slider, pressed from the keyboard again and again: both pictures change (the
   output with the loss curves; the network with the gradient view); the time from the key press
   to the last new picture decoded and painted is measured in the page (``performance.now()``),
-  the median printed against issue 13's 150 ms (a measurement, not a timed test:
+  the median printed against the target of 150 ms (a measurement, not a timed test:
   build/browser/timings.json keeps it);
 - ``test ratio`` (a slider): the status line gains the test loss, the pictures (the curves
   with them) change;
 - a feature checkbox (x1^2): the network picture gains a node;
-- ``regularisation`` (a dropdown): the title says l1;
+- ``regularization`` (a dropdown): the title says l1;
 - a layer-width button (- then + on layer 1): the network picture loses and regains a node;
-- Play: the frames a second are counted in the page on xor with 2 layers of 8 (issue 13's
-  target: 10), a notebook cell run during Play still runs, Pause stops;
+- Play: the frames a second are counted in the page on xor with 2 layers of 8 (the target:
+  10), a notebook cell run during Play still runs, Pause stops;
 - a diverging run (reg-plane at lr 10): a message, never a traceback;
 - the mouse over a neuron is over its tooltip box, whose text gives its bias and weights; the
   mouse over an edge is over its line, whose tooltip gives the same weight.
@@ -213,7 +213,7 @@ def _hover_edge(page, explorer, source: str = "x1", target: str = "h1.1") -> str
 
 
 def _drive_controls(page, explorer) -> None:
-    """test ratio, a feature, regularisation, a layer-width button: each changes what it
+    """test ratio, a feature, regularization, a layer-width button: each changes what it
     should."""
     before = _state(explorer)
     move_slider(page, explorer, "test ratio", "ArrowRight")
@@ -229,7 +229,7 @@ def _drive_controls(page, explorer) -> None:
     _shot(explorer, "4_feature")
 
     before = _state(explorer)
-    explorer.locator(".widget-dropdown", has_text="regularisation").locator("select") \
+    explorer.locator(".widget-dropdown", has_text="regularization").locator("select") \
         .select_option("l1")
     _changed(explorer, before, ("network", "output"), "the pictures after l1")
     assert ", l1 " in explorer.locator(".labnn-title").inner_text()

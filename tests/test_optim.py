@@ -1,65 +1,20 @@
-"""Golden values: a tiny network's forward and backward pass, and the optimizers' first steps,
-against numbers worked out by hand (scalar arithmetic, independent of labnn's code)."""
+"""labnn.optim: every optimizer's first steps against values worked out by hand and against
+torch.optim (when installed), with default and other options; per-parameter state; bad
+hyper-parameters refused."""
+
+from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
 
-import labnn
 from labnn import optim
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def tiny_net():
-    net = labnn.Network(2, seed=0).add_layer(2, "sigmoid").add_layer(1, "sigmoid")
-    net.params[0][...] = [[0.1, -0.2], [0.3, 0.4]]
-    net.params[1][...] = [0.05, -0.05]
-    net.params[2][...] = [[0.7], [-0.6]]
-    net.params[3][...] = [0.2]
-    return net
-
-
-def test_forward_golden():
-    net = tiny_net()
-    out = net.forward(np.array([[1.0, 2.0], [0.0, -1.0]]))
-    # sample 1: z1 = (1*0.1 + 2*0.3 + 0.05, 1*-0.2 + 2*0.4 - 0.05) = (0.75, 0.55)
-    h = (sig(0.75), sig(0.55))
-    assert h[0] == pytest.approx(0.679178699175393, abs=1e-15)
-    y1 = sig(0.7 * h[0] - 0.6 * h[1] + 0.2)
-    # sample 2: z1 = (-0.3 + 0.05, -0.4 - 0.05) = (-0.25, -0.45)
-    y2 = sig(0.7 * sig(-0.25) - 0.6 * sig(-0.45) + 0.2)
-    np.testing.assert_allclose(out, [[y1], [y2]], rtol=0, atol=1e-15)
-    assert y1 == pytest.approx(0.5732, abs=1e-4)  # sig(0.7 * 0.6792 - 0.6 * 0.6341 + 0.2)
-
-
-def test_backward_golden():
-    """dL/dW by the chain rule written out for one sample and MSE."""
-    net = tiny_net()
-    X = np.array([[1.0, 2.0]])
-    y = np.array([[1.0]])
-    y_hat = net.forward(X)
-    loss, dout = labnn.losses.mse(y_hat, y)
-    net.backward(dout)
-    h1, h2 = sig(0.75), sig(0.55)
-    o = sig(0.7 * h1 - 0.6 * h2 + 0.2)
-    assert loss == pytest.approx((o - 1.0) ** 2, abs=1e-15)
-    d_o = 2 * (o - 1.0) * o * (1 - o)                  # dL/dz2
-    dW2 = [d_o * h1, d_o * h2]
-    dz1 = [d_o * 0.7 * h1 * (1 - h1), d_o * -0.6 * h2 * (1 - h2)]
-    dW1 = [[1.0 * dz1[0], 1.0 * dz1[1]], [2.0 * dz1[0], 2.0 * dz1[1]]]
-    gW1, gb1, gW2, gb2 = net.grads
-    np.testing.assert_allclose(gW2[:, 0], dW2, atol=1e-15)
-    np.testing.assert_allclose(gb2, [d_o], atol=1e-15)
-    np.testing.assert_allclose(gW1, dW1, atol=1e-15)
-    np.testing.assert_allclose(gb1, dz1, atol=1e-15)
-
 
 # ---------------------------------------------------------------------------- optimizers
 P0 = [1.0, -2.0]
+
+
 GRADS = [[0.5, -1.0], [0.1, 0.2], [-0.3, 0.4]]
 
 
@@ -129,8 +84,11 @@ def test_momentum_second_step_by_hand():
     assert p[0] == pytest.approx(0.895, abs=1e-15)
 
 
-def test_torch_defaults():
-    assert optim.SGD().lr == 1e-3 and optim.Momentum().momentum == 0.9
+def test_torch_defaults_but_plain_sgds_lr():
+    """Every default is torch's but plain SGD's learning rate: DEFAULT_LR (the lab's full-batch
+    rate, one default wherever plain SGD is chosen; torch's 1e-3 suits mini-batches)."""
+    assert optim.SGD().lr == optim.make("sgd").lr == optim.DEFAULT_LR == 1.0
+    assert optim.Momentum().lr == 1e-3 and optim.Momentum().momentum == 0.9
     assert optim.Adagrad().lr == 1e-2 and optim.Adagrad().eps == 1e-10
     assert optim.RMSprop().lr == 1e-2 and optim.RMSprop().alpha == 0.99
     assert optim.Adam().lr == 1e-3 and optim.Adam().betas == (0.9, 0.999)
