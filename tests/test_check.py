@@ -21,7 +21,7 @@ from labnn.data import generate_xor_easy
 from labnn.lab import check as C
 from labnn.lab import mistakes as M
 from labnn.lab import submissions as S
-from labnn.lab.seed_errors import SEED_SIGMOID
+from labnn.lab.original import ORIGINAL_SIGMOID
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = ROOT / "tests" / "submissions"
@@ -124,7 +124,7 @@ def test_the_notebooks_correct_student_passes():
     assert check(module, "rows", loss=None).verdict == "pass"
 
 
-def test_the_textbook_backward_of_the_mistakes_is_labnns_and_the_seed_sigmoid():
+def test_the_textbook_backward_of_the_mistakes_is_labnns_and_the_original_sigmoid():
     X, y = generate_xor_easy()
     net = labnn.lab_network(seed=3, activation="tanh")
     layers = [(layer.W, layer.b, layer.activation) for layer in net.layers]
@@ -136,7 +136,8 @@ def test_the_textbook_backward_of_the_mistakes_is_labnns_and_the_seed_sigmoid():
     assert all(dz.shape == (21, b.size) for dz, (_, b, _) in zip(dzs, layers))
     z = np.linspace(-4, 4, 9)
     at_a = M.with_derivative(labnn.activations.get("sigmoid"), "activation")
-    assert np.array_equal(at_a.derivative(z, at_a(z)), SEED_SIGMOID.derivative(z, at_a(z)))
+    a = at_a.value(z)
+    assert np.array_equal(at_a.derivative(z, a), ORIGINAL_SIGMOID.derivative(z, a))
 
 
 def test_the_check_can_fail_on_a_gradient_one_element_off():

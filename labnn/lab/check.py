@@ -26,7 +26,7 @@ max |a - b| / (max |a| + max |b|) per parameter:
    only named where it changes the gradient by more than ``DISTINCT_ABOVE``;
 3. with ``step``: the step's change of each parameter, divided by -lr, against the student's
    own gradients (gradient descent) and against labnn's step that updates each W before
-   propagating the gradient through it (``labnn.lab.seed_errors``, the original report's).
+   propagating the gradient through it (``labnn.lab.original``, the original report's).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import inspect
 import itertools
 import numbers
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -42,9 +43,10 @@ from .. import activations as _act
 from .. import losses as _losses
 from .._checks import check_positive_float
 from ..gradcheck import format_error, numerical_gradient, relative_error
-from ..network import DEFAULT_LR, Network
+from ..network import Network
+from ..optim import DEFAULT_LR
 from . import mistakes as _m
-from . import seed_errors as _seed
+from . import original as _original
 
 PASS_BELOW = 1e-6
 """A gradient passes when its relative error against centred differences is below this (a
@@ -310,13 +312,18 @@ class _Model:
 
     def step_gradients(self, variant, lr: float, update_first: bool) -> list:
         """The gradients (rows layout) that one step of labnn's network with ``variant``'s
-        derivatives and scale descends: ``seed_errors.update_before_propagate_step`` (each W
-        updated before the gradient goes through it) or ``seed_errors.exact_step``."""
+        derivatives and scale descends: ``original.original_update`` (each W updated before the
+        gradient goes through it) or gradient descent (the step is the gradient)."""
         factor = self.scale * variant.scale.factor(self.X.shape[0])
         net = self.net(variant.structure.derivatives)
+        dout = self.dout(net.forward(self.X))
+        if not update_first:                 # gradient descent: the step is the gradient
+            net.backward(dout)
+            return [factor * g for g in net.grads]
         before = [p.copy() for p in net.params]
-        one_step = _seed.update_before_propagate_step if update_first else _seed.exact_step
-        one_step(net, self.X, self.y, lr * factor, self.loss_name)
+        # the update as the original report wrote it; a scale may be negative (a wrong sign),
+        # which no optimizer accepts as a learning rate, so the rate is handed over as is
+        _original.original_update(net, dout, SimpleNamespace(lr=lr * factor))
         return [(b - p) / lr for b, p in zip(before, net.params)]
 
 
@@ -350,7 +357,7 @@ def _find_activations(rows, X, y_hat, activations):
         return None, (f"{count} layers: labnn tries its activations on at most {MAX_LAYERS}; "
                       f"name them with activations=[...]")
     else:
-        tries = itertools.product(_act.NAMES, repeat=count)
+        tries = itertools.product(_act.names(), repeat=count)
     for names in tries:
         layers = [(W, b, _act.get(a)) for (W, b), a in zip(_pairs(rows), names)]
         difference = relative_error(_m.forward(layers, X)[2][-1], y_hat)
@@ -360,7 +367,7 @@ def _find_activations(rows, X, y_hat, activations):
         raise ValueError(f"activations: labnn's network with {', '.join(names)} does not give "
                          f"your forward's outputs (relative error {difference:.1e})")
     return None, (f"no labnn network of Dense layers with activations from "
-                  f"{', '.join(_act.NAMES)} gives your forward's outputs, so no mistake can be "
+                  f"{', '.join(_act.names())} gives your forward's outputs, so no mistake can be "
                   f"named")
 
 

@@ -13,7 +13,7 @@ rows, W (fan_in, fan_out), z = x @ W + b, a = f(z)), here in ``backward``::
 plus a factor on the loss's gradient dL/dy_hat, and so on every gradient (``Scale``): "wrong
 sign", "gradient scaled by N" (a sum over the N samples where the loss takes their mean),
 "by 1/N", "by 2", "by 1/2" (the 2 of the square dropped, as if the loss had a 1/2). The update
-order, the original report's second error, is ``labnn.lab.seed_errors``'s.
+order, the original report's second error, is ``labnn.lab.original``'s.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DERIVATIVES = ("z", "activation", "missing")
 """Where a layer's backward pass evaluates f': at z (right), at the activation a = f(z), or
 not at all."""
 UPDATE_FIRST = "W updated before propagating through it"
-"""The original report's second error, in a step (``labnn.lab.seed_errors``)."""
+"""The original report's second error, in a step (``labnn.lab.original``)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def forward(layers, X) -> tuple[list, list, list]:
     for W, b, activation in layers:
         xs.append(a)
         zs.append(a @ W + b)
-        a = activation(zs[-1])
+        a = activation.value(zs[-1])
         outs.append(a)
     return xs, zs, outs
 
@@ -206,7 +206,7 @@ def backward(layers, X, dout, structure: Structure) -> tuple[list, list]:
     for k in reversed(range(len(layers))):
         W, _, activation = layers[k]
         act = with_derivative(activation, structure.derivatives[k])
-        dz = act.backward(zs[k], outs[k], dout)        # dL/dz = dL/da * f'(z)
+        dz = dout * act.derivative(zs[k], outs[k])     # dL/dz = dL/da * f'(z)
         grads[:0] = [xs[k].T @ dz, dz.sum(axis=0)]     # dL/dW = x^T dz, dL/db = sum_n dz
         dzs.insert(0, dz)
         dout = dz @ (W if k + 1 in structure.untransposed else W.T)   # dL/dx = dz W^T
