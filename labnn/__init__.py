@@ -38,7 +38,6 @@ from .layers import Activation, Dense, Layer, register_layer
 from .metrics import accuracy
 from .network import DEFAULT_EPOCHS, DivergenceError, History, Network
 from .optim import DEFAULT_LR
-from .saving import load, save
 from .stack import NetworkStack
 
 __version__ = "0.1.0"
@@ -46,6 +45,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation", "Conv2D", "DEFAULT_EPOCHS", "DEFAULT_LR", "Dense", "DivergenceError", "Flatten",
     "History", "Layer", "MaxPool2D", "Network", "NetworkStack", "accuracy", "activations", "conv",
-    "data", "gradcheck", "init", "lab", "lab_network", "layers", "load", "losses", "metrics",
-    "optim", "register_layer", "save", "saving", "stack",
+    "data", "gradcheck", "init", "lab", "lab_network", "layers", "losses", "metrics", "optim",
+    "register_layer", "saving", "stack",
 ]

@@ -3,7 +3,7 @@
 ``grads`` in matching order. Parameter updates happen only in an optimizer.
 
 ``Dense`` is the lab's layer: its forward and backward pass are the textbook's, one line per
-equation. To plug a new layer type into ``Network.add`` and ``labnn.save``/``labnn.load``,
+equation. To plug a new layer type into ``Network.add`` and ``Network.save``/``Network.load``,
 subclass ``Layer``, implement ``forward``, ``backward``, ``output_shape``, ``config`` and
 ``from_config``, and decorate it with ``@register_layer``.
 """
@@ -20,7 +20,7 @@ LAYER_TYPES: dict[str, type] = {}
 
 
 def register_layer(cls):
-    """Class decorator: make a layer type known to ``labnn.save``/``labnn.load`` by its class
+    """Class decorator: make a layer type known to ``Network.save``/``Network.load`` by its class
     name."""
     LAYER_TYPES[cls.__name__] = cls
     return cls

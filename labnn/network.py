@@ -388,6 +388,20 @@ class Network(Sequential):
         return float(loss_fn(y_hat, y)[0]), accuracy(y, y_hat)
 
     # ------------------------------------------------------------------ display
+    def save(self, path) -> None:
+        """Write this network (architecture, parameters, seed and generator state) to ``path``,
+        an .npz file, never half-written. The file format is ``labnn.saving``'s; it is loaded
+        here, when a network is saved, not when the dense path is imported."""
+        from .saving import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path) -> Network:
+        """The network that ``save`` wrote to ``path`` (``labnn.saving``: nothing in the file is
+        trusted; every problem is a ValueError starting with ``path:``)."""
+        from .saving import load
+        return load(path, cls)
+
     def __repr__(self) -> str:
         lines = [f"Network(in_features={self.in_features}, dtype={self.dtype}, "
                  f"seed={self.seed}, init={self.init!r})"]

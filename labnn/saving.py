@@ -1,5 +1,7 @@
-"""The network file: ``save(net, path)`` and ``load(path)`` write and read a ``Network`` as an
-.npz archive (a zip of uncompressed .npy members, never a pickle).
+"""The network file, behind ``Network.save(path)`` and ``Network.load(path)``: ``save(net, path)``
+and ``load(path, network_type)`` write and read a network as an .npz archive (a zip of
+uncompressed .npy members, never a pickle). The dense path does not stand on this module: the
+network's two methods call it when they are used, and it takes the network's class from them.
 
 Members of format 2 (``SAVE_FORMAT``):
     format             the format's version, an integer
@@ -48,8 +50,7 @@ import numpy as np
 
 from . import init as _init
 from ._checks import check_dtype, check_seed
-from .layers import LAYER_TYPES, Layer
-from .network import Network
+from .layers import LAYER_TYPES, Layer, Sequential
 
 SAVE_FORMAT = 2
 """The format ``save`` writes; ``load`` reads it and format 1."""
@@ -65,14 +66,16 @@ _MEMBER_NAME = re.compile(
     r"\.npy")
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
                    (2, 0): np.lib.format.read_array_header_2_0}
+_NETWORK_STATE = ("input_shape", "dtype", "init", "seed", "rng")
+"""What a network holds besides its layers, and the file stores."""
 _DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, OSError)   # what a broken zip raises
 
 
 # ---------------------------------------------------------------------------- save
-def save(net: Network, path) -> None:
+def save(net, path) -> None:
     """Write ``net``'s architecture, parameters, seed and generator state to ``path``, never
     half-written."""
-    if not isinstance(net, Network):
+    if not (isinstance(net, Sequential) and all(hasattr(net, a) for a in _NETWORK_STATE)):
         raise ValueError(f"net: expected a labnn Network, got {type(net).__name__}")
     if not net.layers:
         raise ValueError("network: it has no layers yet; call add_layer first")
@@ -174,14 +177,14 @@ def _file_name(path) -> str:
 
 
 # ---------------------------------------------------------------------------- load
-def load(path) -> Network:
-    """Read a network written by ``save``."""
+def load(path, network_type):
+    """Read a network written by ``save``, as a ``network_type`` (``labnn.Network``)."""
     path = _file_name(path)
     with _open_regular_file(path) as fh:
         size = _check_start(fh, path)
         try:
             with zipfile.ZipFile(fh) as zf:
-                return _read_network(zf, size)
+                return _read_network(zf, size, network_type)
         except _DAMAGED as exc:
             raise ValueError(f"path: {path!r} is not a labnn .npz file (a truncated or "
                              f"corrupt zip archive: {exc})") from exc
@@ -227,7 +230,7 @@ def _check_start(fh, path: str) -> int:
     return os.fstat(fh.fileno()).st_size
 
 
-def _read_network(zf: zipfile.ZipFile, size: int) -> Network:
+def _read_network(zf: zipfile.ZipFile, size: int, network_type):
     """Steps 2 to 5 of the module docstring."""
     names = _check_names(zf, size)
     meta = _read_metadata(zf, names)
@@ -236,7 +239,7 @@ def _read_network(zf: zipfile.ZipFile, size: int) -> Network:
     for i, layer_shapes in enumerate(shapes):
         for j, shape in enumerate(layer_shapes):
             _check_parameter(zf, i, j, shape, meta["dtype"])
-    return _build(zf, meta, layers)
+    return _build(zf, meta, layers, network_type)
 
 
 def _check_names(zf: zipfile.ZipFile, size: int) -> set[str]:
@@ -365,11 +368,11 @@ def _check_parameter(zf, i: int, j: int, shape: tuple, dtype: np.dtype) -> None:
         raise ValueError(f"layer {i} parameter {j} has shape {stored_shape}, expected {shape}")
 
 
-def _build(zf, meta: dict, layers: list) -> Network:
+def _build(zf, meta: dict, layers: list, network_type):
     """The network the checked file describes, its parameters read one member at a time."""
     shape = meta["input_shape"]
-    net = Network(shape if len(shape) > 1 else shape[0], seed=meta["seed"], dtype=meta["dtype"],
-              init=meta["init"])
+    net = network_type(shape if len(shape) > 1 else shape[0], seed=meta["seed"],
+                       dtype=meta["dtype"], init=meta["init"])
     for i, layer in enumerate(layers):
         net.add(layer)
         for j, p in enumerate(layer.params):

@@ -131,8 +131,8 @@ class TestDenseWithoutBias:
     def test_save_and_load(self, tmp_path):
         X, _ = labnn.data.generate_xor_easy()
         net = labnn.lab_network(seed=2, bias=False)
-        labnn.save(net, tmp_path / "n.npz")
-        back = labnn.load(tmp_path / "n.npz")
+        net.save(tmp_path / "n.npz")
+        back = labnn.Network.load(tmp_path / "n.npz")
         assert [layer.bias for layer in back.layers] == [False] * 3
         assert np.array_equal(back.predict(X), net.predict(X))
         with zipfile.ZipFile(tmp_path / "n.npz") as zf:
@@ -143,11 +143,11 @@ class TestDenseWithoutBias:
         assert Dense(3).config() == {"units": 3, "activation": "linear", "init": None}
         assert Dense(3, bias=False).config()["bias"] is False
         net = labnn.lab_network(seed=0)
-        labnn.save(net, tmp_path / "n.npz")
+        net.save(tmp_path / "n.npz")
         with zipfile.ZipFile(tmp_path / "n.npz") as zf:
             config = json.loads(np.load(zf.open("layer0_config.npy")).item())
         assert "bias" not in config
-        assert labnn.load(tmp_path / "n.npz").layers[0].bias is True
+        assert labnn.Network.load(tmp_path / "n.npz").layers[0].bias is True
 
     def test_a_stack_trains_each_network_as_fit_does(self):
         X, y = labnn.data.generate_xor_easy()

@@ -298,17 +298,17 @@ class TestNoRunEndsWithNonFiniteParameters:
         for bad in (np.nan, np.inf, -np.inf):
             net.params[2][0, 0] = bad
             with pytest.raises(ValueError, match="NaN or inf"):
-                labnn.save(net, tmp_path / "bad.npz")
+                net.save(tmp_path / "bad.npz")
             assert not (tmp_path / "bad.npz").exists()
         good = labnn.lab_network(seed=0)
-        labnn.save(good, tmp_path / "good.npz")
+        good.save(tmp_path / "good.npz")
         with np.load(tmp_path / "good.npz", allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
         arrays["layer1_param0"] = arrays["layer1_param0"].copy()
         arrays["layer1_param0"][1, 1] = np.nan
         np.savez(tmp_path / "tampered.npz", **arrays)
         with pytest.raises(ValueError, match="layer 1 parameter 0 holds NaN or inf"):
-            labnn.load(tmp_path / "tampered.npz")
+            labnn.Network.load(tmp_path / "tampered.npz")
 
 
 def _tanh_net(seed=0, widths=(5, 4), activation="tanh", bias=True):

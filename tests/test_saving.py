@@ -54,7 +54,7 @@ def _members(path) -> dict:
 
 def _tampered(tmp_path, change, net="lab"):
     """A file saved from NETS[net] with ``change(members)`` applied to its members."""
-    labnn.save(NETS[net](), tmp_path / "good.npz")
+    NETS[net]().save(tmp_path / "good.npz")
     members = _members(tmp_path / "good.npz")
     change(members)
     np.savez(tmp_path / "tampered.npz", **members)
@@ -88,7 +88,7 @@ def _zeros(n_bytes):
 
 def _raw_members(tmp_path, net="lab", change=None) -> list:
     """[(name, .npy bytes)] of a saved NETS[net] (after ``change(members)``), in file order."""
-    labnn.save(NETS[net](), tmp_path / "good.npz")
+    NETS[net]().save(tmp_path / "good.npz")
     members = _members(tmp_path / "good.npz")
     if change is not None:
         change(members)
@@ -121,7 +121,7 @@ def _refused_cheaply(path, max_mb=50, max_seconds=5.0):
     start = time.perf_counter()
     try:
         with pytest.raises(ValueError, match="^path: ") as err:
-            labnn.load(path)
+            labnn.Network.load(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -370,17 +370,17 @@ BAD_RNG_VARIANTS = {   # id: (member, JSON text, message)
 
 
 def _load_in_child(path):
-    """Run labnn.load(path) in a child process with 4 GB of address space and 30 s."""
+    """Run labnn.Network.load(path) in a child process with 4 GB of address space and 30 s."""
     code = ("import resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n"
             "import labnn\n"
-            "labnn.load(sys.argv[1])\n")
+            "labnn.Network.load(sys.argv[1])\n")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     try:
         done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"labnn.load({str(path)!r}) hung")
+        pytest.fail(f"labnn.Network.load({str(path)!r}) hung")
     return done.stderr
 
 
@@ -396,7 +396,7 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
         if kind == "link_to_dev_null":
             os.symlink("/dev/null", path)
         with pytest.raises(ValueError, match=r"^path: .* is not a regular file"):
-            labnn.load(path)
+            labnn.Network.load(path)
 
     @pytest.mark.parametrize("kind", ["dev_zero", "fifo"])
     def test_never_reads_an_endless_or_blocking_file(self, tmp_path, kind):
@@ -411,7 +411,7 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
                              ids=["an_int", "none", "a_nul_character"])
     def test_refuses_what_is_not_a_path(self, bad):
         with pytest.raises(ValueError, match="^path: "):
-            labnn.load(bad)
+            labnn.Network.load(bad)
 
     @pytest.mark.parametrize("head, message", [
         (b"", "not a zip archive"), (b"PK\0\0", "not a zip archive"),
@@ -427,20 +427,20 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
     @pytest.mark.parametrize("over", [1, 0], ids=["one_byte_over", "at_the_bound"])
     def test_the_size_bound_is_max_file_bytes(self, tmp_path, monkeypatch, over):
         net = labnn.lab_network(seed=0)
-        labnn.save(net, tmp_path / "m.npz")
+        net.save(tmp_path / "m.npz")
         monkeypatch.setattr(saving, "MAX_FILE_BYTES", (tmp_path / "m.npz").stat().st_size - over)
         if over:
             with pytest.raises(ValueError, match=r"^path: .* larger than MAX_FILE_BYTES"):
-                labnn.load(tmp_path / "m.npz")
+                labnn.Network.load(tmp_path / "m.npz")
         else:
-            assert _same_params(labnn.load(tmp_path / "m.npz"), net)
+            assert _same_params(labnn.Network.load(tmp_path / "m.npz"), net)
 
     def test_save_refuses_a_file_load_would_refuse(self, tmp_path, monkeypatch):
-        labnn.save(labnn.lab_network(seed=0), tmp_path / "m.npz")
+        labnn.lab_network(seed=0).save(tmp_path / "m.npz")
         before = (tmp_path / "m.npz").read_bytes()
         monkeypatch.setattr(saving, "MAX_FILE_BYTES", 100)
         with pytest.raises(ValueError, match="MAX_FILE_BYTES"):
-            labnn.save(labnn.lab_network(seed=1), tmp_path / "m.npz")
+            labnn.lab_network(seed=1).save(tmp_path / "m.npz")
         assert (tmp_path / "m.npz").read_bytes() == before
         assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
 
@@ -458,39 +458,39 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
     def test_the_layer_list_and_the_members_agree(self, tmp_path, variant):
         change, message = LAYER_LIST_VARIANTS[variant]
         with pytest.raises(ValueError, match=message):
-            labnn.load(_tampered(tmp_path, change))
+            labnn.Network.load(_tampered(tmp_path, change))
 
     def test_a_duplicate_member_is_refused(self, tmp_path):
         members = _raw_members(tmp_path)
         members.append(("layer0_param0", _npy(np.zeros((2, 4)))))
         with pytest.raises(ValueError, match="duplicate members?: layer0_param0"):
-            labnn.load(_zip(tmp_path / "dup.npz", members))
+            labnn.Network.load(_zip(tmp_path / "dup.npz", members))
 
     @pytest.mark.parametrize("variant", list(FIELD_VARIANTS))
     def test_every_field_is_checked_and_nothing_coerced(self, tmp_path, variant):
         net, change, message = FIELD_VARIANTS[variant]
         with pytest.raises(ValueError, match=f"^path: .*{message}"):
-            labnn.load(_tampered(tmp_path, change, net))
+            labnn.Network.load(_tampered(tmp_path, change, net))
 
     @pytest.mark.parametrize("variant", list(DTYPE_VARIANTS))
     def test_parameters_have_the_files_dtype(self, tmp_path, variant):
         net, change, message = DTYPE_VARIANTS[variant]
         with pytest.raises(ValueError, match=f"^path: .*{message}"):
-            labnn.load(_tampered(tmp_path, change, net))
+            labnn.Network.load(_tampered(tmp_path, change, net))
 
     @pytest.mark.parametrize("variant", list(CORRUPT_VARIANTS))
     def test_a_damaged_archive_is_called_damaged(self, tmp_path, variant):
         damage, message = CORRUPT_VARIANTS[variant]
-        labnn.save(labnn.lab_network(seed=0), tmp_path / "m.npz")
+        labnn.lab_network(seed=0).save(tmp_path / "m.npz")
         damage(tmp_path / "m.npz")
         with pytest.raises(ValueError, match=f"^path: .*{message}"):
-            labnn.load(tmp_path / "m.npz")
+            labnn.Network.load(tmp_path / "m.npz")
 
     @pytest.mark.parametrize("variant", list(SEED_VARIANTS))
     def test_the_seed_and_generator_state_survive(self, tmp_path, variant):
         a = SEED_VARIANTS[variant]()
-        labnn.save(a, tmp_path / "m.npz")
-        b = labnn.load(tmp_path / "m.npz")
+        a.save(tmp_path / "m.npz")
+        b = labnn.Network.load(tmp_path / "m.npz")
         assert b.seed == a.seed
         assert b.rng.bit_generator.state == a.rng.bit_generator.state
         a.add_layer(3)
@@ -502,7 +502,7 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
         member, text, message = BAD_RNG_VARIANTS[variant]
         path = _tampered(tmp_path, lambda m: m.update({member: np.array(text)}))
         with pytest.raises(ValueError, match=f"^path: .*{message}"):
-            labnn.load(path)
+            labnn.Network.load(path)
 
 
 # ---------------------------------------------------------------------------- save
@@ -545,30 +545,30 @@ class TestSaveKeepsModesAndSymlinks:
     @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664),
                                              (0o000, 0o666)], ids=oct)
     def test_a_new_file_gets_the_mode_the_umask_gives(self, tmp_path, umask, mode):
-        _with_umask(umask, lambda: labnn.save(labnn.lab_network(seed=0), tmp_path / "m.npz"))
+        _with_umask(umask, lambda: labnn.lab_network(seed=0).save(tmp_path / "m.npz"))
         assert _mode(tmp_path / "m.npz") == mode
 
     @pytest.mark.parametrize("mode", [0o644, 0o640, 0o664, 0o755, 0o604, 0o666], ids=oct)
     def test_an_existing_file_keeps_its_mode(self, tmp_path, mode):
         path = tmp_path / "m.npz"
-        labnn.save(labnn.lab_network(seed=0), path)
+        labnn.lab_network(seed=0).save(path)
         os.chmod(path, mode)
-        _with_umask(0o022, lambda: labnn.save(labnn.lab_network(seed=1), path))
+        _with_umask(0o022, lambda: labnn.lab_network(seed=1).save(path))
         assert _mode(path) == mode
-        assert _same_params(labnn.load(path), labnn.lab_network(seed=1))
+        assert _same_params(labnn.Network.load(path), labnn.lab_network(seed=1))
 
     @pytest.mark.parametrize("variant", list(_link_variants()))
     @pytest.mark.parametrize("target_mode", [0o640, None], ids=["existing_0640", "dangling"])
     def test_a_symlink_is_written_through(self, tmp_path, variant, target_mode):
         link, target = _link_variants()[variant](tmp_path)
         if target_mode is not None:
-            labnn.save(labnn.lab_network(seed=0), target)
+            labnn.lab_network(seed=0).save(target)
             os.chmod(target, target_mode)
         names = sorted(str(p) for p in tmp_path.rglob("*"))
         new = labnn.lab_network(seed=1)
-        _with_umask(0o022, lambda: labnn.save(new, link))
+        _with_umask(0o022, lambda: new.save(link))
         assert os.path.islink(link) and os.path.realpath(link) == os.path.realpath(target)
-        assert _same_params(labnn.load(target), new)
+        assert _same_params(labnn.Network.load(target), new)
         assert _mode(target) == (target_mode or 0o644)
         assert sorted(str(p) for p in tmp_path.rglob("*")) == sorted(set(names) | {str(target)})
 
@@ -593,7 +593,7 @@ class TestSaveKeepsModesAndSymlinks:
                 "a_fifo": tmp_path / "fifo.npz", "an_int": 3, "none": None,
                 "a_nul_character": str(tmp_path / "m\0.npz")}[kind]
         with pytest.raises(ValueError, match=f"^path: .*{message}"):
-            labnn.save(labnn.lab_network(seed=0), path)
+            labnn.lab_network(seed=0).save(path)
         assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo.npz").st_mode)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.npz", "file.npz", "folder",
                                                               "link"]
@@ -601,7 +601,7 @@ class TestSaveKeepsModesAndSymlinks:
 
 # ---------------------------------------------------------------------------- guards
 def test_a_strict_umask_gives_0600(tmp_path):
-    _with_umask(0o077, lambda: labnn.save(labnn.lab_network(seed=0), tmp_path / "m.npz"))
+    _with_umask(0o077, lambda: labnn.lab_network(seed=0).save(tmp_path / "m.npz"))
     assert _mode(tmp_path / "m.npz") == 0o600
 
 
@@ -609,7 +609,7 @@ def test_a_strict_umask_gives_0600(tmp_path):
 def test_a_failed_save_leaves_the_old_file_its_mode_and_no_temp_file(tmp_path, monkeypatch,
                                                                      through_link):
     target = tmp_path / "m.npz"
-    labnn.save(labnn.lab_network(seed=0), target)
+    labnn.lab_network(seed=0).save(target)
     os.chmod(target, 0o640)
     path = target
     if through_link:
@@ -622,7 +622,7 @@ def test_a_failed_save_leaves_the_old_file_its_mode_and_no_temp_file(tmp_path, m
 
     monkeypatch.setattr(np, "savez", boom)
     with pytest.raises(OSError, match="disk full"):
-        labnn.save(labnn.lab_network(seed=1), path)
+        labnn.lab_network(seed=1).save(path)
     assert target.read_bytes() == before and _mode(target) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.npz", path.name})
 
@@ -634,14 +634,14 @@ def test_format_1_files_still_load(tmp_path):
         m.pop("rng_state", None)
         m["format"] = np.array(1)
     path = _tampered(tmp_path, as_format_1)
-    net = labnn.load(path)
+    net = labnn.Network.load(path)
     assert net.seed is None and _same_params(net, labnn.lab_network(seed=0))
 
 
 def test_every_layer_type_round_trips(tmp_path):
     net = _conv_net(seed=1)
-    labnn.save(net, tmp_path / "c.npz")
-    same = labnn.load(tmp_path / "c.npz")
+    net.save(tmp_path / "c.npz")
+    same = labnn.Network.load(tmp_path / "c.npz")
     assert [type(layer) for layer in same.layers] == [Conv2D, Activation, MaxPool2D, Flatten,
                                                       Dense]
     assert [layer.config() for layer in same.layers] == [layer.config() for layer in net.layers]
@@ -656,8 +656,8 @@ def test_save_load_round_trip(tmp_path, dtype):
     net.add_layer(1, "sigmoid")
     net.fit(X, y, epochs=50)
     path = tmp_path / "model.npz"
-    labnn.save(net, path)
-    same = labnn.load(path)
+    net.save(path)
+    same = labnn.Network.load(path)
     assert repr(same).splitlines()[1:] == repr(net).splitlines()[1:]
     assert same.dtype == dtype
     np.testing.assert_array_equal(same.predict(X), net.predict(X))
@@ -669,36 +669,36 @@ def test_load_rejects_junk_and_pickles(tmp_path):
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"this is not a zip file")
     with pytest.raises(ValueError, match="path: .* is not a labnn .npz file"):
-        labnn.load(junk)
+        labnn.Network.load(junk)
     pickled = tmp_path / "pickled.npz"
     # under a known member name: a member of an unknown name is refused before it is read
     np.savez(pickled, format=np.array([{"a": 1}], dtype=object))
     with pytest.raises(ValueError, match="object arrays"):
-        labnn.load(pickled)
+        labnn.Network.load(pickled)
     other = tmp_path / "other.npz"
     np.savez(other, a=np.zeros(3))
     with pytest.raises(ValueError, match="not a labnn network file"):
-        labnn.load(other)
+        labnn.Network.load(other)
     with pytest.raises(ValueError, match="path: cannot read"):
-        labnn.load(tmp_path / "missing.npz")
+        labnn.Network.load(tmp_path / "missing.npz")
 
 
 def test_load_rejects_tampered_shapes(tmp_path):
     net = labnn.lab_network(seed=0)
     path = tmp_path / "m.npz"
-    labnn.save(net, path)
+    net.save(path)
     with np.load(path) as data:
         arrays = dict(data)
     arrays["layer0_param0"] = np.zeros((3, 4))
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match=r"layer 0 parameter 0 has shape \(3, 4\)"):
-        labnn.load(path)
+        labnn.Network.load(path)
 
 
 def test_failed_save_leaves_old_file_intact(tmp_path, monkeypatch):
     net = labnn.lab_network(seed=0)
     path = tmp_path / "m.npz"
-    labnn.save(net, path)
+    net.save(path)
     original = path.read_bytes()
 
     def boom(*args, **kwargs):
@@ -706,7 +706,7 @@ def test_failed_save_leaves_old_file_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(np, "savez", boom)
     with pytest.raises(OSError, match="disk full"):
-        labnn.save(labnn.lab_network(seed=1), path)
+        labnn.lab_network(seed=1).save(path)
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
 
@@ -718,8 +718,8 @@ def test_conv_net_save_load_round_trip(tmp_path):
     net.add(MaxPool2D(2, stride=1)).add(Flatten()).add(Dense(3, "linear"))
     X = np.random.default_rng(12).normal(size=(4, 2, 9, 9))
     path = tmp_path / "conv.npz"
-    labnn.save(net, path)
-    loaded = labnn.load(path)
+    net.save(path)
+    loaded = labnn.Network.load(path)
     assert [layer.describe() for layer in loaded.layers] == [
         layer.describe() for layer in net.layers]
     assert loaded.layers[0].stride == (2, 1) and loaded.layers[0].padding == (1, 0)
