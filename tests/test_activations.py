@@ -60,5 +60,5 @@ def test_aliases_and_unknown_names():
         activations.get("softplus")
     with pytest.raises(ValueError, match="activation"):
         activations.get(3)
-    with pytest.raises(ValueError, match="already registered"):
-        activations.register(activations.get("relu"))
+    with pytest.raises(ValueError, match="'relu' is labnn's own"):
+        activations.register(activations.get("relu"), overwrite=True)
