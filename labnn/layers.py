@@ -108,7 +108,7 @@ class Dense(Layer):
             raise ValueError(f"input_shape: Dense expects flat (D,) inputs, got {input_shape}; "
                              "add a Flatten layer first")
         W = check_size((input_shape[0], self.units), dtype, "units",
-                       f"a layer of {self.units} units on {input_shape[0]} inputs has a W that")
+                       f"W ({input_shape[0]} inputs, {self.units} units)")
         return [W, (self.units,)][:2 if self.bias else 1]
 
     def build(self, input_shape, rng, dtype, init):

@@ -127,8 +127,10 @@ class Network(Sequential):
                              "would share its weights or re-initialise them. Make a new one, "
                              "e.g. Dense(4, 'sigmoid'), for each place")
         self._check_not_training("adding a layer")
+        if hasattr(layer, "param_shapes"):      # the size rule, before anything is drawn
+            layer.param_shapes(self._out_shape, self.dtype)
         check_size(layer.output_shape(self._out_shape), self.dtype, "layer",
-                   f"{layer.describe()}'s output for one sample")
+                   f"the output of {type(layer).__name__} for one sample")
         self._out_shape = tuple(layer.build(self._out_shape, self.rng, self.dtype, self.init))
         layer.in_network = True
         self.layers.append(layer)
@@ -334,13 +336,12 @@ class Network(Sequential):
             return self._finished(history, opt, X, y, loss_fn)
 
     def _train_step(self, X, y, loss_fn, optimizer, penalty=None) -> tuple[float, np.ndarray]:
-        """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
-        the backward pass (every layer fills its gradients, none changes a parameter), then ONE
-        optimizer update of all parameters. Returns (loss, y_hat), both from before the update;
-        a NaN or inf loss returns at once, before anything is changed. ``penalty`` (a
-        ``losses.Penalty``) adds its gradient to the weights' before the update; the loss
-        returned is the data loss alone. ``fit`` checks the arguments once and calls this for
-        every batch."""
+        """One step of back-propagation on a batch (``fit`` checks the arguments, then calls
+        this for every batch): the forward pass, the loss and dL/dy_hat, the backward pass
+        (every layer fills its gradients, none changes a parameter), then ONE optimizer update
+        of all parameters. Returns (loss, y_hat), both from before the update (a NaN or inf
+        loss returns at once). ``penalty`` (a ``losses.Penalty``) adds its gradient to the
+        weights' before the update; the loss returned is the data loss alone."""
         y_hat = self._forward(X)
         loss, dout = loss_fn(y_hat, y)
         if math.isfinite(loss):
