@@ -24,13 +24,24 @@ def check_size(shape, dtype, name: str, what: str = "an array") -> tuple:
     shape = tuple(int(d) for d in shape)
     size = math.prod(shape) * np.dtype(dtype).itemsize
     if size > MAX_ARRAY_BYTES:
-        raise ValueError(f"{name}: {what} of shape {shape} would take {size:.3g} bytes, more "
-                         f"than labnn's limit for one array (MAX_ARRAY_BYTES = "
+        text = f"{size:.3g}" if size < 1e300 else f"about 1e{len(str(size)) - 1}"
+        raise ValueError(f"{name}: {what} of shape {_short(shape)} would take {text} bytes, "
+                         f"more than labnn's limit for one array (MAX_ARRAY_BYTES = "
                          f"{MAX_ARRAY_BYTES} bytes)")
     return shape
 
 
+def _short(shape: tuple) -> str:
+    """A shape for a message: an integer of more than 20 digits as a power of ten."""
+    dims = [str(d) if len(str(d)) <= 20 else f"~1e{len(str(d)) - 1}" for d in shape]
+    return f"({', '.join(dims)}{',' if len(dims) == 1 else ''})"
+
+
 def check_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """float32 or float64, given as a dtype, a type or a name (None is NumPy's default,
+    float64); a value such as np.float32(0.5) is not a dtype."""
+    if isinstance(dtype, (np.generic, np.ndarray)):
+        raise ValueError(f"{name}: expected float32 or float64, got the value {dtype!r}")
     try:
         dt = np.dtype(dtype)
     except TypeError as exc:

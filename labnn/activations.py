@@ -173,17 +173,18 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-def get(name) -> ActivationFunction:
-    """Look an activation up by name (`none` and `identity` are aliases of `linear`)."""
+def get(name, argument: str = "activation") -> ActivationFunction:
+    """Look an activation up by name (`none` and `identity` are aliases of `linear`); an
+    ActivationFunction is itself. A bad name is a ValueError naming ``argument``."""
     if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str):
-        raise ValueError(f"activation: expected a name such as {', '.join(names())}; "
+        raise ValueError(f"{argument}: expected a name such as {', '.join(names())}; "
                          f"got {name!r}")
     key = ALIASES.get(name.lower(), name.lower())
     if key not in REGISTRY:
         known = ", ".join(sorted(REGISTRY) + sorted(ALIASES))
-        raise ValueError(f"activation: unknown name {name!r}; expected one of {known}")
+        raise ValueError(f"{argument}: unknown name {name!r}; expected one of {known}")
     return REGISTRY[key]
 
 

@@ -78,8 +78,8 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
                          f"place), got {type(x).__name__} of {getattr(x, 'dtype', None)}")
     if not x.flags.writeable:
         raise ValueError("x: expected a writeable array (it is changed in place)")
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    grad = np.zeros_like(x)                    # in x's memory order, C or Fortran
+    flat, gflat = x.reshape(-1, order="A"), grad.reshape(-1, order="A")
     if not np.shares_memory(flat, x):
         raise ValueError("x: expected a contiguous array (it is changed in place)")
     for i in range(flat.size):

@@ -23,7 +23,8 @@ a symlink and the file it points to is replaced.
 
 ``load`` trusts nothing in the file and reads no more than it has checked:
 1. ``path`` is a regular file (a FIFO or /dev/zero is never opened) of at most
-   ``MAX_FILE_BYTES``, and begins like a zip archive;
+   ``MAX_FILE_BYTES``, begins like a zip archive, and its zip directory (the list of members
+   that zipfile reads whole) takes at most ``_MAX_DIRECTORY_BYTES``;
 2. every member name is a known one, none is repeated, and all members together unpack to at
    most the file's own size (a zip bomb is refused before anything is decompressed);
 3. the small members are read and checked field by field (an integer field must hold
@@ -62,7 +63,12 @@ MAX_FILE_BYTES = 1 << 30
 parameters (the lab's networks take a few KB)."""
 
 _MAX_METADATA_BYTES = 1 << 20          # one small member (a config, the layer list) at most
+_MAX_DIRECTORY_BYTES = 4 << 20
+"""The largest zip directory load lets zipfile list: zipfile keeps about 600 bytes for each
+member it lists (a 30 MB file of 300,000 empty members took 170 MB), so a hostile file could
+make it hold 6 times its size. 4 MiB lists 40,000 labnn members (13,000 Dense layers) or more."""
 _ZIP_START = b"PK\x03\x04"             # the first bytes of every zip archive, so of an .npz
+_END, _END64, _END64_LOCATOR = b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07"  # zip's end records
 _MEMBER_NAME = re.compile(
     r"(format|input_shape|dtype|init|layer_types|seed|rng_state|layer[0-9]+_(config|param[0-9]+))"
     r"\.npy")
@@ -173,9 +179,12 @@ def _write_atomically(members: dict, target: str, mode: int | None, path: str) -
 def _check_loads(name: str) -> None:
     """The file ``name`` passes every check of ``load`` but the parameters' values (which
     ``save`` checked): a file ``save`` writes always loads."""
-    with open(name, "rb") as fh, zipfile.ZipFile(fh) as zf:
+    with open(name, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
         try:
-            _plan(zf, os.fstat(fh.fileno()).st_size)
+            _check_directory(fh, size)
+            with zipfile.ZipFile(fh) as zf:
+                _plan(zf, size)
         except ValueError as exc:
             raise ValueError(f"network: its file would not load back ({exc})") from exc
 
@@ -211,6 +220,7 @@ def load(path, network_type):
     with _open_regular_file(path) as fh:
         size = _check_start(fh, path)
         try:
+            _check_directory(fh, size)
             with zipfile.ZipFile(fh) as zf:
                 return _read_network(zf, size, network_type)
         except _DAMAGED as exc:
@@ -256,6 +266,35 @@ def _check_start(fh, path: str) -> int:
         raise ValueError(f"path: {path!r} is not a labnn .npz file ({why})")
     fh.seek(0)
     return os.fstat(fh.fileno()).st_size
+
+
+def _check_directory(fh, size: int) -> None:
+    """The zip directory the archive announces takes at most ``_MAX_DIRECTORY_BYTES``: zipfile
+    reads that many bytes and lists every member in them, whatever count the archive gives.
+    Every place zipfile (of any version) may take the directory's size from is read, and the
+    largest counts: the end record (the last 22 bytes, or the last one in the last 64 KiB)
+    and the zip64 record before its locator or where the locator points."""
+    tail_size = min(size, 22 + 0xFFFF)
+    fh.seek(size - tail_size)
+    tail = fh.read(tail_size)
+    ends = {len(tail) - 22 if tail[-22:-18] == _END else -1, tail.rfind(_END)} - {-1}
+    sizes = []
+    for at in ends:
+        if at + 22 <= len(tail):
+            sizes.append(int.from_bytes(tail[at + 12:at + 16], "little"))
+        locator = tail[at - 20:at] if at >= 20 else b""
+        if locator[:4] == _END64_LOCATOR:
+            for where in (size - tail_size + at - 20 - 56, int.from_bytes(locator[8:16],
+                                                                          "little")):
+                if 0 <= where <= size - 56:
+                    fh.seek(where)
+                    record = fh.read(56)
+                    if record[:4] == _END64:
+                        sizes.append(int.from_bytes(record[40:48], "little"))
+    fh.seek(0)
+    if sizes and max(sizes) > _MAX_DIRECTORY_BYTES:
+        raise ValueError(f"its zip directory takes {max(sizes)} bytes, more than the "
+                         f"{_MAX_DIRECTORY_BYTES} a labnn file needs")
 
 
 def _read_network(zf: zipfile.ZipFile, size: int, network_type):

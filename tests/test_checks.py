@@ -58,9 +58,10 @@ def test_arrays_dtypes_files_and_names():
             check_array(bad, "X")
     with pytest.raises(ValueError, match="^X: values up to 1e\\+300 do not fit in float32"):
         check_array([1e300], "X", dtype=np.float32)
-    assert check_dtype("float32") == np.float32
-    with pytest.raises(ValueError, match="^dtype: expected float32 or float64"):
-        check_dtype(np.int32)
+    assert check_dtype("float32") == np.float32 and check_dtype(None) == np.float64
+    for bad in (np.int32, np.float32(0.5), np.zeros(2)):
+        with pytest.raises(ValueError, match="^dtype: expected float32 or float64"):
+            check_dtype(bad)
     buf = io.StringIO()
     assert check_file(buf) is buf and check_file(None) is None
     with pytest.raises(ValueError, match="^file: expected None"):
@@ -113,7 +114,8 @@ def test_the_size_rule_counts_bytes_with_python_integers():
     MAX_ARRAY_BYTES is refused, naming the argument, before anything is allocated."""
     assert check_size((4, 2), np.float64, "n") == (4, 2)
     assert check_size((MAX_ARRAY_BYTES // 8,), np.float64, "n")
-    for shape in [(MAX_ARRAY_BYTES // 8 + 1,), (2**32, 2**32, 2**32), (10**15, 4)]:
+    for shape in [(MAX_ARRAY_BYTES // 8 + 1,), (2**32, 2**32, 2**32), (10**15, 4),
+                  (10**400, 2)]:
         with pytest.raises(ValueError, match="^n: an array of shape .* would take .* bytes"):
             check_size(shape, np.float64, "n")
 

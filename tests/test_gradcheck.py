@@ -273,3 +273,13 @@ def test_a_gradient_check_whose_loss_overflows_raises_without_a_warning():
         grad_check_network("net", [[1.0]], [[0.0]])
     with pytest.raises(ValueError, match="^X: expected a numeric array"):
         grad_check_network(net, [[1.0], [2.0, 3.0]], [[0.0]])
+
+
+def test_numerical_gradient_of_a_fortran_ordered_x():
+    """A gradient check of a Fortran-ordered X was refused as not contiguous."""
+    x = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    grad = numerical_gradient(lambda: float((x * x).sum()), x)
+    np.testing.assert_allclose(grad, 2 * x, rtol=1e-8)
+    net = labnn.lab_network(seed=0)
+    assert max(grad_check_network(net, np.asfortranarray(data.generate_xor_easy()[0]),
+                                  data.generate_xor_easy()[1]).values()) < TOL

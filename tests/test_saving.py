@@ -849,3 +849,34 @@ def test_a_folder_where_no_file_can_be_made_names_the_path_not_the_temporary_fil
     with pytest.raises(ValueError, match=f"^path: cannot write '{path}': Permission denied$"):
         _small_net().save(path)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("end_record", ["plain", "zip64, the plain one understating"])
+def test_a_zip_directory_larger_than_a_labnn_file_needs_is_refused_unlisted(
+        tmp_path, monkeypatch, end_record):
+    """zipfile lists every member of the directory the archive announces, about 600 bytes
+    each: 300,000 empty members (a 30 MB file) took 170 MB. The directory's size is read from
+    every end record zipfile may use, before zipfile is asked to list anything."""
+    if end_record != "plain":
+        monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)     # zip64 end records
+    path = _zip(tmp_path / "many.npz",
+                _raw_members(tmp_path) + [(f"junk{i}", b"") for i in range(2000)])
+    if end_record != "plain":
+        raw = bytearray(path.read_bytes())
+        raw[-22 + 12:-22 + 16] = (100).to_bytes(4, "little")     # the plain record lies
+        path.write_bytes(bytes(raw))
+    monkeypatch.setattr(saving, "_MAX_DIRECTORY_BYTES", 50_000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile was asked to list the members")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    message = _refused_cheaply(path)
+    assert "its zip directory takes" in message and "more than the 50000" in message
+
+
+def test_the_directory_of_a_real_network_file_is_far_below_the_bound(tmp_path):
+    _conv_net().save(tmp_path / "m.npz")
+    with zipfile.ZipFile(tmp_path / "m.npz") as zf:
+        listed = sum(46 + len(info.filename) + len(info.extra) for info in zf.infolist())
+    assert listed < saving._MAX_DIRECTORY_BYTES / 1000
