@@ -45,6 +45,8 @@ import warnings  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 import labnn  # noqa: E402
 
 
@@ -874,6 +876,7 @@ def _child(case: Case, tmp: str, good: str, fifo: str, budget_bytes: int, out) -
     """Run ``case`` here (a forked child), then write its outcome as one line of JSON."""
     limit = _address_space() + budget_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    np.seterr(all="warn", under="ignore")          # NumPy's defaults, whatever the caller's
     outcome = {"kind": "returned", "warnings": []}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
