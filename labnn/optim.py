@@ -69,7 +69,7 @@ class Optimizer:
                 raise ValueError(f"grads: item {i} has dtype {g.dtype}, expected floats")
             if p.shape != g.shape:
                 raise ValueError(f"grads: item {i} has shape {g.shape}, expected {p.shape}")
-            if not _fits(np.shape(self.lr), p.shape):
+            if isinstance(self.lr, np.ndarray) and not _fits(self.lr.shape, p.shape):
                 raise ValueError(f"lr: learning rates of shape {np.shape(self.lr)} do not fit "
                                  f"parameter {i} of shape {p.shape}")
         if self.state is not None and (len(self.state) != len(params) or any(
