@@ -242,6 +242,7 @@ def _with_grads(change):
     ({"activations": ["sigmoid", "tanh"]}, r"^activations: expected 3 names"),
     ({"activations": ["tanh", "tanh", "tanh"]},
      r"^activations: labnn's network with tanh, tanh, tanh does not give your forward"),
+    ({"activations": ["sigmoid", "swish", "sigmoid"]}, r"^activations: unknown name 'swish'"),
 ])
 def test_bad_input_names_the_argument(changes, message):
     with pytest.raises(ValueError, match=message):
