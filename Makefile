@@ -19,16 +19,21 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 # Strict nbval: every notebook is re-executed and its stored text compared (sanitize rules in
-# tests/nbval_sanitize.cfg); one pytest process for the unit tests and all notebooks.
+# tests/nbval_sanitize.cfg).
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# pytest-xdist: one worker per core. A notebook's cells run in order in one kernel, so each
+# worker takes whole files (loadfile), in the order given: the notebooks, the long ones, first,
+# then the many short unit-test files fill the gaps (no reordering by test count).
+WORKERS  ?= auto
+PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) lint
-	$(PY) -m pytest tests notebooks $(NBVAL) -m "not rounding"
+	$(PY) -m pytest notebooks tests $(NBVAL) -m "not rounding" $(PARALLEL)
 
 # The stored report against rounding: every notebook re-executed with each initial weight nudged
 # by one ulp must print the same text (what another CPU may change is marked ~). CI runs it.
 test-rounding: $(STAMP)
-	$(PY) -m pytest tests/test_notebook_sensitivity.py -m rounding
+	$(PY) -m pytest tests/test_notebook_sensitivity.py -m rounding -n $(WORKERS)
 
 # The quick loop while editing: every test not marked slow, no notebooks (about 20 s).
 test-fast: $(STAMP)

@@ -87,7 +87,7 @@ class StackedDense:
         dz = da * self.activation.derivative(z, a)
         np.matmul(x.mT, dz, out=self.dW)
         if self.bias:
-            np.sum(dz, axis=-2, keepdims=True, out=self.db)
+            _sum_rows(dz, out=self.db)
         return dz @ self.W.mT if need_dx else None
 
     def keep(self, rows) -> None:
@@ -95,6 +95,19 @@ class StackedDense:
         self.W, self.dW = self.W[rows], self.dW[rows]
         if self.bias:
             self.b, self.db = self.b[rows], self.db[rows]
+
+
+def _sum_rows(dz, out) -> None:
+    """Each network's ``dz.sum(axis=0)`` (``Dense``'s bias gradient), bit for bit, into
+    ``out`` (S, 1, H). NumPy adds the rows of an (N, H) array one after another when H > 1;
+    summing a sample-first copy (N, S, H) over its first axis does the same additions in the
+    same order for every network at once, about three times faster than summing over the
+    middle axis of (S, N, H). A single column (H = 1) NumPy sums pairwise, which the middle
+    axis keeps."""
+    if dz.shape[-1] == 1:
+        np.sum(dz, axis=-2, keepdims=True, out=out)
+    else:
+        np.sum(np.ascontiguousarray(dz.transpose(1, 0, 2)), axis=0, out=out[:, 0])
 
 
 # ---------------------------------------------------------------------------- losses

@@ -74,7 +74,7 @@ def test_make_test_builds_the_venv_from_the_given_python(tmp_path):
                           f"VENV={tmp_path / 'venv'}"], capture_output=True, text=True,
                          check=True).stdout
     assert f"some-python -m venv {tmp_path / 'venv'}" in out
-    assert f"{tmp_path / 'venv'}/bin/python -m pytest tests notebooks" in out
+    assert f"{tmp_path / 'venv'}/bin/python -m pytest notebooks tests" in out
 
 
 @pytest.mark.parametrize("old, new, message", [

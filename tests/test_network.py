@@ -611,7 +611,8 @@ class TestArgumentsNameThemselves:
     """The wrong-exception list: raw AttributeError, IndexError, TypeError or
     DTypePromotionError, or a message naming an argument the user never passed."""
 
-    @pytest.mark.parametrize("file", ["log.txt", 3, b"x", object()], ids=repr)
+    @pytest.mark.parametrize("file", ["log.txt", 3, b"x", object()],
+                             ids=["a path", "an int", "bytes", "an object"])
     def test_file_must_be_a_stream(self, file):
         with pytest.raises(ValueError, match="^file: expected None .* or an open text file"):
             _two_layer_net().fit(X, Y, epochs=2, log_every=1, file=file)

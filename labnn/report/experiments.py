@@ -172,7 +172,10 @@ def run(config: RunConfig) -> RunResult:
     return run_stack([config])[0]
 
 
-_WORKER_ENV = {
+WORKER_ENV = {
+    """The environment of a process that trains studies: ``sweep``'s worker processes get it,
+    and so do the notebook kernels of a parallel test run (tests/conftest.py). None of it
+    changes a result."""
     # One BLAS thread per worker: the matrices are tiny and the workers already fill the cores.
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     # glibc returns freed blocks over 128 KiB to the system at once, so every NumPy temporary
@@ -268,8 +271,8 @@ def sweep(configs: Iterable[RunConfig], workers: int | None = None,
         outputs = [run_stack(cs) for cs in task_configs]
     else:
         # Spawned children read these variables when they start, so set them around the pool.
-        saved = {k: os.environ.get(k) for k in _WORKER_ENV}
-        os.environ.update(_WORKER_ENV)
+        saved = {k: os.environ.get(k) for k in WORKER_ENV}
+        os.environ.update(WORKER_ENV)
         try:
             with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                      mp_context=get_context("spawn")) as pool:
