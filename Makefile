@@ -35,9 +35,9 @@ test: $(STAMP) lint
 test-rounding: $(STAMP)
 	$(PY) -m pytest tests/test_notebook_sensitivity.py -m rounding -n $(WORKERS)
 
-# The quick loop while editing: every test not marked slow, no notebooks (about 20 s).
+# The quick loop while editing: every test not marked slow, no notebooks.
 test-fast: $(STAMP)
-	$(PY) -m pytest tests -m "not slow"
+	$(PY) -m pytest tests -m "not slow" -n $(WORKERS)
 
 # Hostile calls of the library (scripts/hostile_sweep.py), each in its own process with a time
 # and a memory limit: the counts ok / weak / bug (about a minute and a half).
