@@ -92,9 +92,11 @@ def test_a_mini_explorer_retrains_after_every_change():
     for value in (1.0, 0.03):
         assert r.change(activation="relu" if value == 1.0 else "tanh") == "reset"
         assert r.job == "fast-forward"
-        r.change(lr=value)
         _until_idle(r)
-        assert r.session.epoch == 100
+        assert r.change(lr=value) == "reset" and r.job == "fast-forward"   # the lr too
+        assert r.session.epoch == 0
+        _until_idle(r)
+        assert r.session.epoch == 100 and r.session.chunks == [(0, 100, value)]
 
 
 def test_step_finishes_the_epoch_in_progress():

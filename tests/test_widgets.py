@@ -69,9 +69,10 @@ def test_a_mini_explorer_trains_in_the_page_and_retrains_after_each_change():
     e.run()
     assert e.session.epoch == 200 and e.last["frame"]["job"] is None
     assert _same_params(e.session.network, train(epochs=200)[1])
-    msg(e, type="set", name="lr", value=1.0)        # live, and the mini explorer retrains...
-    assert e.session.epoch == 200 and e.runner.job is None
-    msg(e, type="set", name="lr", value=3.0)
+    msg(e, type="set", name="lr", value=1.0)        # the lr too: from scratch, at 1.0
+    assert e.session.epoch == 0 and e.runner.job == "fast-forward"
+    e.run()
+    assert e.session.chunks == [(0, 200, 1.0)]
     e2 = lw.mini_explorer("activation", epochs=50)
     e2.run()
     msg(e2, type="set", name="activation", value="relu")   # ...after a reset

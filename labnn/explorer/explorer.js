@@ -680,7 +680,7 @@ function render({ model, el }) {
     progress.textContent = f.progress;
     if (buttons.play) {
       const playing = f.job === "play";
-      buttons.play.textContent = playing ? "⏸ pause" : "▶ play";
+      buttons.play.textContent = playing ? "▮▮ pause" : "▶ play";
       buttons.play.classList.toggle("lx-on", playing);
       buttons.cancel.disabled = !f.job;
       buttons.step.disabled = buttons.fast_forward.disabled = !!f.error;

@@ -22,8 +22,8 @@ The jobs:
 The one rule for changes (``Session.change``): the lr applies live; a setting that shapes the
 run resets it to epoch 0, and cancels a Fast-forward or a Step, while Play keeps playing (the
 last change wins: a change that arrives while a slice is queued replaces the job, it never
-waits for it). With ``retrain`` (the mini explorers) every reset is followed by a Fast-forward,
-so each change shows the result after ``epochs`` epochs.
+waits for it). With ``retrain`` (the mini explorers) every change, the lr's too, resets the run
+and starts a Fast-forward, so each change shows the result after ``epochs`` epochs.
 """
 
 from __future__ import annotations
@@ -109,8 +109,12 @@ class Runner:
             self.fast_forward()
 
     def change(self, **changes) -> str:
-        """``Session.change`` under the job rules above; returns its outcome."""
+        """``Session.change`` under the job rules above; returns its outcome ("reset" for
+        any change with ``retrain``)."""
         outcome = self.session.change(**changes)
+        if outcome == "live" and self.retrain:         # a mini explorer shows the result
+            self.session.reset()
+            outcome = "reset"
         if outcome == "reset":
             self._after_reset()
         return outcome

@@ -167,7 +167,7 @@ def _fail_on_cell_error(page) -> None:
 def open_notebook(page, server, name: str) -> None:
     """Open the notebook and wait for its kernel."""
     page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30_000)
+    page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=30_000)
     # The toolbar says "idle" before a kernel exists: ask the server for the real kernel.
     wait_until(lambda: server.kernel_state(name) == "idle", 30, "the notebook's kernel")
 
@@ -177,7 +177,7 @@ def run_all(page, server, name: str, timeout: float = 60) -> None:
     once with the error's text."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+    prompts = page.locator(".jp-NotebookPanel:visible .jp-CodeCell .jp-InputArea-prompt")
 
     def all_ran():
         _fail_on_cell_error(page)

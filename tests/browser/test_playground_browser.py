@@ -9,8 +9,10 @@ and the event's own time stamp), each figure printed beside the load average:
   in the output, painted; idle and during Play;
 - Play: frames painted a second on xor 2 x 8 and on spiral 6 x 8, and the epochs per frame;
 - the longest time the kernel took to answer a ping sent every 20 ms from the page while the
-  most expensive settings the controls allow train (2000 spiral points at batch 1, six hidden
-  layers of 8, every feature, Adam, Fast-forward): the longest kernel-busy stretch;
+  most expensive settings the controls allow train (2000 spiral points, as
+  ``explorer(n=2000)`` gives, at batch 1, six hidden layers of 8, every feature, Adam,
+  Fast-forward of 5000 epochs) and buttons are pressed meanwhile (a neuron less and more, which
+  reset the run, Fast-forward again, a typed lr): the longest kernel-busy stretch;
 - Cancel stops a Fast-forward at once; a change during Play resets to epoch 0 and keeps playing;
 - the layout at 1400 px and at 1024 px with the file browser open (every control inside the
   cell, nothing scrolled sideways), with six hidden layers, when a neuron is chosen and when the
@@ -46,7 +48,10 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 MEASURE_CELLS = [
     "from labnn.explorer import widgets\n"
     "spiral = widgets.explorer(dataset='spiral', layer_widths=(8,) * 6)\nspiral",
-    "heavy = widgets.explorer(dataset='spiral', n=2000, epochs=5000)\nheavy",
+    "from labnn.explorer.features import FEATURE_NAMES\n"
+    "heavy = widgets.explorer(dataset='spiral', n=2000, epochs=5000, batch_size=1,\n"
+    "                         features=FEATURE_NAMES, layer_widths=(8,) * 5, optimizer='adam',\n"
+    "                         lr=0.01)\nheavy",
     "print(heavy.session.config.summary(), heavy.session.epoch, heavy.runner.job)",
 ]
 
@@ -178,16 +183,6 @@ def play_fps(explorer, seconds: float = 4.0) -> dict:
             "frames": paints, "epochs": e1 - e0}
 
 
-def busy_stretch(page, explorer, seconds: float) -> dict:
-    """Ping the kernel every 20 ms for ``seconds``; the longest round trip is the longest the
-    kernel was busy (plus one round trip)."""
-    probe(explorer, "p => { p.pings.length = 0; p.timer = setInterval(() => p.ping(), 20); }")
-    time.sleep(seconds)
-    pings = probe(explorer, "p => { clearInterval(p.timer); return p.pings.slice(); }")
-    time.sleep(0.2)
-    return {"pings": len(pings), "max_ms": max(pings), "median_ms": statistics.median(pings)}
-
-
 LAYOUT = """(root) => {
   const area = root.closest('.jp-OutputArea-output') || root.parentElement;
   const a = area.getBoundingClientRect(), bad = [], R = Math.round;
@@ -237,7 +232,7 @@ def drive_controls(page, explorer) -> None:
     should, through the one rule (a reset to epoch 0)."""
     explorer.locator(".lx-control-test-ratio input[type=range]").focus()
     page.keyboard.press("ArrowRight")
-    wait_until(lambda: "test ratio" in explorer.locator(".lx-state").input_value(), 10,
+    wait_until(lambda: "test_ratio=" in explorer.locator(".lx-state").input_value(), 10,
                "the state string to show the test ratio")
     explorer.locator('.lx-feature[data-feature="x1^2"] input').check()
     wait_until(lambda: "x1^2" in explorer.locator(".lx-title").inner_text(), 10, "x1^2")
@@ -266,11 +261,12 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         page = browser_context.new_page()
         page.set_viewport_size({"width": 1400, "height": 1400})
         open_and_run_all(page, server, "E_playground.ipynb", timeout=240)
-        check_outputs(page)
         cell = page.locator(".jp-CodeCell").filter(
             has=page.locator(".jp-InputArea-editor", has_text=EXPLORER_CELL))
         assert cell.count() == 1, f"no cell runs {EXPLORER_CELL!r}"
         explorer = find_explorer(cell)
+        wait_until(lambda: page.locator(".lx").count() == 6, 20, "every explorer to render")
+        check_outputs(page)
         explorer.scroll_into_view_if_needed()
         page.screenshot(path=str(BUILD / "playground_page.png"), full_page=True)
         assert status(explorer).startswith("epoch 0: untrained")      # Play trains it
@@ -371,30 +367,37 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         page.set_viewport_size({"width": 1400, "height": 1400})
         open_notebook(page, server, measure.name)
         run_all(page, server, measure.name, timeout=120)
-        check_outputs(page)
-        spiral, heavy = (find_explorer(page.locator(".jp-CodeCell").nth(i)) for i in (0, 1))
+        notebook = page.locator(".jp-NotebookPanel:visible")   # E is open again, behind it
+        spiral, heavy = (find_explorer(notebook.locator(".jp-CodeCell").nth(i)) for i in (0, 1))
+        check_outputs(notebook)
         spiral.scroll_into_view_if_needed()
         figures["play_spiral"] = {**play_fps(spiral), "load": load()}
         heavy.scroll_into_view_if_needed()
-        heavy.locator(".lx-control-batch-size select").select_option(label="1")
-        heavy.locator(".lx-control-optimizer select").select_option("adam")
-        for f in ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"):
-            heavy.locator(f'.lx-feature[data-feature="{f}"] input').check()
-            wait_until(lambda f=f: f in heavy.locator(".lx-title").inner_text(), 10, f)
-        for _ in range(4):
-            press(heavy, "add_layer")
-            time.sleep(0.3)
-        for i in range(6):
-            for _ in range(8):
-                if heavy.locator(f".lx-add-neuron-{i}").is_enabled():
-                    press(heavy, f"add_neuron_{i}")
-        wait_until(lambda: probe(heavy, "p => p.S.config.widths") == [8] * 6, 20, "6 x 8")
+        # the most expensive settings the controls allow: the sixth layer of 8 by the buttons
+        press(heavy, "add_layer")
+        wait_until(lambda: len(probe(heavy, "p => p.S.config.widths")) == 6, 10, "a sixth layer")
+        for width in range(3, 9):
+            press(heavy, "add_neuron_5")
+            wait_until(lambda w=width: probe(heavy, "p => p.S.config.widths")[5] == w, 10,
+                       f"{width} neurons")
         press(heavy, "fast_forward")
         wait_until(lambda: "training" in heavy.locator(".lx-progress").inner_text(), 10,
                    "the heavy run")
-        figures["busy"] = {**busy_stretch(page, heavy, 6.0), "load": load(),
+        probe(heavy, "p => { p.pings.length = 0; p.timer = setInterval(() => p.ping(), 20); }")
+        time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
+        for name in ("remove_neuron_0", "add_neuron_0", "fast_forward"):
+            press(heavy, name)
+            time.sleep(1.0)
+        heavy.locator(".lx-control-lr input.lx-typed").fill("0.003")
+        heavy.locator(".lx-control-lr input.lx-typed").press("Enter")
+        time.sleep(2.0)
+        pings = probe(heavy, "p => { clearInterval(p.timer); return p.pings.slice(); }")
+        figures["busy"] = {"pings": len(pings), "max_ms": max(pings),
+                           "median_ms": statistics.median(pings), "load": load(),
                            "batches": probe(heavy, "p => p.S.frame.batch"),
                            "steps_per_epoch": probe(heavy, "p => p.S.frame.steps_per_epoch")}
+        assert probe(heavy, "p => p.S.config.values.lr") == 0.003
+        assert probe(heavy, "p => p.S.frame.job") == "fast-forward"
         t0 = time.monotonic()
         press(heavy, "cancel")
         wait_idle(heavy, 5)
@@ -402,7 +405,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         stopped = status(heavy)
         time.sleep(1.0)
         assert status(heavy) == stopped, "training went on after Cancel"
-        summary = page.locator(".jp-CodeCell").nth(2)
+        summary = notebook.locator(".jp-CodeCell").nth(2)
         summary.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         wait_until(lambda: "spiral (noise 0), 6 x 8" in summary.locator(".jp-Cell-outputArea")
@@ -490,13 +493,13 @@ def test_mini_explorers_in_report_notebooks(browser_context, tmp_path):
         for notebook in notebooks:
             name = notebook.split("/")[-1]
             open_and_run_all(page, server, name, timeout=240)
-            cells = page.locator(".jp-CodeCell").filter(
+            cells = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").filter(
                 has=page.locator(".jp-InputArea-editor", has_text="mini_explorer("))
             assert cells.count() >= 1
             for i in range(cells.count()):
                 cell = cells.nth(i)
+                mini = find_explorer(cell, "mini")        # rendered: no text repr left
                 check_outputs(cell)
-                mini = find_explorer(cell, "mini")
                 mini.scroll_into_view_if_needed()
                 wait_until(lambda m=mini: re.match(r"epoch \d+ ", status(m)) and
                            probe(m, "p => !p.S.frame.job"), 60, "the mini explorer's training")
