@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test test-fast test-rounding lab bench lint clean notebooks report
+.PHONY: setup test test-fast test-rounding lab bench lint clean notebooks report sweep
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test-rounding: $(STAMP)
 # The quick loop while editing: every test not marked slow, no notebooks (about 20 s).
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not slow"
+
+# Hostile calls of the library (scripts/hostile_sweep.py), each in its own process with a time
+# and a memory limit: the counts ok / weak / bug (about a minute and a half).
+sweep: $(STAMP)
+	$(PY) scripts/hostile_sweep.py
 
 # Regenerate every notebook's stored outputs (byte-identical from run to run).
 notebooks: $(STAMP)

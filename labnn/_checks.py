@@ -3,14 +3,45 @@ the argument and says what was expected. Only called at API boundaries, never pe
 
 from __future__ import annotations
 
+import io
+import math
 import numbers
 
 import numpy as np
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
+MAX_ARRAY_BYTES = 1 << 30
+"""The size rule: the largest array labnn makes from a size it is given (a layer's weights, a
+generated data set, a grid, one sample of a network's input or of a layer's output): 1 GiB.
+A larger one is refused with a ValueError before anything is allocated (the lab's networks and
+data take a few KB)."""
+
+
+def check_size(shape, dtype, name: str, what: str = "an array") -> tuple:
+    """``shape`` (ints) if an array of that shape and ``dtype`` takes at most
+    ``MAX_ARRAY_BYTES``; computed with Python's integers, so no size wraps around."""
+    shape = tuple(int(d) for d in shape)
+    size = math.prod(shape) * np.dtype(dtype).itemsize
+    if size > MAX_ARRAY_BYTES:
+        text = f"{size:.3g}" if size < 1e300 else f"about 1e{len(str(size)) - 1}"
+        raise ValueError(f"{name}: {what} of shape {_short(shape)} would take {text} bytes, "
+                         f"more than labnn's limit for one array (MAX_ARRAY_BYTES = "
+                         f"{MAX_ARRAY_BYTES} bytes)")
+    return shape
+
+
+def _short(shape: tuple) -> str:
+    """A shape for a message: an integer of more than 20 digits as a power of ten."""
+    dims = [str(d) if len(str(d)) <= 20 else f"~1e{len(str(d)) - 1}" for d in shape]
+    return f"({', '.join(dims)}{',' if len(dims) == 1 else ''})"
+
 
 def check_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """float32 or float64, given as a dtype, a type or a name (None is NumPy's default,
+    float64); a value such as np.float32(0.5) is not a dtype."""
+    if isinstance(dtype, (np.generic, np.ndarray)):
+        raise ValueError(f"{name}: expected float32 or float64, got the value {dtype!r}")
     try:
         dt = np.dtype(dtype)
     except TypeError as exc:
@@ -29,10 +60,19 @@ def check_bool(value, name: str) -> bool:
 
 
 def check_file(file, name: str = "file"):
-    """Where text goes: None (stdout) or an open text stream (anything with ``write``)."""
-    if file is not None and not callable(getattr(file, "write", None)):
+    """Where text goes: None (stdout) or an open text stream (anything with ``write`` that is
+    neither closed nor a binary stream)."""
+    if file is None:
+        return None
+    if not callable(getattr(file, "write", None)):
         raise ValueError(f"{name}: expected None (stdout) or an open text file such as "
                          f"sys.stderr, got {file!r}; open a path with open(path, 'w') first")
+    if getattr(file, "closed", False) is True:
+        raise ValueError(f"{name}: expected an open text file, got a closed one ({file!r})")
+    if isinstance(file, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(file, "mode",
+                                                                                   "")):
+        raise ValueError(f"{name}: expected a text file, got a binary one ({file!r}); open it "
+                         f"with open(path, 'w')")
     return file
 
 
@@ -110,9 +150,16 @@ def check_seed(seed, name: str = "seed"):
     return int(seed)
 
 
-def check_array(a, name: str, *, ndim: int | None = None, dtype=None, allow_empty=False):
-    """A real-valued, finite NumPy array; cast to `dtype` when given (ints and floats only)."""
-    if isinstance(a, np.ndarray):
+def check_array(a, name: str, *, ndim: int | None = None, dtype=None, allow_empty=False,
+                copy=False):
+    """A real-valued, finite, plain NumPy array; cast to `dtype` when given (ints and floats
+    only). Subclasses become plain arrays (``np.matrix`` would change what ``*`` and indexing
+    do); masked arrays are refused (their mask would be ignored). ``copy=True``: an array that
+    shares no memory with ``a`` (for a caller that keeps it while others may change ``a``)."""
+    if isinstance(a, np.ma.MaskedArray):
+        raise ValueError(f"{name}: expected a plain array, got a masked array (labnn would "
+                         f"ignore its mask); fill or drop the masked values first")
+    if type(a) is np.ndarray:
         arr = a
     else:
         try:
@@ -130,6 +177,8 @@ def check_array(a, name: str, *, ndim: int | None = None, dtype=None, allow_empt
         raise ValueError(f"{name}: expected finite values, found NaN or inf")
     if dtype is not None and arr.dtype != dtype:
         arr = _cast(arr, np.dtype(dtype), name)
+    if copy and np.may_share_memory(arr, a):
+        arr = arr.copy(order="K")
     return arr
 
 

@@ -20,13 +20,14 @@ naive loop definitions live in tests/test_conv.py as the reference.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import init as _init
-from ._checks import check_nonneg_int, check_positive_int
+from ._checks import check_nonneg_int, check_positive_int, check_size
 from .layers import Layer, register_layer
 
 
@@ -113,15 +114,18 @@ class Conv2D(Layer):
                              f"input has {c} (input_shape {tuple(input_shape)})")
         return (self.out_channels, *self._out_hw(h, w))
 
-    def param_shapes(self, input_shape) -> list[tuple]:
-        """The shapes of W and b (what ``build`` makes; they do not depend on the input)."""
-        return [(self.out_channels, self.in_channels, *self.kernel_size), (self.out_channels,)]
+    def param_shapes(self, input_shape, dtype=np.float64) -> list[tuple]:
+        """The shapes of W and b (what ``build`` makes; they do not depend on the input), once
+        W is known to obey the size rule (``labnn._checks.MAX_ARRAY_BYTES``)."""
+        W = check_size((self.out_channels, self.in_channels, *self.kernel_size), dtype,
+                       "out_channels", "the filters W")
+        return [W, (self.out_channels,)]
 
     def build(self, input_shape, rng, dtype, init):
         out = self.output_shape(input_shape)
         kh, kw = self.kernel_size
         self.input_shape = tuple(int(d) for d in input_shape)
-        w_shape = (self.out_channels, self.in_channels, kh, kw)
+        w_shape = self.param_shapes(input_shape, dtype)[0]
         W, b = _init.initialise(self.init or init, self.in_channels * kh * kw,
                                 self.out_channels * kh * kw, rng, dtype,
                                 w_shape=w_shape, b_shape=(self.out_channels,))
@@ -271,7 +275,7 @@ class Flatten(Layer):
         self.cache = None
 
     def output_shape(self, input_shape):
-        return (int(np.prod(input_shape)),)
+        return (math.prod(input_shape),)
 
     def forward(self, x):
         if not isinstance(x, np.ndarray) or x.ndim < 2:
@@ -285,9 +289,9 @@ class Flatten(Layer):
         if self.cache is None:
             raise ValueError("dout: backward called before forward")
         shape = self.cache
-        if dout.shape != (shape[0], int(np.prod(shape[1:]))):
-            raise ValueError(f"dout: expected shape {(shape[0], int(np.prod(shape[1:])))}, got "
-                             f"{dout.shape}")
+        expected = (shape[0], math.prod(shape[1:]))
+        if dout.shape != expected:
+            raise ValueError(f"dout: expected shape {expected}, got {dout.shape}")
         return dout.reshape(shape)
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_float_in, check_positive_int, check_seed
+from ._checks import check_float_in, check_positive_int, check_seed, check_size
 
 
 def _start(n, seed, noise):
     """A generator's checked arguments: (n, noise, the seeded random generator)."""
     n = check_positive_int(n, "n")
+    check_size((n, 2), np.float64, "n", "the points")
     noise = check_float_in(noise, "noise", 0.0, 1.0)
     return n, noise, np.random.default_rng(check_seed(seed))
 
@@ -139,11 +140,12 @@ REGRESSION = {
 
 
 def load(name: str, n: int = 100, seed=None, noise: float = 0.0):
-    """A data set by name (``CLASSIFICATION`` or ``REGRESSION``); ``n`` is ignored for xor (the
-    lab's 21 points)."""
+    """A data set by name (``CLASSIFICATION`` or ``REGRESSION``); ``n`` (checked all the same)
+    is ignored for xor (the lab's 21 points)."""
     names = {**CLASSIFICATION, **REGRESSION}
     if not isinstance(name, str) or name not in names:
         raise ValueError(f"dataset: expected one of {', '.join(names)}, got {name!r}")
+    check_positive_int(n, "n")
     if name == "xor":
         return generate_xor_easy(noise=noise, seed=seed)
     return names[name](n=n, seed=seed, noise=noise)
@@ -158,6 +160,7 @@ def train_test_indices(n: int, test_ratio: float, seed=None):
     n) of them (at least 1, at most n - 1) for testing; ``test_ratio`` in (0, 1). Seeded:
     same n, ratio and seed, same split."""
     n = check_positive_int(n, "n")
+    check_size((n,), np.int64, "n", "the indices")
     ratio = check_float_in(test_ratio, "test_ratio", 0.0, 1.0, lo_open=True, hi_open=True)
     if n < 2:
         raise ValueError(f"n: a train/test split needs at least 2 samples, got {n}")

@@ -14,8 +14,9 @@ import math
 import numpy as np
 
 from . import losses as _losses
-from ._checks import check_positive_float
+from ._checks import check_array, check_positive_float
 from .activations import get as get_activation
+from .network import Network
 
 
 def relative_error(analytic, numeric, elementwise: bool = False) -> float:
@@ -24,14 +25,17 @@ def relative_error(analytic, numeric, elementwise: bool = False) -> float:
     largest per-element |a_i - n_i| / (|a_i| + |n_i|) instead (stricter, but dominated by
     round-off on elements whose gradient is tiny). A NaN or inf in either gradient gives inf:
     a check can never pass on numbers that are not numbers."""
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    a, n = _real(analytic, "analytic"), _real(numeric, "numeric")
     if a.shape != n.shape:
         raise ValueError(f"numeric: expected shape {a.shape}, got {n.shape}")
     if a.size == 0:
         return 0.0
     if not (np.isfinite(a).all() and np.isfinite(n).all()):
         return math.inf
+    largest = max(float(np.abs(a).max()), float(np.abs(n).max()))
+    if largest > 1e300:            # a - n or |a| + |n| could overflow: scale by a power of 2
+        scale = 2.0 ** -math.ceil(math.log2(largest))
+        a, n = a * scale, n * scale
     if elementwise:
         num = np.abs(a - n)
         den = np.abs(a) + np.abs(n)
@@ -39,6 +43,14 @@ def relative_error(analytic, numeric, elementwise: bool = False) -> float:
         return float(np.where(den > 0, num / safe, 0.0).max())
     den = float(np.abs(a).max() + np.abs(n).max())
     return float(np.abs(a - n).max()) / den if den > 0 else 0.0
+
+
+def _real(values, name: str) -> np.ndarray:
+    """``values`` as float64 (NaN and inf kept: they make a check fail, not raise)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"{name}: expected real numbers, got an array of {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
 
 
 ROUND_OFF = 1e-7
@@ -55,26 +67,42 @@ def format_error(error: float, width: int = 0) -> str:
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """d f / d x by centred differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), changing
-    ``x`` in place one element at a time (and restoring it). ``f()`` takes no argument and
-    returns a float. ``x`` is restored even when ``f`` raises."""
+    ``x`` (a writeable float64 array) in place one element at a time (and restoring it).
+    ``f()`` takes no argument and returns a number. ``x`` is restored even when ``f`` raises.
+    A difference that overflows gives inf or NaN (which fails any check), not a warning."""
     eps = check_positive_float(eps, "eps")
-    if x.dtype != np.float64:
-        raise ValueError(f"x: expected a float64 array for a gradient check, got {x.dtype}")
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    if not callable(f):
+        raise ValueError(f"f: expected a function of no arguments, got {f!r}")
+    if type(x) is not np.ndarray or x.dtype != np.float64:
+        raise ValueError(f"x: expected a float64 NumPy array for a gradient check (changed in "
+                         f"place), got {type(x).__name__} of {getattr(x, 'dtype', None)}")
+    if not x.flags.writeable:
+        raise ValueError("x: expected a writeable array (it is changed in place)")
+    grad = np.zeros_like(x)                    # in x's memory order, C or Fortran
+    flat, gflat = x.reshape(-1, order="A"), grad.reshape(-1, order="A")
     if not np.shares_memory(flat, x):
         raise ValueError("x: expected a contiguous array (it is changed in place)")
     for i in range(flat.size):
         old = flat[i]
         try:
             flat[i] = old + eps
-            plus = f()
+            plus = _number(f())
             flat[i] = old - eps
-            minus = f()
+            minus = _number(f())
         finally:
             flat[i] = old
-        gflat[i] = (plus - minus) / (2 * eps)
+        with np.errstate(all="ignore"):
+            gflat[i] = (plus - minus) / (2 * eps)
     return grad
+
+
+def _number(value) -> float:
+    """What a gradient check's ``f`` returned, which must be one real number."""
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or \
+            np.asarray(value).dtype.kind not in "iuf":
+        raise ValueError(f"f: expected f() to return a number, got {type(value).__name__} "
+                         f"{np.shape(value) if np.ndim(value) else ''}".rstrip())
+    return float(value)
 
 
 def grad_check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regularization=None,
@@ -87,11 +115,13 @@ def grad_check_network(net, X, y, loss: str = "mse", eps: float = 1e-5, regulari
     (``losses.penalty``, as ``fit`` trains it), and the analytic gradient adds its gradient."""
     eps = check_positive_float(eps, "eps")
     penalty = _losses.penalty(regularization, reg_rate)
+    if not isinstance(net, Network):
+        raise ValueError(f"net: expected a labnn Network, got {type(net).__name__}")
     if net.dtype != np.float64:
         raise ValueError("net: expected a float64 network for a gradient check")
-    X = np.array(X, dtype=np.float64)          # its own copy, perturbed in place
+    X = check_array(X, "X", dtype=np.float64, copy=True)   # its own copy, perturbed in place
+    y = check_array(y, "y", dtype=np.float64)
     net.loss(X, y, loss)                       # X, y and the loss checked for this network
-    y = np.asarray(y, dtype=np.float64)
 
     def objective():
         value = net.loss(X, y, loss)
@@ -123,9 +153,10 @@ def grad_check_activation(activation, z: np.ndarray, eps: float = 1e-5) -> float
     of its value, element-wise."""
     eps = check_positive_float(eps, "eps")
     act = get_activation(activation)
-    z = np.asarray(z, dtype=np.float64)
-    analytic = act.derivative(z, act.value(z))
-    numeric = (act.value(z + eps) - act.value(z - eps)) / (2 * eps)
+    z = check_array(z, "z", dtype=np.float64, allow_empty=True)
+    with np.errstate(all="ignore"):        # values that overflow fail the check instead
+        analytic = act.derivative(z, act.value(z))
+        numeric = (act.value(z + eps) - act.value(z - eps)) / (2 * eps)
     return relative_error(analytic, numeric)
 
 
@@ -133,9 +164,14 @@ def grad_check_loss(loss: str, y_hat: np.ndarray, y: np.ndarray, eps: float = 1e
     """Relative error of a loss's dL/dy_hat against centred differences."""
     eps = check_positive_float(eps, "eps")
     checked, _ = _losses.get(loss)
-    y_hat = np.array(y_hat, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    y_hat = check_array(y_hat, "y_hat", dtype=np.float64, copy=True)   # perturbed in place
+    y = check_array(y, "y", dtype=np.float64)
     analytic = checked(y_hat, y)[1]
+    if _losses.canonical(loss) == "bce" and ((y_hat - eps < 0) | (y_hat + eps > 1)).any():
+        raise ValueError(f"eps: y_hat - eps and y_hat + eps must stay probabilities in [0, 1] "
+                         f"for bce, but y_hat comes within eps = {eps:g} of 0 or 1 (e.g. "
+                         f"{y_hat[(y_hat - eps < 0) | (y_hat + eps > 1)][0]:g}); use a smaller "
+                         f"eps or y_hat further from the ends")
     numeric = numerical_gradient(lambda: checked(y_hat, y)[0], y_hat, eps)
     return relative_error(analytic, numeric)
 

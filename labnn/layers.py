@@ -10,18 +10,30 @@ subclass ``Layer``, implement ``forward``, ``backward``, ``output_shape``, ``con
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import numpy as np
 
 from . import activations as _act
 from . import init as _init
-from ._checks import check_bool, check_positive_int
+from ._checks import check_bool, check_positive_int, check_size
 
 LAYER_TYPES: dict[str, type] = {}
 
 
 def register_layer(cls):
     """Class decorator: make a layer type known to ``Network.save``/``Network.load`` by its class
-    name."""
+    name. A name is one class's: another class of the same name is refused (a file naming it
+    would load as the wrong type), unless it is the same class defined again (a re-run cell:
+    same module, same qualified name)."""
+    if not (isinstance(cls, type) and issubclass(cls, Layer)):
+        raise ValueError(f"cls: expected a subclass of labnn.layers.Layer, got {cls!r}")
+    old = LAYER_TYPES.get(cls.__name__)
+    if old is not None and (old.__module__, old.__qualname__) != (cls.__module__,
+                                                                    cls.__qualname__):
+        raise ValueError(f"cls: a layer type named {cls.__name__!r} is already registered "
+                         f"({old.__module__}.{old.__qualname__}); give yours another name")
     LAYER_TYPES[cls.__name__] = cls
     return cls
 
@@ -89,15 +101,18 @@ class Dense(Layer):
         self.cache = None
         """What forward keeps for backward: x, z and a."""
 
-    def param_shapes(self, input_shape) -> list[tuple]:
-        """The shapes of W and b (without a bias, of W only) for inputs of ``input_shape``."""
+    def param_shapes(self, input_shape, dtype=np.float64) -> list[tuple]:
+        """The shapes of W and b (without a bias, of W only) for inputs of ``input_shape``,
+        once W is known to obey the size rule (``labnn._checks.MAX_ARRAY_BYTES``)."""
         if len(input_shape) != 1:
             raise ValueError(f"input_shape: Dense expects flat (D,) inputs, got {input_shape}; "
                              "add a Flatten layer first")
-        return [(int(input_shape[0]), self.units), (self.units,)][:2 if self.bias else 1]
+        W = check_size((input_shape[0], self.units), dtype, "units",
+                       f"W ({input_shape[0]} inputs, {self.units} units)")
+        return [W, (self.units,)][:2 if self.bias else 1]
 
     def build(self, input_shape, rng, dtype, init):
-        self.in_features = self.param_shapes(input_shape)[0][0]
+        self.in_features = self.param_shapes(input_shape, dtype)[0][0]
         self.W, b = _init.initialise(self.init or init, self.in_features, self.units, rng, dtype)
         self.dW = np.zeros_like(self.W)
         if self.bias:
@@ -128,10 +143,14 @@ class Dense(Layer):
         return dz @ self.W.T                           # (N, D)
 
     def config(self):
-        config = {"units": self.units, "activation": self.activation.name, "init": self.init}
+        config = {"units": self.units, **_act.config(self.activation), "init": self.init}
         if not self.bias:        # written only when off: a file without it has a bias
             config["bias"] = False
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**_settings(config))
 
     def describe(self):
         return (f"Dense({self.in_features} -> {self.units}, {self.activation.name}"
@@ -161,10 +180,28 @@ class Activation(Layer):
         return da * self.activation.derivative(z, a)
 
     def config(self):
-        return {"activation": self.activation.name}
+        return _act.config(self.activation)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**_settings(config))
 
     def describe(self):
         return f"Activation({self.activation.name})"
+
+
+def _settings(config: dict) -> dict:
+    """A config's settings for a layer's constructor: its activation the function the config
+    names (``activations.from_config``), not a name."""
+    settings = {k: v for k, v in config.items() if k != "activation_fingerprint"}
+    if "activation" in config:
+        settings["activation"] = _act.from_config(config)
+    return settings
+
+
+_TRAINING: set[int] = set()
+"""The ``id`` of every network (or stack) that a fit is training now."""
+_TRAINING_LOCK = threading.Lock()
 
 
 class Sequential:
@@ -216,3 +253,24 @@ class Sequential:
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout
+
+    @contextmanager
+    def _training(self):
+        """The block of a fit. A network is trained by one fit at a time: a second fit while
+        one runs (from another thread, or from the first one's callback) is refused, and so
+        is adding a layer (``_check_not_training``). Nothing else is guarded: a network is
+        for one thread at a time."""
+        with _TRAINING_LOCK:
+            self._check_not_training("fit")
+            _TRAINING.add(id(self))
+        try:
+            yield
+        finally:
+            with _TRAINING_LOCK:
+                _TRAINING.discard(id(self))
+
+    def _check_not_training(self, what: str) -> None:
+        if id(self) in _TRAINING:
+            raise RuntimeError(f"network: a fit is training it now (in another thread, or "
+                               f"this is called from the fit's callback); {what} must wait "
+                               f"until that fit returns")

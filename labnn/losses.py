@@ -10,9 +10,11 @@
   log softmax(z)_k = (z_k - m) - log sum_j exp(z_j - m), m = max_j z_j, so no exp overflows;
   dL/dz = (softmax(z) * sum_k y_nk - y) / N, which is (softmax(z) - y) / N for one-hot rows.
 
-``mse``, ``bce`` and ``softmax_cross_entropy`` check their arguments; ``LOSSES`` pairs each with
-the same function unchecked, which ``Network.fit`` calls once ``check`` has checked a run's
-targets and outputs.
+``mse``, ``bce`` and ``softmax_cross_entropy`` check their arguments (``y_hat`` float32 or
+float64, ``y`` fitting in its dtype) and return a finite loss and gradient, or raise
+ValueError (values so large that the loss overflows); ``LOSSES`` pairs each with the same
+function unchecked, which ``Network.fit`` calls once ``check`` has checked a run's targets and
+outputs.
 
 A penalty on the weights (``penalty``, what ``Network.fit(regularization=..., reg_rate=...)``
 adds to the loss) is a term of the objective with its own gradient: ``l1`` = rate * sum |W|,
@@ -27,17 +29,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_float_in
+from ._checks import FLOAT_DTYPES, check_array, check_float_in
 
 
 def _check_pair(y_hat, y):
     y_hat = check_array(y_hat, "y_hat")
-    y = check_array(y, "y")
+    if y_hat.dtype not in FLOAT_DTYPES:
+        raise ValueError(f"y_hat: expected a float32 or float64 array, got dtype {y_hat.dtype}")
+    y = check_array(y, "y", dtype=y_hat.dtype)
     if y_hat.shape != y.shape:
         raise ValueError(f"y: expected the shape of y_hat {y_hat.shape}, got {y.shape}")
-    if y_hat.dtype.kind != "f":
-        raise ValueError(f"y_hat: expected a float array, got dtype {y_hat.dtype}")
-    return y_hat, y.astype(y_hat.dtype, copy=False)
+    return y_hat, y
+
+
+def _finite(loss_and_grad):
+    """A checked loss's result, computed under ``np.errstate``: a loss or gradient that
+    overflowed is refused rather than returned as inf."""
+    loss, grad = loss_and_grad
+    if not (math.isfinite(loss) and np.isfinite(grad).all()):
+        raise ValueError(f"y_hat, y: the loss or its gradient overflows ({loss}) for values "
+                         f"this large; scale them")
+    return loss, grad
 
 
 def _mse(y_hat, y):
@@ -58,17 +70,22 @@ def _bce(y_hat, y):
 
 
 def _softmax_ce(z, y):
-    shifted = z - z.max(axis=-1, keepdims=True)
+    shifted = z - z.max(axis=-1, keepdims=True)   # a logit 2e308 below the largest: -inf
     e = np.exp(shifted)
     s = e.sum(axis=-1, keepdims=True)
     log_p = shifted - np.log(s)
     n = z.shape[0]
-    return float(-(y * log_p).sum() / n), (e / s * y.sum(axis=-1, keepdims=True) - y) / n
+    terms = y * log_p
+    if not np.isfinite(log_p).all():               # 0 * log 0 = 0: a class of target 0 adds 0
+        terms = np.where(y == 0, 0.0, terms)
+    return float(-terms.sum() / n), (e / s * y.sum(axis=-1, keepdims=True) - y) / n
 
 
 def mse(y_hat, y):
     """Mean squared error over all elements. Returns (loss: float, dL/dy_hat: same shape)."""
-    return _mse(*_check_pair(y_hat, y))
+    y_hat, y = _check_pair(y_hat, y)
+    with np.errstate(all="ignore"):
+        return _finite(_mse(y_hat, y))
 
 
 def bce(y_hat, y):
@@ -77,13 +94,16 @@ def bce(y_hat, y):
     if (y_hat < 0).any() or (y_hat > 1).any():
         raise ValueError("y_hat: expected probabilities in [0, 1] for bce")
     check_targets("bce", y)
-    return _bce(y_hat, y)
+    with np.errstate(all="ignore"):
+        return _finite(_bce(y_hat, y))
 
 
 def softmax(z):
-    """Row-wise softmax of logits z (N, C), shifted by the row maximum (no overflow)."""
+    """Row-wise softmax of logits z (N, C), shifted by the row maximum (no overflow: a logit
+    more than 1.8e308 below the row's largest has probability 0)."""
     z = check_array(z, "z", ndim=2)
-    e = np.exp(z - z.max(axis=1, keepdims=True))
+    with np.errstate(over="ignore", under="ignore"):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
@@ -94,7 +114,8 @@ def softmax_cross_entropy(z, y):
     if z.ndim != 2:
         raise ValueError(f"y_hat: softmax_ce expects logits of shape (N, C), got {z.shape}")
     check_targets("softmax_ce", y)
-    return _softmax_ce(z, y)
+    with np.errstate(all="ignore"):
+        return _finite(_softmax_ce(z, y))
 
 
 LOSSES = {"mse": (mse, _mse), "bce": (bce, _bce),
@@ -163,6 +184,12 @@ class Penalty:
 
     name: str
     rate: float
+
+    def __post_init__(self):
+        if self.name not in REGULARIZATIONS:
+            raise ValueError(f"regularization: expected one of {', '.join(REGULARIZATIONS)}, "
+                             f"got {self.name!r}")
+        object.__setattr__(self, "rate", check_float_in(self.rate, "reg_rate", 0.0, math.inf))
 
     def value(self, weights) -> float:
         """The penalty of the arrays ``weights`` (a list of W)."""

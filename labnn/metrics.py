@@ -16,6 +16,15 @@ def classes(y):
     return y.argmax(axis=-1) if y.shape[-1] > 1 else y > THRESHOLD
 
 
+def check_labels(y, name: str = "y") -> None:
+    """Targets that an accuracy can be counted on: with one output column, class labels 0 or
+    1 (with several, the class is the largest column, so any targets do)."""
+    if y.shape[-1] == 1 and not np.isin(y, (0, 1)).all():
+        raise ValueError(f"{name}: accuracy needs class labels 0 or 1 for a one-output network, "
+                         f"got values such as {y[~np.isin(y, (0, 1))].flat[0]:g}; for "
+                         f"regression targets use the loss alone (net.loss(X, y))")
+
+
 def accuracy(y_true, y_prob, threshold: float = THRESHOLD) -> float:
     """Fraction of correct predictions.
 
@@ -32,6 +41,10 @@ def accuracy(y_true, y_prob, threshold: float = THRESHOLD) -> float:
             labels = y_true.argmax(axis=1)
         elif y_true.shape == (y_prob.shape[0],):
             labels = y_true
+            if not np.isin(labels, np.arange(y_prob.shape[1])).all():
+                raise ValueError(f"y_true: expected class labels 0 to {y_prob.shape[1] - 1} "
+                                 f"(one per column of y_prob), got values such as "
+                                 f"{labels[~np.isin(labels, np.arange(y_prob.shape[1]))][0]:g}")
         else:
             raise ValueError(f"y_true: expected shape {y_prob.shape} (one-hot) or "
                              f"({y_prob.shape[0]},) (labels), got {y_true.shape}")
@@ -44,4 +57,4 @@ def accuracy(y_true, y_prob, threshold: float = THRESHOLD) -> float:
     return float(np.mean((y_prob > threshold) == (y_true == 1)))
 
 
-__all__ = ["THRESHOLD", "accuracy", "classes"]
+__all__ = ["THRESHOLD", "accuracy", "check_labels", "classes"]

@@ -3,7 +3,8 @@
     net = Network(2, seed=0).add_layer(4, "sigmoid").add_layer(4, "sigmoid").add_layer(1, "sigmoid")
     history = net.fit(X, y, epochs=5000, lr=1.0)
 
-One training step (``train_step``) is: forward through every layer, the loss and dL/dy_hat,
+One training step (``_train_step``, what ``fit`` does for every batch; ``fit(X, y, epochs=1)``
+is one step on your own data) is: forward through every layer, the loss and dL/dy_hat,
 backward through every layer (each fills its gradients, none changes a parameter), then ONE
 optimizer step over all parameters. Updating a layer's W before propagating the gradient through
 it (as the original report did) is not gradient descent; ``labnn.lab.original`` reproduces that
@@ -27,11 +28,13 @@ from ._checks import (
     check_dtype,
     check_file,
     check_nonneg_int,
+    check_positive_float,
     check_positive_int,
     check_seed,
+    check_size,
 )
 from .layers import Dense, Layer, Sequential
-from .metrics import accuracy, classes
+from .metrics import accuracy, check_labels, classes
 
 DEFAULT_EPOCHS = 5000
 """The lab setup used across the report: 5000 full-batch epochs of SGD at lr 1.0."""
@@ -90,19 +93,24 @@ class Network(Sequential):
         seed: seed of the network's own generator (initialisation); None for fresh entropy.
         dtype: float32 or float64; parameters, activations and gradients use it.
         init: default initialisation scheme for layers (see ``labnn.init``).
+
+    A network is for one thread at a time. ``fit`` refuses to start while another fit of the
+    same network runs (RuntimeError), and a layer cannot be added during a fit; other calls
+    from another thread during a fit are not guarded. ``fit`` trains on its own copy of X
+    and y.
     """
 
     def __init__(self, in_features, seed=None, dtype=np.float64, init: str = "default"):
+        self.dtype = check_dtype(dtype)
         if isinstance(in_features, tuple):
             if not in_features:
                 raise ValueError("in_features: expected a positive integer or a non-empty shape")
             shape = tuple(check_positive_int(d, "in_features") for d in in_features)
         else:
             shape = (check_positive_int(in_features, "in_features"),)
-        self.input_shape = shape
+        self.input_shape = check_size(shape, self.dtype, "in_features", "one sample")
         self.in_features = shape[0] if len(shape) == 1 else shape
         self.seed = check_seed(seed)
-        self.dtype = check_dtype(dtype)
         self.init = _init.check_scheme(init)
         self.rng = np.random.default_rng(self.seed)
         self.layers: list[Layer] = []
@@ -118,6 +126,11 @@ class Network(Sequential):
             raise ValueError("layer: this layer object is already in a network; adding it again "
                              "would share its weights or re-initialise them. Make a new one, "
                              "e.g. Dense(4, 'sigmoid'), for each place")
+        self._check_not_training("adding a layer")
+        if hasattr(layer, "param_shapes"):      # the size rule, before anything is drawn
+            layer.param_shapes(self._out_shape, self.dtype)
+        check_size(layer.output_shape(self._out_shape), self.dtype, "layer",
+                   f"the output of {type(layer).__name__} for one sample")
         self._out_shape = tuple(layer.build(self._out_shape, self.rng, self.dtype, self.init))
         layer.in_network = True
         self.layers.append(layer)
@@ -139,16 +152,16 @@ class Network(Sequential):
         return sum(layer.num_params for layer in self.layers)
 
     # ------------------------------------------------------------------ passes
-    def _check_X(self, X, name="X"):
+    def _check_X(self, X, name="X", copy=False):
         self._require_layers()
-        X = check_array(X, name, dtype=self.dtype)
+        X = check_array(X, name, dtype=self.dtype, copy=copy)
         if X.ndim != 1 + len(self.input_shape) or X.shape[1:] != self.input_shape:
             raise ValueError(f"{name}: expected shape (N, {', '.join(map(str, self.input_shape))})"
                              f", got {X.shape}")
         return X
 
-    def _check_y(self, y, n, name="y"):
-        y = check_array(y, name, dtype=self.dtype)
+    def _check_y(self, y, n, name="y", copy=False):
+        y = check_array(y, name, dtype=self.dtype, copy=copy)
         expected = (n, *self._out_shape)
         if y.shape != expected:
             raise ValueError(f"{name}: expected shape {expected} (one row per sample of X), "
@@ -167,27 +180,34 @@ class Network(Sequential):
     def _checked_forward(self, X, name="X", outputs=None):
         """The forward pass of a public call on validated inputs X: outputs that overflowed
         to NaN or inf (finite but extreme inputs, or huge weights) raise ValueError instead of
-        being returned."""
-        with np.errstate(over="ignore", invalid="ignore"):
+        being returned. The output is never X itself (a network of identities and reshapes
+        would hand the caller's array back)."""
+        with np.errstate(all="ignore"):
             out = self._forward(X, outputs)
         if not np.isfinite(out).all():
-            weight = max(float(np.abs(p).max()) for p in self.params)
+            weight = max((float(np.abs(p).max()) for p in self.params), default=0.0)
             raise ValueError(f"{name}: the network's output is NaN or inf for these inputs "
                              f"(largest |input| {np.abs(X).max():.3g}, largest |weight| "
                              f"{weight:.3g}): scale the inputs, or, if the weights are huge, "
                              f"retrain with a smaller learning rate")
-        return out
+        return out.copy() if np.may_share_memory(out, X) else out
+
+    def _checked_loss(self, loss_fn, y_hat, y) -> float:
+        """The loss of outputs y_hat against targets y for a public call: one too large for a
+        float (huge outputs or targets) raises ValueError instead of being returned as inf."""
+        with np.errstate(all="ignore"):
+            value = float(loss_fn(y_hat, y)[0])
+        if not math.isfinite(value):
+            raise ValueError(f"y: the loss is {value} for these inputs and targets (largest "
+                             f"|output| {np.abs(y_hat).max():.3g}, largest |target| "
+                             f"{np.abs(y).max():.3g}): scale them")
+        return value
 
     def _loss_fn(self, loss, y):
         """The unchecked loss function for targets y, once it is checked for this network (one
         path for fit, evaluate and loss): the targets suit the loss, and bce gets
         probabilities."""
         return _losses.get(_losses.check(loss, y, self.output_range))[1]
-
-    @property
-    def _multi_class(self) -> bool:
-        """Several output columns: the class is the argmax (else one column, thresholded)."""
-        return len(self._out_shape) == 1 and self._out_shape[0] > 1
 
     def forward(self, X) -> np.ndarray:
         """Outputs (N, out) for inputs X (N, in_features); caches what backward needs."""
@@ -203,7 +223,12 @@ class Network(Sequential):
         if dout.shape != self._last_out_shape:
             raise ValueError(f"dout: expected the shape of the last forward output "
                              f"{self._last_out_shape}, got {dout.shape}")
-        return self._backward(dout)
+        with np.errstate(all="ignore"):
+            dX = self._backward(dout)
+        if not (np.isfinite(dX).all() and all(np.isfinite(g).all() for g in self.grads)):
+            raise ValueError(f"dout: the gradients overflow to NaN or inf (largest |dout| "
+                             f"{np.abs(dout).max():.3g}); scale dout")
+        return dX
 
     def layer_outputs(self, X) -> list[np.ndarray]:
         """The output of every layer for inputs X, in order (the last is the network's output):
@@ -225,15 +250,22 @@ class Network(Sequential):
         if self.input_shape != (2,):
             raise ValueError(f"network: predict_grid needs a two-input network, this one takes "
                              f"inputs of shape {self.input_shape}")
+        check_size((resolution, resolution, 2), np.float64, "resolution", "the grid")
         lo = check_array(lo, "lo", ndim=1, dtype=np.float64)
         hi = check_array(hi, "hi", ndim=1, dtype=np.float64)
         if lo.shape != (2,) or hi.shape != (2,) or not (lo < hi).all():
             raise ValueError(f"lo, hi: expected two corners (x1, x2) with lo < hi in both "
                              f"coordinates, got lo={lo.tolist()}, hi={hi.tolist()}")
+        with np.errstate(over="ignore"):
+            span = hi - lo
+        if not np.isfinite(span).all():
+            raise ValueError(f"lo, hi: the grid's width hi - lo overflows a float (lo="
+                             f"{lo.tolist()}, hi={hi.tolist()}); use a smaller region")
         xs = np.linspace(lo[0], hi[0], resolution)
         ys = np.linspace(lo[1], hi[1], resolution)
         xx, yy = np.meshgrid(xs, ys)
-        p = self.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
+        grid = check_array(np.column_stack([xx.ravel(), yy.ravel()]), "lo, hi", dtype=self.dtype)
+        p = self._checked_forward(grid, "lo, hi")[:, 0].reshape(xx.shape)
         return xx, yy, p
 
     def loss(self, X, y, loss: str = "mse") -> float:
@@ -241,7 +273,7 @@ class Network(Sequential):
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
         loss_fn = self._loss_fn(loss, y)
-        return float(loss_fn(self._checked_forward(X), y)[0])
+        return self._checked_loss(loss_fn, self._checked_forward(X), y)
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs: int = DEFAULT_EPOCHS, lr: float | None = None, optimizer=None,
@@ -268,10 +300,11 @@ class Network(Sequential):
             regularization, reg_rate: None, "l1" or "l2" and its rate (``losses.penalty``), a
                 penalty on the weights (not biases); ``history.loss`` is the data loss without it.
 
-        Returns a History; raises DivergenceError if the loss becomes NaN or inf.
+        Returns a History; raises DivergenceError if the loss becomes NaN or inf (also the loss
+        after the last update, at the parameters the fit leaves).
         """
-        X = self._check_X(X)
-        y = self._check_y(y, len(X))
+        X = self._check_X(X, copy=True)              # its own copies: nothing moves them now
+        y = self._check_y(y, len(X), copy=True)
         loss_fn = self._loss_fn(loss, y)
         epochs = check_positive_int(epochs, "epochs")
         if batch_size is not None:
@@ -286,7 +319,7 @@ class Network(Sequential):
         penalty = _losses.penalty(regularization, reg_rate)
         rng, labels = np.random.default_rng(check_seed(seed)), classes(y)
         history, full = History(), [slice(None)]
-        with np.errstate(all="ignore"):        # a diverging run raises DivergenceError instead
+        with self._training(), np.errstate(all="ignore"):   # divergence raises instead
             for epoch in range(1, epochs + 1):
                 batches = full if batch_size is None else self._batches(len(X), batch_size,
                                                                           shuffle, rng)
@@ -297,18 +330,18 @@ class Network(Sequential):
                 history.accuracy.append(ep_acc)
                 if log_every and epoch % log_every == 0:
                     print(f"epoch {epoch} loss : {ep_loss:.5f}", file=file)
-                if callback is not None and callback(epoch, history):
+                if callback is not None and _stop(callback(epoch, history)):
                     history.stopped_early = True
                     break
-        return self._finished(history, opt)
+            return self._finished(history, opt, X, y, loss_fn)
 
-    def train_step(self, X, y, loss_fn, optimizer, penalty=None) -> tuple[float, np.ndarray]:
-        """One step of back-propagation on a batch: the forward pass, the loss and dL/dy_hat,
-        the backward pass (every layer fills its gradients, none changes a parameter), then ONE
-        optimizer update of all parameters. Returns (loss, y_hat), both from before the update;
-        a NaN or inf loss returns at once, before anything is changed. ``penalty`` (a
-        ``losses.Penalty``) adds its gradient to the weights' before the update; the loss
-        returned is the data loss alone."""
+    def _train_step(self, X, y, loss_fn, optimizer, penalty=None) -> tuple[float, np.ndarray]:
+        """One step of back-propagation on a batch (``fit`` checks the arguments, then calls
+        this for every batch): the forward pass, the loss and dL/dy_hat, the backward pass
+        (every layer fills its gradients, none changes a parameter), then ONE optimizer update
+        of all parameters. Returns (loss, y_hat), both from before the update (a NaN or inf
+        loss returns at once). ``penalty`` (a ``losses.Penalty``) adds its gradient to the
+        weights' before the update; the loss returned is the data loss alone."""
         y_hat = self._forward(X)
         loss, dout = loss_fn(y_hat, y)
         if math.isfinite(loss):
@@ -322,11 +355,11 @@ class Network(Sequential):
                      penalty=None) -> tuple[float, float]:
         """One pass over the data: (loss, accuracy) of the epoch, or a batch's non-finite loss."""
         if len(batches) == 1:                      # full batch: the epoch's loss is the step's
-            loss, y_hat = self.train_step(X, y, loss_fn, opt, penalty)
+            loss, y_hat = self._train_step(X, y, loss_fn, opt, penalty)
             return loss, int(np.count_nonzero(classes(y_hat) == labels)) / labels.size
         total, correct = 0.0, 0
         for idx in batches:
-            loss, y_hat = self.train_step(X[idx], y[idx], loss_fn, opt, penalty)
+            loss, y_hat = self._train_step(X[idx], y[idx], loss_fn, opt, penalty)
             if not math.isfinite(loss):
                 return loss, math.nan
             total += loss * len(idx)
@@ -352,14 +385,20 @@ class Network(Sequential):
         if optimizer is not None and not isinstance(optimizer, str):
             raise ValueError(f"optimizer: expected None, a name ({', '.join(_optim.NAMES)}) or "
                              f"an Optimizer, got {type(optimizer).__name__}")
-        return _optim.make(optimizer, lr)
+        return _optim.make(optimizer, None if lr is None else check_positive_float(lr, "lr"))
 
-    def _finished(self, history, opt) -> History:
-        """The history of a finished fit; a last update that made a parameter NaN or inf is a
-        divergence too (the loss of the next epoch, which would show it, is never computed)."""
+    def _finished(self, history, opt, X, y, loss_fn) -> History:
+        """The history of a finished fit; a last update that made a parameter NaN or inf, or
+        the loss at the parameters it left NaN or inf, is a divergence too (the loss of the
+        next epoch, which would show it, is never computed)."""
+        what = None
         if not all(np.isfinite(p).all() for p in self.params):
+            what = "a parameter"
+        elif not math.isfinite(loss_fn(self._forward(X), y)[0]):
+            what = "the loss"
+        if what is not None:
             raise DivergenceError(
-                f"training diverged: the update of epoch {history.epochs} made a parameter NaN "
+                f"training diverged: the update of epoch {history.epochs} made {what} NaN "
                 f"or inf ({type(opt).__name__}, lr={opt.lr:g}); try a smaller learning rate",
                 history)
         return history
@@ -380,12 +419,9 @@ class Network(Sequential):
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
         loss_fn = self._loss_fn(loss, y)
-        if not self._multi_class and not np.isin(y, (0, 1)).all():
-            raise ValueError("y: accuracy needs class labels 0 or 1 for a one-output network, "
-                             f"got values such as {y[~np.isin(y, (0, 1))].flat[0]:g}; for "
-                             "regression targets use net.loss(X, y)")
+        check_labels(y)
         y_hat = self._checked_forward(X)
-        return float(loss_fn(y_hat, y)[0]), accuracy(y, y_hat)
+        return self._checked_loss(loss_fn, y_hat, y), accuracy(y, y_hat)
 
     # ------------------------------------------------------------------ display
     def save(self, path) -> None:
@@ -411,6 +447,15 @@ class Network(Sequential):
                          f"{layer.num_params:>6} params")
         lines.append(f"  total: {self.num_params} parameters")
         return "\n".join(lines)
+
+
+def _stop(answer) -> bool:
+    """Whether a fit's callback asked to stop: it returns True (stop), or False or None (go
+    on); anything else is refused rather than read as truthy or falsy."""
+    if answer is None or isinstance(answer, (bool, np.bool_)):
+        return bool(answer)
+    raise ValueError(f"callback: expected it to return None, True (stop) or False, got "
+                     f"{type(answer).__name__} {answer!r:.80}")
 
 
 __all__ = ["Network", "History", "DivergenceError", "DEFAULT_EPOCHS"]

@@ -3,9 +3,10 @@ of the same name (``Momentum`` is ``torch.optim.SGD(momentum=0.9)``), except one
 ``SGD`` takes ``DEFAULT_LR`` when no learning rate is given.
 
 ``opt.step(params, grads)`` updates every array in ``params`` in place from the matching array
-in ``grads``. State (momentum buffers, running averages, step counts) is kept per parameter, by
-position; calling ``step`` with a different number or shapes of parameters raises ValueError
-(use ``reset()`` or a new optimizer for a new network). ``lr`` may be changed between steps
+in ``grads``. State (momentum buffers, running averages, step counts) is kept per parameter: it
+belongs to the very arrays it was made for, so calling ``step`` with other parameters (another
+network's, even of the same shapes) raises ValueError (use ``reset()`` or a new optimizer for a
+new network). ``lr`` may be changed between steps
 (the explorer does this live), and may be an array of learning rates: it multiplies each
 update as NumPy broadcasts it.
 """
@@ -31,6 +32,8 @@ class Optimizer:
         self.weight_decay = check_float_in(weight_decay, "weight_decay", 0.0, math.inf)
         self.state: list[dict] | None = None
         """One dict per parameter (its step count and buffers), made at the first step."""
+        self._params: list | None = None
+        """The parameter arrays ``state`` belongs to."""
 
     @property
     def lr(self):
@@ -47,7 +50,7 @@ class Optimizer:
 
     def reset(self) -> None:
         """Forget all per-parameter state (step counts, buffers)."""
-        self.state = None
+        self.state = self._params = None
 
     def check(self, params, grads) -> None:
         """Validate the lists (``fit`` calls this once, before its loop, and then steps with
@@ -58,13 +61,21 @@ class Optimizer:
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
                 raise ValueError(f"params/grads: item {i} is not a NumPy array")
+            if p.dtype.kind != "f" or not p.flags.writeable:
+                what = "read-only" if p.dtype.kind == "f" else f"of dtype {p.dtype}"
+                raise ValueError(f"params: item {i} is {what}; expected a writeable float array "
+                                 f"(it is updated in place)")
+            if g.dtype.kind != "f":
+                raise ValueError(f"grads: item {i} has dtype {g.dtype}, expected floats")
             if p.shape != g.shape:
                 raise ValueError(f"grads: item {i} has shape {g.shape}, expected {p.shape}")
+            if isinstance(self.lr, np.ndarray) and not _fits(self.lr.shape, p.shape):
+                raise ValueError(f"lr: learning rates of shape {np.shape(self.lr)} do not fit "
+                                 f"parameter {i} of shape {p.shape}")
         if self.state is not None and (len(self.state) != len(params) or any(
-                isinstance(v, np.ndarray) and v.shape != p.shape
-                for st, p in zip(self.state, params) for v in st.values())):
+                p is not q for p, q in zip(params, self._params))):
             raise ValueError("params: these are not the parameters this optimizer has state "
-                             "for; call reset() or make a new optimizer")
+                             "for (another network's?); call reset() or make a new optimizer")
 
     def step(self, params, grads, *, check: bool = True) -> None:
         """One update of every parameter, in place. ``check=False`` skips validating the
@@ -73,6 +84,7 @@ class Optimizer:
             self.check(params, grads)
         if self.state is None:
             self.state = [{"step": 0} for _ in params]
+            self._params = list(params)
         lr, wd = self.lr, self.weight_decay
         for p, g, st in zip(params, grads, self.state):
             st["step"] += 1
@@ -91,6 +103,14 @@ class Optimizer:
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+
+def _fits(shape: tuple, into: tuple) -> bool:
+    """Whether an array of ``shape`` broadcasts into one of shape ``into`` (and not wider)."""
+    try:
+        return np.broadcast_shapes(shape, into) == into
+    except ValueError:
+        return False
 
 
 class SGD(Optimizer):
@@ -132,8 +152,7 @@ class Momentum(SGD):
 
     def __init__(self, lr: float = 1e-3, momentum: float = 0.9, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False):
-        if isinstance(momentum, (int, float)) and not isinstance(momentum, bool) and momentum <= 0:
-            raise ValueError(f"momentum: expected a positive number, got {momentum!r}")
+        momentum = check_float_in(momentum, "momentum", 0.0, math.inf, lo_open=True)
         super().__init__(lr, momentum, dampening, weight_decay, nesterov)
 
 
@@ -149,7 +168,7 @@ class Adagrad(Optimizer):
         self.lr_decay = check_float_in(lr_decay, "lr_decay", 0.0, math.inf)
         self.initial_accumulator_value = check_float_in(
             initial_accumulator_value, "initial_accumulator_value", 0.0, math.inf)
-        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf, lo_open=True)
 
     def _update(self, p, g, st, lr) -> None:
         acc = st.get("sum")
@@ -175,7 +194,7 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
         super().__init__(lr, weight_decay)
         self.alpha = check_float_in(alpha, "alpha", 0.0, 1.0)
-        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf, lo_open=True)
         self.momentum = check_float_in(momentum, "momentum", 0.0, math.inf)
         self.centered = check_bool(centered, "centered")
 
@@ -225,7 +244,7 @@ class Adam(Optimizer):
         b1 = check_float_in(betas[0], "betas[0]", 0.0, 1.0, hi_open=True)
         b2 = check_float_in(betas[1], "betas[1]", 0.0, 1.0, hi_open=True)
         self.betas = (b1, b2)
-        self.eps = check_float_in(eps, "eps", 0.0, math.inf)
+        self.eps = check_float_in(eps, "eps", 0.0, math.inf, lo_open=True)
         self.amsgrad = check_bool(amsgrad, "amsgrad")
 
     def _update(self, p, g, st, lr) -> None:

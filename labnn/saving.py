@@ -15,13 +15,16 @@ Members of format 2 (``SAVE_FORMAT``):
     layer{i}_param{j}  parameter j of layer i, in the file's dtype
 Format 1 (before the seed was stored) has no seed and rng_state; it loads with seed None.
 
-``save`` writes a temporary file next to the target and renames it over the target, so a
-file is never half-written. A new file gets the mode the umask gives, like any new file; an
-existing file keeps its mode; a symlink stays a symlink and the file it points to is replaced.
+``save`` writes a temporary file next to the target, checks it as ``load`` would (steps 2 to 4
+below: whatever ``save`` accepts, ``load`` reads back, or ``save`` refuses it with a
+ValueError) and renames it over the target, so a file is never half-written. A new file gets
+the mode the umask gives, like any new file; an existing file keeps its mode; a symlink stays
+a symlink and the file it points to is replaced.
 
 ``load`` trusts nothing in the file and reads no more than it has checked:
 1. ``path`` is a regular file (a FIFO or /dev/zero is never opened) of at most
-   ``MAX_FILE_BYTES``, and begins like a zip archive;
+   ``MAX_FILE_BYTES``, begins like a zip archive, and its zip directory (the list of members
+   that zipfile reads whole) takes at most ``_MAX_DIRECTORY_BYTES``;
 2. every member name is a known one, none is repeated, and all members together unpack to at
    most the file's own size (a zip bomb is refused before anything is decompressed);
 3. the small members are read and checked field by field (an integer field must hold
@@ -49,7 +52,7 @@ import zlib
 import numpy as np
 
 from . import init as _init
-from ._checks import check_dtype, check_seed
+from ._checks import check_dtype, check_seed, check_size
 from .layers import LAYER_TYPES, Layer, Sequential
 
 SAVE_FORMAT = 2
@@ -60,7 +63,12 @@ MAX_FILE_BYTES = 1 << 30
 parameters (the lab's networks take a few KB)."""
 
 _MAX_METADATA_BYTES = 1 << 20          # one small member (a config, the layer list) at most
+_MAX_DIRECTORY_BYTES = 4 << 20
+"""The largest zip directory load lets zipfile list: zipfile keeps about 600 bytes for each
+member it lists (a 30 MB file of 300,000 empty members took 170 MB), so a hostile file could
+make it hold 6 times its size. 4 MiB lists 40,000 labnn members (13,000 Dense layers) or more."""
 _ZIP_START = b"PK\x03\x04"             # the first bytes of every zip archive, so of an .npz
+_END, _END64, _END64_LOCATOR = b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07"  # zip's end records
 _MEMBER_NAME = re.compile(
     r"(format|input_shape|dtype|init|layer_types|seed|rng_state|layer[0-9]+_(config|param[0-9]+))"
     r"\.npy")
@@ -68,7 +76,10 @@ _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
                    (2, 0): np.lib.format.read_array_header_2_0}
 _NETWORK_STATE = ("input_shape", "dtype", "init", "seed", "rng")
 """What a network holds besides its layers, and the file stores."""
-_DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, OSError)   # what a broken zip raises
+_DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, OSError,   # what a broken zip raises
+            NotImplementedError)       # a "version needed to extract" that zipfile refuses
+_LISTED = 5
+"""How many names a message lists (the others are counted)."""
 
 
 # ---------------------------------------------------------------------------- save
@@ -85,7 +96,7 @@ def save(net, path) -> None:
     path = _file_name(path)
     members = _members_of(net)
     target, mode = _save_target(path)
-    _write_atomically(members, target, mode)
+    _write_atomically(members, target, mode, path)
 
 
 def _members_of(net) -> dict:
@@ -103,9 +114,16 @@ def _members_of(net) -> dict:
         "rng_state": np.array(json.dumps(net.rng.bit_generator.state)),
     }
     for i, layer in enumerate(net.layers):
-        members[f"layer{i}_config"] = np.array(json.dumps(layer.config()))
+        try:
+            members[f"layer{i}_config"] = np.array(json.dumps(layer.config()))
+        except TypeError as exc:                    # a layer type of the user's own
+            raise ValueError(f"network: layer {i}'s config is not JSON ({exc})") from exc
         for j, p in enumerate(layer.params):
             members[f"layer{i}_param{j}"] = p
+    size = sum(a.nbytes for a in members.values())
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"network: its file would take more than {size} bytes, more than "
+                         f"MAX_FILE_BYTES ({MAX_FILE_BYTES}), which load refuses")
     return members
 
 
@@ -131,10 +149,15 @@ def _save_target(path: str) -> tuple[str, int | None]:
     return target, stat.S_IMODE(st.st_mode)
 
 
-def _write_atomically(members: dict, target: str, mode: int | None) -> None:
+def _write_atomically(members: dict, target: str, mode: int | None, path: str) -> None:
     """Write ``members`` to a new file next to ``target``, then rename it over ``target``: the
-    target always holds either its old or its new contents, never a mix."""
-    tmp, fd = _new_file(os.path.dirname(target), 0o666 if mode is None else mode)
+    target always holds either its old or its new contents, never a mix. A folder where no
+    file can be made (read-only, say) is a ValueError naming ``path``; an error while writing
+    (a full disk) is the OSError it is."""
+    try:
+        tmp, fd = _new_file(os.path.dirname(target), 0o666 if mode is None else mode)
+    except OSError as exc:
+        raise ValueError(f"path: cannot write {path!r}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             if mode is not None:
@@ -145,11 +168,25 @@ def _write_atomically(members: dict, target: str, mode: int | None) -> None:
                                  f"MAX_FILE_BYTES ({MAX_FILE_BYTES}), which load refuses")
             fh.flush()
             os.fsync(fh.fileno())      # the data is on disk before the name points to it
+        _check_loads(tmp)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _check_loads(name: str) -> None:
+    """The file ``name`` passes every check of ``load`` but the parameters' values (which
+    ``save`` checked): a file ``save`` writes always loads."""
+    with open(name, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        try:
+            _check_directory(fh, size)
+            with zipfile.ZipFile(fh) as zf:
+                _plan(zf, size)
+        except ValueError as exc:
+            raise ValueError(f"network: its file would not load back ({exc})") from exc
 
 
 def _new_file(folder: str, mode: int) -> tuple[str, int]:
@@ -183,6 +220,7 @@ def load(path, network_type):
     with _open_regular_file(path) as fh:
         size = _check_start(fh, path)
         try:
+            _check_directory(fh, size)
             with zipfile.ZipFile(fh) as zf:
                 return _read_network(zf, size, network_type)
         except _DAMAGED as exc:
@@ -230,8 +268,44 @@ def _check_start(fh, path: str) -> int:
     return os.fstat(fh.fileno()).st_size
 
 
+def _check_directory(fh, size: int) -> None:
+    """The zip directory the archive announces takes at most ``_MAX_DIRECTORY_BYTES``: zipfile
+    reads that many bytes and lists every member in them, whatever count the archive gives.
+    Every place zipfile (of any version) may take the directory's size from is read, and the
+    largest counts: the end record (the last 22 bytes, or the last one in the last 64 KiB)
+    and the zip64 record before its locator or where the locator points."""
+    tail_size = min(size, 22 + 0xFFFF)
+    fh.seek(size - tail_size)
+    tail = fh.read(tail_size)
+    ends = {len(tail) - 22 if tail[-22:-18] == _END else -1, tail.rfind(_END)} - {-1}
+    sizes = []
+    for at in ends:
+        if at + 22 <= len(tail):
+            sizes.append(int.from_bytes(tail[at + 12:at + 16], "little"))
+        locator = tail[at - 20:at] if at >= 20 else b""
+        if locator[:4] == _END64_LOCATOR:
+            for where in (size - tail_size + at - 20 - 56, int.from_bytes(locator[8:16],
+                                                                          "little")):
+                if 0 <= where <= size - 56:
+                    fh.seek(where)
+                    record = fh.read(56)
+                    if record[:4] == _END64:
+                        sizes.append(int.from_bytes(record[40:48], "little"))
+    fh.seek(0)
+    if sizes and max(sizes) > _MAX_DIRECTORY_BYTES:
+        raise ValueError(f"its zip directory takes {max(sizes)} bytes, more than the "
+                         f"{_MAX_DIRECTORY_BYTES} a labnn file needs")
+
+
 def _read_network(zf: zipfile.ZipFile, size: int, network_type):
     """Steps 2 to 5 of the module docstring."""
+    meta, layers = _plan(zf, size)
+    return _build(zf, meta, layers, network_type)
+
+
+def _plan(zf: zipfile.ZipFile, size: int) -> tuple[dict, list]:
+    """Steps 2 to 4 of the module docstring: the file's metadata and its layers (without
+    parameters), once every member is known to be what the network needs."""
     names = _check_names(zf, size)
     meta = _read_metadata(zf, names)
     layers, shapes = _plan_layers(zf, names, meta)
@@ -239,7 +313,14 @@ def _read_network(zf: zipfile.ZipFile, size: int, network_type):
     for i, layer_shapes in enumerate(shapes):
         for j, shape in enumerate(layer_shapes):
             _check_parameter(zf, i, j, shape, meta["dtype"])
-    return _build(zf, meta, layers, network_type)
+    return meta, layers
+
+
+def _listing(names) -> str:
+    """``names`` joined by commas, the first ``_LISTED`` of them and a count of the others."""
+    names = list(names)
+    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+    return ", ".join(str(n)[:80] for n in names[:_LISTED]) + more
 
 
 def _check_names(zf: zipfile.ZipFile, size: int) -> set[str]:
@@ -248,11 +329,11 @@ def _check_names(zf: zipfile.ZipFile, size: int) -> set[str]:
     infos = zf.infolist()
     unknown = [info.filename for info in infos if not _MEMBER_NAME.fullmatch(info.filename)]
     if unknown:
-        raise ValueError(f"not a labnn network file (unknown members: {', '.join(unknown)})")
+        raise ValueError(f"not a labnn network file (unknown members: {_listing(unknown)})")
     names = [info.filename.removesuffix(".npy") for info in infos]
     repeated = [name for name, count in collections.Counter(names).items() if count > 1]
     if repeated:
-        raise ValueError(f"duplicate members: {', '.join(repeated)}")
+        raise ValueError(f"duplicate members: {_listing(repeated)}")
     unpacked = sum(info.file_size for info in infos)
     if unpacked > size:
         raise ValueError(f"its members would unpack to {unpacked} bytes, more than the file's "
@@ -269,23 +350,23 @@ def _read_metadata(zf, names: set[str]) -> dict:
     if version not in (1, SAVE_FORMAT):
         raise ValueError(f"format: unknown version {version}; this labnn reads 1 and "
                          f"{SAVE_FORMAT}")
+    dtype = check_dtype(str(_small(zf, names, "dtype", "U", 0)))
     shape = _small(zf, names, "input_shape", "iu", 1).tolist()
     if not shape or min(shape) <= 0:
         raise ValueError(f"input_shape: expected a non-empty list of positive integers, got "
-                         f"{shape}")
-    _check_size(shape, "input_shape")
+                         f"{_listing(shape)}")
+    check_size(shape, dtype, "input_shape", "one sample")
     layer_types = _small(zf, names, "layer_types", "U", 1).tolist()
     if not layer_types:
         raise ValueError("layer_types: expected at least one layer, got none")
     for type_name in layer_types:
         if type_name not in LAYER_TYPES:
-            raise ValueError(f"layer_types: unknown layer type {type_name!r}")
+            raise ValueError(f"layer_types: unknown layer type {type_name[:80]!r}")
     seed, state = None, None
     if version >= 2:
         seed = check_seed(_json(zf, names, "seed"))
         state = _check_rng_state(_json(zf, names, "rng_state"))
-    return {"version": version, "input_shape": tuple(shape),
-            "dtype": check_dtype(str(_small(zf, names, "dtype", "U", 0))),
+    return {"version": version, "input_shape": tuple(shape), "dtype": dtype,
             "init": _init.check_scheme(str(_small(zf, names, "init", "U", 0))),
             "layer_types": layer_types, "seed": seed, "rng_state": state}
 
@@ -296,7 +377,7 @@ def _plan_layers(zf, names: set[str], meta: dict) -> tuple[list, list]:
     types = meta["layer_types"]
     missing = [f"layer{i}_config" for i in range(len(types)) if f"layer{i}_config" not in names]
     if missing:
-        raise ValueError(f"missing members: {', '.join(missing)} (layer_types lists "
+        raise ValueError(f"missing members: {_listing(missing)} (layer_types lists "
                          f"{len(types)} layers)")
     layers, shapes, shape = [], [], meta["input_shape"]
     for i, type_name in enumerate(types):
@@ -306,7 +387,7 @@ def _plan_layers(zf, names: set[str], meta: dict) -> tuple[list, list]:
             shape = tuple(layer.output_shape(shape))
         except ValueError as exc:
             raise ValueError(f"layer {i} ({type_name}): {exc}") from exc
-        _check_size(shape, f"layer {i} ({type_name}) output")
+        check_size(shape, meta["dtype"], f"layer {i} ({type_name}) output", "one sample")
         layers.append(layer)
     return layers, shapes
 
@@ -320,7 +401,8 @@ def _layer_from_config(zf, names: set[str], i: int, type_name: str) -> Layer:
             raise ValueError(f"expected a JSON object, got {config!r}")
         layer = LAYER_TYPES[type_name].from_config(config)
         if layer.config() != config:
-            raise ValueError(f"{config} is not what such a layer writes ({layer.config()})")
+            raise ValueError(f"{str(config)[:200]} is not what such a layer writes "
+                             f"({str(layer.config())[:200]})")
     except (ValueError, TypeError) as exc:      # TypeError: a field the layer does not take
         raise ValueError(f"layer {i} ({type_name}) config: {exc}") from exc
     return layer
@@ -331,17 +413,10 @@ def _param_shapes(layer: Layer, in_shape: tuple, meta: dict) -> list[tuple]:
     if type(layer).build is Layer.build:        # the base class's build makes no parameters
         return []
     if hasattr(layer, "param_shapes"):          # known without making them (Dense, Conv2D)
-        return layer.param_shapes(in_shape)
+        return layer.param_shapes(in_shape, meta["dtype"])
     # a layer type of the user's own: only building it tells the shapes of its parameters
     layer.build(in_shape, np.random.default_rng(0), meta["dtype"], meta["init"])
     return [p.shape for p in layer.params]
-
-
-def _check_size(shape, what: str) -> None:
-    """Fewer than 2**63 values per sample, so that no size computed from ``shape``
-    overflows NumPy's int64."""
-    if math.prod(shape) >= 2**63:
-        raise ValueError(f"{what}: shape {tuple(shape)} is too large")
 
 
 def _check_members(names: set[str], meta: dict, shapes: list) -> None:
@@ -354,7 +429,7 @@ def _check_members(names: set[str], meta: dict, shapes: list) -> None:
         expected.update(f"layer{i}_param{j}" for j in range(len(layer_shapes)))
     for problem, found in (("missing", expected - names), ("unexpected", names - expected)):
         if found:
-            raise ValueError(f"{problem} members: {', '.join(sorted(found))} (layer_types "
+            raise ValueError(f"{problem} members: {_listing(sorted(found))} (layer_types "
                              f"lists {len(shapes)} layers)")
 
 

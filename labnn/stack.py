@@ -35,9 +35,16 @@ import numpy as np
 
 from . import losses as _losses
 from . import optim as _optim
-from ._checks import check_array, check_float_in, check_positive_int, check_seed
+from ._checks import (
+    check_array,
+    check_float_in,
+    check_int_in,
+    check_positive_float,
+    check_positive_int,
+    check_seed,
+)
 from .layers import Activation, Dense, Sequential
-from .metrics import classes
+from .metrics import check_labels, classes
 from .network import DEFAULT_EPOCHS, History, Network
 
 
@@ -111,7 +118,10 @@ def _softmax_ce(z, y):
     s = e.sum(axis=-1, keepdims=True)
     log_p = shifted - np.log(s)
     n = z.shape[-2]
-    return -(y * log_p).sum(axis=(1, 2)) / n, (e / s * y.sum(axis=-1, keepdims=True) - y) / n
+    terms = y * log_p
+    if not np.isfinite(log_p).all():               # 0 * log 0 = 0, as in labnn.losses
+        terms = np.where(y == 0, 0.0, terms)
+    return -terms.sum(axis=(1, 2)) / n, (e / s * y.sum(axis=-1, keepdims=True) - y) / n
 
 
 STACKED_LOSSES = {"mse": _mse, "bce": _bce, "softmax_ce": _softmax_ce}
@@ -135,14 +145,20 @@ class StackHistory:
     stopped_early: np.ndarray
 
     @classmethod
-    def empty(cls, epochs: int, size: int) -> StackHistory:
-        return cls(np.full((epochs, size), np.nan), np.full((epochs, size), np.nan),
+    def empty(cls, size: int) -> StackHistory:
+        """A history of ``size`` networks and no epoch yet (``record`` adds rows as the epochs
+        come, so a long fit that stops early never holds more than it ran)."""
+        return cls(np.full((0, size), np.nan), np.full((0, size), np.nan),
                    np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64),
                    np.zeros(size, dtype=bool))
 
     def record(self, epoch: int, rows, loss, accuracy, bad) -> None:
         """Epoch ``epoch``'s loss and accuracy of the networks ``rows`` (positions in the
         stack), but of those whose loss became NaN or inf (``bad``): they diverged there."""
+        if epoch > len(self.loss):                 # twice the rows (NaN), or the few needed
+            more = np.full((max(epoch, 2 * len(self.loss)) - len(self.loss), self.size), np.nan)
+            self.loss = np.concatenate([self.loss, more])
+            self.accuracy = np.concatenate([self.accuracy, more])
         self.diverged_at[rows[bad]] = epoch
         good = rows[~bad]
         self.loss[epoch - 1, good] = loss[~bad]
@@ -161,6 +177,7 @@ class StackHistory:
 
     def history(self, i: int) -> History:
         """Network i's History, exactly what ``Network.fit`` would have returned."""
+        i = check_int_in(i, "i", 0, self.size - 1)
         n = int(self.epochs_run[i])
         return History(loss=self.loss[:n, i].tolist(), accuracy=self.accuracy[:n, i].tolist(),
                        stopped_early=bool(self.stopped_early[i]))
@@ -191,8 +208,9 @@ class NetworkStack(Sequential):
     """S networks of one architecture (Dense and Activation layers), trained in lockstep.
 
     Args:
-        networks: the networks, all with the same input shape, dtype and layers (types,
-            activations and sizes); their parameters are copied, the networks stay untouched.
+        networks: the networks, all with the same input shape, dtype and layers (types, sizes
+            and the same activation functions); their parameters are copied, the networks stay
+            untouched. At least one layer must be Dense (the stack's axis is its parameters').
     """
 
     def __init__(self, networks: Sequence[Network]):
@@ -202,60 +220,80 @@ class NetworkStack(Sequential):
         first = networks[0]
         if not first.layers:
             raise ValueError("networks: they have no layers yet; call add_layer first")
-        for i, net in enumerate(networks):
-            if (net.input_shape != first.input_shape or net.dtype != first.dtype
-                    or [layer.describe() for layer in net.layers]
-                    != [layer.describe() for layer in first.layers]):
-                raise ValueError(f"networks: network {i} differs from network 0 in input shape, "
-                                 f"dtype or layers; a stack needs one architecture")
-        self.template = first
-        self.seeds = [net.seed for net in networks]
-        self.layers = []
-        for j, layer in enumerate(first.layers):
-            if isinstance(layer, Dense):
-                self.layers.append(StackedDense([net.layers[j] for net in networks]))
-            elif isinstance(layer, Activation):
-                self.layers.append(Activation(layer.activation))
-            else:
+        for layer in first.layers:
+            if not isinstance(layer, (Dense, Activation)):
                 raise ValueError(f"networks: a stack holds Dense and Activation layers only, "
                                  f"got {type(layer).__name__}")
+        if not any(isinstance(layer, Dense) for layer in first.layers):
+            raise ValueError("networks: a stack needs at least one Dense layer (it stacks their "
+                             "parameters); these have none")
+        for i, net in enumerate(networks):
+            if (net.input_shape != first.input_shape or net.dtype != first.dtype
+                    or len(net.layers) != len(first.layers)
+                    or not all(map(_same_kind, net.layers, first.layers))):
+                raise ValueError(f"networks: network {i} differs from network 0 in input shape, "
+                                 f"dtype or layers (their types, sizes or activation "
+                                 f"functions); a stack needs one architecture")
+        self.template = first
+        self.seeds = [net.seed for net in networks]
+        self.layers = [StackedDense([net.layers[j] for net in networks])
+                       if isinstance(layer, Dense) else Activation(layer.activation)
+                       for j, layer in enumerate(first.layers)]
 
     @property
     def size(self) -> int:
-        return self.params[0].shape[0] if self.params else 0
+        return self.params[0].shape[0]
 
     def forward(self, X) -> np.ndarray:
         """(S, N, out) outputs for X (N, D) shared or (S, N, D) per network. ``params`` are
-        [W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, 1, H)."""
-        return self._forward(X)
+        [W1, b1, W2, b2, ...], each with a leading stack axis: W (S, D, H), b (S, 1, H). A
+        network whose output overflows gives NaN or inf in its rows (nothing warns)."""
+        X = self._check_X(X)
+        with np.errstate(all="ignore"):
+            return self._forward(X)
 
     def backward(self, dout) -> np.ndarray:
-        """Back-propagate dL/d(output) (S, N, out); fills ``grads``, returns dL/dX."""
-        return self._backward(dout)
+        """Back-propagate dL/d(output) (S, N, out) of the last ``forward``; fills ``grads``,
+        returns dL/dX (NaN or inf where a network's gradients overflow; nothing warns)."""
+        last = self.layers[-1].cache
+        if last is None:
+            raise ValueError("dout: backward called before forward")
+        dout = check_array(dout, "dout", dtype=self.template.dtype)
+        if dout.shape != last[-1].shape:
+            raise ValueError(f"dout: expected the shape of the last forward output "
+                             f"{last[-1].shape}, got {dout.shape}")
+        with np.errstate(all="ignore"):
+            return self._backward(dout)
 
     def network(self, i: int) -> Network:
-        """Network i of the stack as a plain ``Network`` (a copy of its current parameters)."""
-        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < self.size:
-            raise ValueError(f"i: expected an index in [0, {self.size}), got {i!r}")
+        """Network i of the stack as a plain ``Network`` (a copy of its current parameters,
+        with the same activation functions)."""
+        i = check_int_in(i, "i", 0, self.size - 1)
         t = self.template
         net = Network(t.input_shape if len(t.input_shape) > 1 else t.input_shape[0],
                       seed=self.seeds[i], dtype=t.dtype, init=t.init)
         for layer in t.layers:
-            net.add(type(layer).from_config(layer.config()))
+            net.add(Dense(layer.units, layer.activation, layer.init, layer.bias)
+                    if isinstance(layer, Dense) else Activation(layer.activation))
         for p, stacked in zip(net.params, self.params):
             p[...] = stacked[i].reshape(p.shape)
         return net
 
     # ------------------------------------------------------------------ data
-    def _check_data(self, X, y):
+    def _check_X(self, X, copy=False):
         S, shape = self.size, self.template.input_shape
-        X = check_array(X, "X", dtype=self.template.dtype)
+        X = check_array(X, "X", dtype=self.template.dtype, copy=copy)
         if X.shape[-len(shape):] != shape or X.ndim not in (len(shape) + 1, len(shape) + 2) \
                 or (X.ndim == len(shape) + 2 and X.shape[0] != S):
             raise ValueError(f"X: expected shape (N, {', '.join(map(str, shape))}) shared by all "
                              f"networks or ({S}, N, ...) one set per network, got {X.shape}")
+        return X
+
+    def _check_data(self, X, y, copy=False):
+        S, shape = self.size, self.template.input_shape
+        X = self._check_X(X, copy)
         n = X.shape[-len(shape) - 1]
-        y = check_array(y, "y", dtype=self.template.dtype)
+        y = check_array(y, "y", dtype=self.template.dtype, copy=copy)
         out = self.template.out_features
         out = out if isinstance(out, tuple) else (out,)
         if y.shape not in ((n, *out), (S, n, *out)):
@@ -265,22 +303,20 @@ class NetworkStack(Sequential):
 
     def _make_optimizer(self, optimizer, lr) -> _optim.Optimizer:
         """The optimizer named ``optimizer`` with one learning rate per network, (S, 1, 1):
-        ``lr`` one for all, or S of them; None is the optimizer's default."""
+        ``lr`` one for all, or S of them (each as ``Network.fit`` takes one); None is the
+        optimizer's default."""
         if optimizer is not None and not isinstance(optimizer, str):
             raise ValueError(f"optimizer: expected None or a name ({', '.join(_optim.NAMES)})"
                              f", got {type(optimizer).__name__}")
         opt = _optim.make(optimizer)
         lr = opt.lr if lr is None else lr
-        if isinstance(lr, (int, float, np.floating)) and not isinstance(lr, bool):
-            lr = [lr] * self.size
-        try:
-            lr = None if isinstance(lr, str) else np.array(lr, dtype=np.float64)
-        except (TypeError, ValueError):     # ["fast"], [1.0, None], ragged lists
-            lr = None
-        if lr is None or lr.shape != (self.size,) or not (np.isfinite(lr) & (lr > 0)).all():
+        if isinstance(lr, (str, bytes)) or not isinstance(lr, (Sequence, np.ndarray)):
+            lr = [check_positive_float(lr, "lr")] * self.size
+        elif np.ndim(lr) != 1 or len(lr) != self.size:
             raise ValueError(f"lr: expected a positive finite number or {self.size} of them "
-                             f"(one per network)")
-        opt.lr = lr.reshape(-1, 1, 1)
+                             f"(one per network), got {np.shape(lr)}")
+        rates = [check_positive_float(v, f"lr[{k}]") for k, v in enumerate(lr)]
+        opt.lr = np.array(rates, dtype=np.float64).reshape(-1, 1, 1)
         return opt
 
     def _shuffling(self, seed, batch_size, n) -> list | None:
@@ -323,7 +359,7 @@ class NetworkStack(Sequential):
 
         Returns a StackHistory; the trained parameters are in ``params`` / ``network(i)``.
         """
-        X, y = self._check_data(X, y)
+        X, y = self._check_data(X, y, copy=True)
         name = _losses.check(loss, y, self.output_range)
         epochs = check_positive_int(epochs, "epochs")
         if batch_size is not None:
@@ -337,10 +373,10 @@ class NetworkStack(Sequential):
                              f"got {update!r}")
         opt = self._make_optimizer(optimizer, lr)
         data = _Data(self, X, y, self._shuffling(seed, batch_size, X.shape[-2]), batch_size)
-        history = StackHistory.empty(epochs, self.size)
+        history = StackHistory.empty(self.size)
         final = [p.copy() for p in self.params]         # each network's, when it leaves
         rows = np.arange(self.size)                        # the networks still training
-        with np.errstate(all="ignore"):
+        with self._training(), np.errstate(all="ignore"):
             for epoch in range(1, epochs + 1):
                 loss, accuracy, bad = self._train_epoch(
                     data, STACKED_LOSSES[name], opt, penalty, update, final, rows)
@@ -354,7 +390,7 @@ class NetworkStack(Sequential):
                     if not rows.size:
                         break
                     self._keep(keep, opt, data)
-        self._finish(final, rows, history)
+            self._finish(final, rows, history, X, y, STACKED_LOSSES[name])
         return history.trimmed()
 
     def _train_epoch(self, data, loss_fn, opt, penalty, update, final, rows):
@@ -414,17 +450,11 @@ class NetworkStack(Sequential):
         opt.lr = opt.lr[keep]
         data.keep(keep)
 
-    def _finish(self, final, rows, history) -> None:
+    def _finish(self, final, rows, history, X, y, loss_fn) -> None:
         """Every network's parameters back in the stack: the ones still training as they are
-        now. One whose last update made a parameter NaN or inf diverged at the epoch after its
-        last, where ``Network.fit`` raises."""
-        if rows.size:
-            blown = np.zeros(rows.size, dtype=bool)
-            for p in self.params:
-                blown |= ~np.isfinite(p.reshape(len(p), -1)).all(axis=1)
-            self._save(final, rows, np.ones(rows.size, dtype=bool))
-            gone = rows[blown]
-            history.diverged_at[gone] = history.epochs_run[gone] + 1
+        now. One whose last update made a parameter, or the loss at the parameters it left,
+        NaN or inf diverged at the epoch after its last, where ``Network.fit`` raises."""
+        self._save(final, rows, np.ones(rows.size, dtype=bool))
         it = iter(final)
         for layer in self.layers:
             if isinstance(layer, StackedDense):
@@ -433,13 +463,21 @@ class NetworkStack(Sequential):
                 if layer.bias:
                     layer.b = next(it)
                     layer.db = np.zeros_like(layer.b)
+        blown = ~np.isfinite(loss_fn(self._forward(X), y)[0])
+        for p in self.params:
+            blown |= ~np.isfinite(p.reshape(len(p), -1)).all(axis=1)
+        gone = np.flatnonzero(blown & (history.diverged_at == 0))
+        history.diverged_at[gone] = history.epochs_run[gone] + 1
 
     def evaluate(self, X, y, loss: str = "mse") -> tuple[np.ndarray, np.ndarray]:
-        """(loss (S,), accuracy (S,)) of every network on X, y (shared or per network)."""
+        """(loss (S,), accuracy (S,)) of every network on X, y (shared or per network): class
+        labels, as ``Network.evaluate`` takes them. A network whose output or loss overflows
+        gets a loss of NaN or inf (nothing warns)."""
         X, y = self._check_data(X, y)
         loss_fn = STACKED_LOSSES[_losses.check(loss, y, self.output_range)]
+        check_labels(y)
         with np.errstate(all="ignore"):
-            y_hat = self.forward(X)
+            y_hat = self._forward(X)
             value = loss_fn(y_hat, y)[0]
         labels = classes(y)
         correct = (classes(y_hat) == labels).reshape(self.size, -1).sum(axis=1)
@@ -448,6 +486,14 @@ class NetworkStack(Sequential):
     def __repr__(self) -> str:
         layers = ", ".join(self.template.layers[j].describe() for j in range(len(self.layers)))
         return f"NetworkStack(size={self.size}, layers=[{layers}])"
+
+
+def _same_kind(a, b) -> bool:
+    """Two layers a stack can hold as one: the same type and sizes, and the same activation
+    function (the object itself: two functions may share a name)."""
+    if type(a) is not type(b) or a.activation is not b.activation:
+        return False
+    return not isinstance(a, Dense) or (a.W.shape, a.bias) == (b.W.shape, b.bias)
 
 
 def _per_network(labels, y) -> int:

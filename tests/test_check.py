@@ -4,45 +4,21 @@ The students are small implementations written the way students write them, with
 (tests/submissions/student_rows.py: samples as rows; student_columns.py: samples as columns, as
 in the original report), each with one mistake planted by setting its MISTAKE."""
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from check_helpers import (  # noqa: E402
+    LAYOUTS,
+    NOTEBOOK_SUBMISSIONS,
+    check,
+    student,
+    xor,
+)
 
 import labnn
 from labnn.check import check_backprop
-from labnn.data import generate_xor_easy
 from labnn.lab import check as C
 from labnn.lab import submissions as S
-
-ROOT = Path(__file__).resolve().parent.parent
-STUDENTS = ROOT / "tests" / "submissions"
-NOTEBOOK_SUBMISSIONS = ROOT / "notebooks" / "submissions"
-LAYOUTS = ("rows", "columns")
-
-
-def student(layout, mistake=None, path=None):
-    """The student's module for ``layout`` with ``mistake`` planted (its source edited, so the
-    module-level choices such as its loss follow the mistake too)."""
-    path = path or STUDENTS / f"student_{layout}.py"
-    source = path.read_text().replace("MISTAKE = None", f"MISTAKE = {mistake!r}")
-    module = type(sys)(f"student_{layout}")
-    exec(compile(source, str(path), "exec"), module.__dict__)
-    return module
-
-
-def xor(layout):
-    X, y = generate_xor_easy()
-    return (X, y) if layout == "rows" else (X.T, y.T)
-
-
-def check(module, layout, **kw):
-    X, y = xor(layout)
-    options = {"loss": getattr(module, "loss", None), "step": module.step} | kw
-    return check_backprop(module.forward, module.backward, module.init_params(0), X, y,
-                          **options)
-
 
 # --------------------------------------------------------------------------- the verdicts
 NAMED = {
@@ -266,6 +242,7 @@ def _with_grads(change):
     ({"activations": ["sigmoid", "tanh"]}, r"^activations: expected 3 names"),
     ({"activations": ["tanh", "tanh", "tanh"]},
      r"^activations: labnn's network with tanh, tanh, tanh does not give your forward"),
+    ({"activations": ["sigmoid", "swish", "sigmoid"]}, r"^activations: unknown name 'swish'"),
 ])
 def test_bad_input_names_the_argument(changes, message):
     with pytest.raises(ValueError, match=message):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import math
+import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ import pytest
 import labnn
 from labnn import optim
 from labnn._checks import (
+    MAX_ARRAY_BYTES,
     check_array,
     check_bool,
     check_distinct_names,
@@ -24,6 +27,7 @@ from labnn._checks import (
     check_positive_float,
     check_positive_int,
     check_seed,
+    check_size,
 )
 
 Y = labnn.data.generate_xor_easy()[1]
@@ -54,9 +58,10 @@ def test_arrays_dtypes_files_and_names():
             check_array(bad, "X")
     with pytest.raises(ValueError, match="^X: values up to 1e\\+300 do not fit in float32"):
         check_array([1e300], "X", dtype=np.float32)
-    assert check_dtype("float32") == np.float32
-    with pytest.raises(ValueError, match="^dtype: expected float32 or float64"):
-        check_dtype(np.int32)
+    assert check_dtype("float32") == np.float32 and check_dtype(None) == np.float64
+    for bad in (np.int32, np.float32(0.5), np.zeros(2)):
+        with pytest.raises(ValueError, match="^dtype: expected float32 or float64"):
+            check_dtype(bad)
     buf = io.StringIO()
     assert check_file(buf) is buf and check_file(None) is None
     with pytest.raises(ValueError, match="^file: expected None"):
@@ -77,3 +82,50 @@ def test_arrays_dtypes_files_and_names():
 def test_an_int_too_large_for_a_float_names_its_argument(make, name):
     with pytest.raises(ValueError, match=f"^{name}: expected"):
         make(10**400)
+
+
+def test_an_array_subclass_becomes_a_plain_array_and_a_masked_one_is_refused():
+    """np.matrix changes what * and indexing do (a fit would fail on NumPy's own shape errors
+    and predict would return a matrix); a masked array's mask would be ignored (a masked NaN
+    passed the finite check)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)   # np.matrix itself warns
+        m = np.matrix([[1.0, 2.0]])
+    arr = check_array(m, "X")
+    assert type(arr) is np.ndarray and arr.shape == (1, 2)
+    masked = np.ma.masked_invalid(np.array([[np.nan, 1.0]]))
+    with pytest.raises(ValueError, match="^X: expected a plain array, got a masked array"):
+        check_array(masked, "X")
+    with pytest.raises(ValueError, match="masked"):
+        check_array(np.ma.array([1.0, 2.0]), "X")
+
+
+def test_copy_gives_an_array_that_shares_no_memory():
+    a = np.ones((2, 2))
+    assert check_array(a, "X") is a
+    own = check_array(a, "X", copy=True)
+    assert not np.shares_memory(own, a) and np.array_equal(own, a)
+    cast = check_array(np.ones(3, dtype=np.int64), "X", dtype=np.float64, copy=True)
+    assert cast.dtype == np.float64
+
+
+def test_the_size_rule_counts_bytes_with_python_integers():
+    """No size wraps round (np.prod of (2**32,) * 3 is 0 in int64), and an array over
+    MAX_ARRAY_BYTES is refused, naming the argument, before anything is allocated."""
+    assert check_size((4, 2), np.float64, "n") == (4, 2)
+    assert check_size((MAX_ARRAY_BYTES // 8,), np.float64, "n")
+    for shape in [(MAX_ARRAY_BYTES // 8 + 1,), (2**32, 2**32, 2**32), (10**15, 4),
+                  (10**400, 2)]:
+        with pytest.raises(ValueError, match="^n: an array of shape .* would take .* bytes"):
+            check_size(shape, np.float64, "n")
+
+
+def test_a_file_is_an_open_text_stream():
+    closed = io.StringIO()
+    closed.close()
+    with pytest.raises(ValueError, match="^file: expected an open text file, got a closed"):
+        check_file(closed)
+    for binary in (io.BytesIO(), io.BufferedWriter(io.BytesIO())):
+        with pytest.raises(ValueError, match="^file: expected a text file, got a binary"):
+            check_file(binary)
+    assert check_file(sys.stdout) is sys.stdout

@@ -397,3 +397,13 @@ def test_conv_backward_fills_dW_db_again_and_the_same():
     assert np.array_equal(layer.backward(dout), dx)
     np.testing.assert_array_equal(layer.dW, dW)
     np.testing.assert_array_equal(layer.db, db)
+
+
+def test_sizes_are_counted_without_wrapping_and_bounded():
+    """Flatten's size was int64 np.prod: (2**32,) * 3 wrapped to 0, and a W of shape (0, 3)
+    was built; the size rule refuses such shapes where they are given."""
+    assert Flatten().output_shape((2**32, 2**32, 2**32)) == (2**96,)
+    with pytest.raises(ValueError, match="^in_features: one sample"):
+        Network((2**32, 2**32, 2**32))
+    with pytest.raises(ValueError, match="^out_channels: the filters W of shape"):
+        Network((3, 8, 8)).add(Conv2D(3, 2**30, 3))

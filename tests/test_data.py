@@ -178,3 +178,22 @@ def test_linear_data_is_untouched_by_all_this():
     a = labnn.lab_network(seed=2).fit(Xl, yl, epochs=50)
     b = labnn.lab_network(seed=2).fit(Xl, yl, epochs=50)
     assert a.loss == b.loss
+
+
+@pytest.mark.parametrize("call", [
+    lambda: data.generate_linear(n=10**10), lambda: data.generate_circle(n=10**9),
+    lambda: data.load("spiral", n=10**12), lambda: data.train_test_indices(10**11, 0.5),
+])
+def test_a_size_too_large_is_refused_naming_n(call):
+    """The size rule (labnn._checks.MAX_ARRAY_BYTES), not a MemoryError."""
+    with pytest.raises(ValueError, match="^n: .* would take .* bytes, more than"):
+        call()
+
+
+@pytest.mark.parametrize("n", [-5, 0, "lots", 2.0, True, None], ids=repr)
+def test_load_checks_n_for_every_set(n):
+    """n is ignored for xor (the lab's 21 points), but never unchecked."""
+    for name in ("xor", "linear"):
+        with pytest.raises(ValueError, match="^n: expected a positive integer"):
+            data.load(name, n=n)
+    assert data.load("xor", n=5)[0].shape == (21, 2)

@@ -129,10 +129,21 @@ def test_curves_pad_with_nan_and_shape_measures():
     ({"lr": float("nan")}, "lr"),
     ({"epochs": 0}, "epochs"),
     ({"hidden_units": 0}, "hidden_units"),
+    ({"lr": True}, "lr"),
+    ({"lr": 10**400}, "lr"),
+    ({"until_100": "yes"}, "until_100"),
 ])
 def test_bad_config_raises_naming_the_argument(kwargs, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=f"^{name}: expected"):
         E.RunConfig(**kwargs)
+
+
+def test_a_learning_rate_is_taken_as_fit_takes_it():
+    """RunConfig took lr=True (the stack then refused it) and refused np.float32(0.5)."""
+    for lr in (np.float32(0.5), np.int64(1)):
+        assert E.run(E.RunConfig(epochs=3, lr=lr)).final_loss > 0
+    with pytest.raises(ValueError, match="^output: unknown name 'swish'"):
+        E.run(E.RunConfig(epochs=3, output="swish"))
 
 
 def test_bad_study_input_raises():
@@ -167,8 +178,11 @@ def test_wilson_interval_matches_known_values():
     lo, hi = E.wilson_interval(94, 100)
     assert abs(lo - 0.8752) < 1e-4 and abs(hi - 0.9722) < 1e-4
     assert E.wilson_interval(10, 10)[1] == 1.0
-    with pytest.raises(ValueError, match="n"):
+    with pytest.raises(ValueError, match="^n: expected a positive integer"):
         E.wilson_interval(0, 0)
+    for k in (5, -1, 1.5):
+        with pytest.raises(ValueError, match=r"^k: expected a number of successes in \[0, n"):
+            E.wilson_interval(k, 3)
 
 
 def test_format_table_marks_rounding_dependent_groups_without_moving_the_rest():

@@ -218,3 +218,68 @@ def _tanh_net(seed=0, widths=(5, 4), activation="tanh", bias=True):
     for w in widths:
         net.add(Dense(w, activation, bias=bias))
     return net.add_layer(1, "sigmoid")
+
+
+# ---------------------------------------------------------------------------- arguments
+@pytest.mark.parametrize("x, f, match", [
+    ([1.0, 2.0], lambda: 0.0, "^x: expected a float64 NumPy array"),
+    (np.ones(2, dtype=np.float32), lambda: 0.0, "^x: expected a float64 NumPy array"),
+    (np.ones(2), lambda: np.ones(2), r"^f: expected f\(\) to return a number, got ndarray"),
+    (np.ones(2), lambda: "1", r"^f: expected f\(\) to return a number, got str"),
+    (np.ones(2), 3.0, "^f: expected a function"),
+], ids=["list", "float32", "array", "text", "not-callable"])
+def test_numerical_gradient_checks_its_arguments(x, f, match):
+    with pytest.raises(ValueError, match=match):
+        numerical_gradient(f, x)
+
+
+def test_numerical_gradient_refuses_a_read_only_x_and_never_warns():
+    x = np.ones(2)
+    x.flags.writeable = False
+    with pytest.raises(ValueError, match="^x: expected a writeable array"):
+        numerical_gradient(lambda: 0.0, x)
+    x = np.array([1.0])
+    grad = numerical_gradient(lambda: float(np.inf) if x[0] > 1 else 0.0, x)
+    assert np.isinf(grad[0])                             # fails any check, quietly
+
+
+@pytest.mark.parametrize("a, n, expected", [
+    (1 + 1j, 1, None), (["x"], ["y"], None),
+    ([1e308], [-1e308], 1.0), ([1e308, 1.0], [1e308, 1.0], 0.0),
+])
+def test_relative_error_takes_real_numbers_of_any_size(a, n, expected):
+    """relative_error(1+1j, 1) was 0: the imaginary part was dropped."""
+    if expected is None:
+        with pytest.raises(ValueError, match="^analytic: expected real numbers"):
+            relative_error(a, n)
+    else:
+        assert relative_error(a, n) == expected
+        assert relative_error(a, n, elementwise=True) == expected
+
+
+def test_a_bce_check_whose_eps_leaves_the_probabilities_blames_eps():
+    with pytest.raises(ValueError, match=r"^eps: y_hat - eps and y_hat \+ eps must stay"):
+        grad_check_loss("bce", [[1e-13]], [[1.0]])
+    assert grad_check_loss("bce", [[1e-3]], [[1.0]], eps=1e-7) < TOL
+    with pytest.raises(ValueError, match="^y_hat: expected probabilities"):
+        grad_check_loss("bce", [[-0.5]], [[1.0]])
+
+
+def test_a_gradient_check_whose_loss_overflows_raises_without_a_warning():
+    net = Network(1, seed=0).add_layer(1, "linear")
+    with pytest.raises(ValueError, match="^y: the loss is inf"):
+        grad_check_network(net, [[1e200]], [[0.0]])
+    with pytest.raises(ValueError, match="^net: expected a labnn Network"):
+        grad_check_network("net", [[1.0]], [[0.0]])
+    with pytest.raises(ValueError, match="^X: expected a numeric array"):
+        grad_check_network(net, [[1.0], [2.0, 3.0]], [[0.0]])
+
+
+def test_numerical_gradient_of_a_fortran_ordered_x():
+    """A gradient check of a Fortran-ordered X was refused as not contiguous."""
+    x = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    grad = numerical_gradient(lambda: float((x * x).sum()), x)
+    np.testing.assert_allclose(grad, 2 * x, rtol=1e-8)
+    net = labnn.lab_network(seed=0)
+    assert max(grad_check_network(net, np.asfortranarray(data.generate_xor_easy()[0]),
+                                  data.generate_xor_easy()[1]).values()) < TOL

@@ -50,3 +50,18 @@ def test_the_print_out_can_show_its_first_lines_only():
     assert labnn.lab.format_test_report(y, y_hat, 0.025, 1.0, head=4).splitlines() == full
     with pytest.raises(ValueError, match="head"):
         labnn.lab.format_test_report(y, y_hat, 0.025, 1.0, head=0)
+
+
+@pytest.mark.parametrize("kwargs", [{"hidden_layers": 2**63}, {"hidden_layers": 10**400},
+                                    {"hidden_units": 2**63}, {"hidden_units": 10**5,
+                                                              "hidden_layers": 20}], ids=repr)
+def test_a_lab_network_too_large_is_refused_before_any_layer_is_built(kwargs):
+    """hidden_layers=2**63 built layers until memory ran out (and 10**400 forever)."""
+    with pytest.raises(ValueError, match="^hidden_units, hidden_layers: the network's "
+                                         "parameters .* would take"):
+        labnn.lab_network(**kwargs)
+
+
+def test_a_bad_output_activation_is_named_output():
+    with pytest.raises(ValueError, match="^output: unknown name 'swish'"):
+        labnn.lab_network(output="swish")

@@ -162,3 +162,41 @@ class TestDenseWithoutBias:
                                                              net.params))
         with pytest.raises(ValueError, match="one architecture"):
             NetworkStack([labnn.lab_network(seed=0), labnn.lab_network(seed=1, bias=False)])
+
+
+def test_a_layer_type_s_name_belongs_to_one_class():
+    """register_layer replaced the built-in Dense for every later load; now a name is one
+    class's, and only the same class defined again (a re-run cell) may take it back."""
+    from labnn.layers import LAYER_TYPES, Layer, register_layer
+    impostor = type("Dense", (Layer,), {"__module__": "__main__"})
+    with pytest.raises(ValueError, match="^cls: a layer type named 'Dense' is already "
+                                         "registered"):
+        register_layer(impostor)
+    assert LAYER_TYPES["Dense"] is Dense
+    for bad in (Dense(2), "Dense", int):
+        with pytest.raises(ValueError, match="^cls: expected a subclass of labnn.layers.Layer"):
+            register_layer(bad)
+
+    def make():
+        class MyLayerTest(Layer):
+            def output_shape(self, input_shape):
+                return input_shape
+        return MyLayerTest
+    try:
+        first, again = register_layer(make()), register_layer(make())   # a re-run cell
+        assert LAYER_TYPES["MyLayerTest"] is again and again is not first
+    finally:
+        LAYER_TYPES.pop("MyLayerTest", None)
+
+
+def test_a_layer_s_config_names_its_own_activation_function(tmp_path):
+    """Dense and Activation layers write the registered name (and, for a function of the
+    user's own, its fingerprint), and refuse to name a function that is not the registered
+    one: it would come back from a file as another."""
+    fake = activations.ActivationFunction("tanh", np.sin, lambda z, a: np.cos(z))
+    for layer in (Dense(2, fake), Activation(fake)):
+        with pytest.raises(ValueError, match="^activation: 'tanh' cannot be named in a file"):
+            layer.config()
+    assert Dense(2, "tanh").config() == {"units": 2, "activation": "tanh", "init": None}
+    assert Dense.from_config(Dense(2, "tanh").config()).activation is activations.get("tanh")
+    assert Activation.from_config({"activation": "relu"}).activation is activations.get("relu")

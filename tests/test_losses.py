@@ -123,3 +123,44 @@ def _tanh_net(seed=0, widths=(5, 4), activation="tanh", bias=True):
     for w in widths:
         net.add(Dense(w, activation, bias=bias))
     return net.add_layer(1, "sigmoid")
+
+
+# ---------------------------------------------------------------------------- at the edges
+def test_a_loss_of_y_hat_in_float16_is_refused_rather_than_clipped_to_inf():
+    """bce keeps y_hat 1e-7 from 1, which float16 rounds to 1: log(0)."""
+    half = np.array([[1.0]], dtype=np.float16)
+    for loss in (losses.mse, losses.bce):
+        with pytest.raises(ValueError, match="^y_hat: expected a float32 or float64 array"):
+            loss(half, half)
+    with pytest.raises(ValueError, match="^y: values up to 1e\\+300 do not fit in float32"):
+        losses.mse(np.ones(2, dtype=np.float32), np.full(2, 1e300))
+
+
+def test_softmax_ce_of_logits_far_apart_is_their_limit():
+    """[[1e308, -1e308]] against the first class: probability 1, loss 0 (was NaN)."""
+    loss, grad = softmax_cross_entropy([[1e308, -1e308]], [[1.0, 0.0]])
+    assert loss == 0.0 and np.array_equal(grad, [[0.0, 0.0]])
+    np.testing.assert_array_equal(softmax([[1e308, -1e308]]), [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="^y_hat, y: the loss or its gradient overflows"):
+        softmax_cross_entropy([[1e308, -1e308]], [[0.0, 1.0]])      # the true loss: 2e308
+
+
+@pytest.mark.parametrize("call", [
+    lambda: losses.mse(1e200, 0), lambda: losses.mse([1e200], [0.0]),
+    lambda: losses.mse([1e308], [-1e308]), lambda: losses.mse(np.float32([3e38]), [-3e38]),
+])
+def test_a_loss_that_overflows_is_a_value_error_not_inf_and_a_warning(call):
+    with pytest.raises(ValueError, match="^y_hat, y: the loss or its gradient overflows"):
+        call()
+
+
+@pytest.mark.parametrize("name, rate, match", [
+    ("l3", 1.0, "^regularization: expected one of l1, l2"),
+    ("L2", 1.0, "^regularization"), ("l2", -1.0, "^reg_rate: expected"),
+    ("l1", float("nan"), "^reg_rate: expected"), ("l2", True, "^reg_rate: expected"),
+])
+def test_a_penalty_is_checked_where_it_is_made(name, rate, match):
+    """Penalty("l3", 1.0) acted as l2, and a negative rate was taken."""
+    with pytest.raises(ValueError, match=match):
+        losses.Penalty(name, rate)
+    assert losses.Penalty("l1", 0.5).rate == 0.5

@@ -49,3 +49,12 @@ def test_classes_agree_with_accuracy():
     assert np.count_nonzero(classes(logits) == classes(onehot)) == \
         round(accuracy(onehot, logits) * 10)
     assert classes(np.array([[0.5], [0.51]])).tolist() == [[False], [True]]
+
+
+@pytest.mark.parametrize("labels", [[5, 7], [0.5, 1.0], [-1, 0], [0, 2]], ids=repr)
+def test_class_labels_outside_the_columns_are_refused(labels):
+    """Labels for two columns are 0 and 1: 5 and 7 scored 0.0, and 0.5 was taken."""
+    y_prob = np.array([[0.9, 0.1], [0.2, 0.8]])
+    with pytest.raises(ValueError, match=r"^y_true: expected class labels 0 to 1"):
+        accuracy(np.array(labels), y_prob)
+    assert accuracy(np.array([0, 1]), y_prob) == 1.0

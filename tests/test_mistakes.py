@@ -1,42 +1,12 @@
 """labnn.lab.mistakes: the textbook backward pass with each classic mistake as a switch."""
 
-import sys
-from pathlib import Path
 
 import numpy as np
 
 import labnn
-from labnn.check import check_backprop
 from labnn.data import generate_xor_easy
 from labnn.lab import mistakes as M
 from labnn.lab.original import ORIGINAL_SIGMOID
-
-ROOT = Path(__file__).resolve().parent.parent
-STUDENTS = ROOT / "tests" / "submissions"
-NOTEBOOK_SUBMISSIONS = ROOT / "notebooks" / "submissions"
-LAYOUTS = ("rows", "columns")
-
-
-def student(layout, mistake=None, path=None):
-    """The student's module for ``layout`` with ``mistake`` planted (its source edited, so the
-    module-level choices such as its loss follow the mistake too)."""
-    path = path or STUDENTS / f"student_{layout}.py"
-    source = path.read_text().replace("MISTAKE = None", f"MISTAKE = {mistake!r}")
-    module = type(sys)(f"student_{layout}")
-    exec(compile(source, str(path), "exec"), module.__dict__)
-    return module
-
-
-def xor(layout):
-    X, y = generate_xor_easy()
-    return (X, y) if layout == "rows" else (X.T, y.T)
-
-
-def check(module, layout, **kw):
-    X, y = xor(layout)
-    options = {"loss": getattr(module, "loss", None), "step": module.step} | kw
-    return check_backprop(module.forward, module.backward, module.init_params(0), X, y,
-                          **options)
 
 
 def test_the_textbook_backward_of_the_mistakes_is_labnns_and_the_original_sigmoid():

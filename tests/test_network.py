@@ -120,7 +120,7 @@ def test_minibatches_cover_every_sample_once_per_epoch():
 
     net.layers[0].forward = spy
     net.fit(X, y, epochs=2, batch_size=10, seed=0)
-    assert seen == [10, 10, 10, 7, 10, 10, 10, 7]
+    assert seen == [10, 10, 10, 7, 10, 10, 10, 7, 37]    # and the loss the fit leaves
 
 
 def test_shuffle_changes_order_but_not_without_it():
@@ -667,3 +667,233 @@ class TestArgumentsNameThemselves:
         base = labnn.activations.get("tanh")
         with pytest.raises(ValueError, match="^activation: "):
             labnn.activations.register(ActivationFunction(name, base.value, base.derivative))
+
+
+# ---------------------------------------------------------------- sizes
+class TestOneSizeRule:
+    """Every size a user gives is bounded before anything is allocated (labnn._checks.
+    MAX_ARRAY_BYTES), naming the argument: never a MemoryError, never a size that wraps."""
+
+    @pytest.mark.parametrize("make, name", [
+        (lambda: Network(10**15), "in_features"),
+        (lambda: Network((2**32, 2**32, 2**32)), "in_features"),
+        (lambda: Network(2).add_layer(10**12), "units"),
+        (lambda: Network(10**8).add_layer(4), "units"),
+        (lambda: _two_layer_net().predict_grid((0, 0), (1, 1), resolution=100_000),
+         "resolution"),
+    ])
+    def test_a_size_too_large_is_a_value_error_naming_it(self, make, name):
+        with pytest.raises(ValueError, match=f"^{name}: .* would take .* bytes, more than"):
+            make()
+
+    def test_a_layer_whose_output_is_too_large_for_one_sample(self):
+        with pytest.raises(ValueError, match="^in_features: one sample"):
+            Network((2**20, 2**8, 2**8))                    # 2**36 values a sample
+        net = Network((1, 64, 64))
+        state = net.rng.bit_generator.state
+        with pytest.raises(ValueError, match="^layer: the output of Conv2D for one sample"):
+            net.add(labnn.Conv2D(1, 2**17, 1))             # 2**29 values a sample
+        assert net.rng.bit_generator.state == state and not net.layers   # nothing drawn
+
+
+# ---------------------------------------------------------------- fit takes what it needs
+class TestFitOwnsItsRun:
+    """fit trains on its own copy of X and y, and nothing changes the network's structure
+    while it runs: a callback cannot add a layer (it would train with stale optimizer state,
+    or broadcast y against a wider output), nor start a second fit of the same network."""
+
+    def test_x_that_is_a_weight_trains_as_a_copy_would(self):
+        def net():
+            return Network(2, seed=0).add_layer(2, "tanh").add_layer(2, "tanh")
+        aliased, copied = net(), net()
+        target = np.full((2, 2), 0.5)
+        aliased.fit(aliased.params[0], target, epochs=5, lr=0.5)   # X is W1 itself
+        copied.fit(copied.params[0].copy(), target, epochs=5, lr=0.5)
+        assert _same_params(aliased, copied)
+
+    def test_a_callback_that_changes_x_changes_nothing(self):
+        Xc, untouched = X.copy(), _two_layer_net()
+        h = _two_layer_net().fit(Xc, Y, epochs=5, callback=lambda e, h: Xc.fill(7.0))
+        assert h.loss == untouched.fit(X, Y, epochs=5).loss
+
+    def test_a_layer_added_during_a_fit_is_refused(self):
+        net = _two_layer_net()
+        with pytest.raises(RuntimeError, match="^network: a fit is training it now .* adding "
+                                               "a layer must wait"):
+            net.fit(X, Y, epochs=3, callback=lambda e, h: net.add_layer(1))
+        assert len(net.layers) == 2
+        net.add_layer(1)                                    # after the fit: allowed again
+
+    def test_a_fit_started_from_its_own_callback_is_refused(self):
+        net = _two_layer_net()
+        with pytest.raises(RuntimeError, match="^network: a fit is training it now"):
+            net.fit(X, Y, epochs=3, callback=lambda e, h: net.fit(X, Y, epochs=1))
+        assert net.fit(X, Y, epochs=1).epochs == 1
+
+    def test_the_callback_may_look_at_the_network(self):
+        net, seen = _two_layer_net(), []
+        net.fit(X, Y, epochs=3, callback=lambda e, h: seen.append(net.evaluate(X, Y)))
+        assert len(seen) == 3
+
+    @pytest.mark.parametrize("answer", [np.array([1, 0]), "yes", 1, 0.0, [True]], ids=repr)
+    def test_a_callback_answers_none_true_or_false(self, answer):
+        with pytest.raises(ValueError, match="^callback: expected it to return None, True"):
+            _two_layer_net().fit(X, Y, epochs=3, callback=lambda e, h: answer)
+
+
+class TestOneThreadAtATime:
+    """A network is for one thread at a time: a second fit while one runs is refused with a
+    RuntimeError (four threads fitting one network ended with other weights than the same
+    fits in sequence)."""
+
+    def test_a_concurrent_fit_of_the_same_network_is_refused(self):
+        import threading
+        net, inside, release = _two_layer_net(), threading.Event(), threading.Event()
+
+        def wait(epoch, history):
+            inside.set()
+            release.wait(10)
+
+        worker = threading.Thread(target=lambda: net.fit(X, Y, epochs=2, callback=wait))
+        worker.start()
+        try:
+            assert inside.wait(10)
+            with pytest.raises(RuntimeError, match="^network: a fit is training it now"):
+                net.fit(X, Y, epochs=1)
+            other = _two_layer_net()
+            other.fit(X, Y, epochs=1)                      # another network trains meanwhile
+        finally:
+            release.set()
+            worker.join(10)
+        assert net.fit(X, Y, epochs=1).epochs == 1         # and this one, once it is free
+
+    def test_fits_in_threads_end_as_the_same_fits_in_sequence(self):
+        import threading
+        nets = [_two_layer_net(seed=s) for s in range(4)]
+        threads = [threading.Thread(target=n.fit, args=(X, Y), kwargs={"epochs": 200})
+                   for n in nets]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for s, n in enumerate(nets):
+            alone = _two_layer_net(seed=s)
+            alone.fit(X, Y, epochs=200)
+            assert _same_params(n, alone)
+
+
+# ---------------------------------------------------------------- the public step
+def test_the_one_public_step_is_fit_and_it_checks_its_arguments():
+    """The step fit takes for every batch is private (_train_step: unchecked, for fit's
+    checked arguments); fit(X, y, epochs=1) is one step of gradient descent, and checks what
+    the step would have trusted (a 1-D y counted 210 correct answers of 21)."""
+    assert not hasattr(Network, "train_step")
+    net, manual = _two_layer_net(), _two_layer_net()
+    net.fit(X, Y, epochs=1, lr=0.5)
+    _, dout = losses.mse(manual.forward(X), Y)
+    manual.backward(dout)
+    optim.SGD(0.5).step(manual.params, manual.grads)
+    assert _same_params(net, manual)
+    for bad, name in [((X, Y.ravel()), "y"), ((X.tolist(), Y[:, 0]), "y"),
+                      ((X, Y, 1, None, "nope"), "optimizer")]:
+        with pytest.raises(ValueError, match=f"^{name}: expected"):
+            _two_layer_net().fit(*bad)
+
+
+# ---------------------------------------------------------------- losses at the edges
+class TestALossThatIsNotFiniteIsNeverAnAnswer:
+    def test_a_last_update_that_makes_the_loss_inf_is_a_divergence(self):
+        """lr 1e300 on a linear output: finite but huge weights whose loss overflows."""
+        net = Network(2, seed=0).add_layer(1, "linear")
+        with pytest.raises(labnn.DivergenceError, match="epoch 1 made the loss NaN or inf"):
+            net.fit(X, Y, epochs=1, lr=1e300)
+
+    @pytest.mark.parametrize("call", ["loss", "evaluate"])
+    def test_a_loss_that_overflows_is_a_value_error(self, call):
+        net = Network(1, seed=0).add_layer(1, "linear")
+        net.params[0][...] = 1.0
+        with pytest.raises(ValueError, match="^y: the loss is inf for these inputs"):
+            getattr(net, call)([[1e200]], [[0.0]])
+        with pytest.raises(ValueError, match="^y: the loss is inf"):
+            net.loss([[1.0]], [[1e300]])
+
+    def test_predict_grid_with_corners_whose_width_overflows_names_them(self):
+        with pytest.raises(ValueError, match="^lo, hi: the grid's width hi - lo overflows"):
+            _two_layer_net().predict_grid((-1e308, -1e308), (1e308, 1e308))
+        net = Network(2, seed=0).add_layer(1, "linear")
+        net.params[0][...] = 1e300
+        with pytest.raises(ValueError, match="^lo, hi: the network's output is NaN or inf"):
+            net.predict_grid((0, 0), (1e10, 1e10))
+
+    def test_backward_of_a_dout_that_overflows_is_a_value_error(self):
+        net = _two_layer_net(output="linear")
+        net.params[2][...] = 1e300
+        net.forward(X)
+        with pytest.raises(ValueError, match="^dout: the gradients overflow"):
+            net.backward(np.full((21, 1), 1e300))
+
+
+# ---------------------------------------------------------------- arrays of any kind
+class TestSubclassesBecomePlainArrays:
+    def test_a_matrix_works_as_the_array_it_holds(self):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            MX, MY = np.matrix(X), np.matrix(Y)
+        net = _two_layer_net()
+        out = net.predict(MX)
+        assert type(out) is np.ndarray and np.array_equal(out, net.predict(X))
+        assert net.loss(MX, MY) == net.loss(X, Y)
+        assert _two_layer_net().fit(MX, MY, epochs=3).loss == _two_layer_net().fit(
+            X, Y, epochs=3).loss
+
+    def test_a_masked_nan_is_refused(self):
+        with pytest.raises(ValueError, match="^X: expected a plain array, got a masked"):
+            _two_layer_net().predict(np.ma.masked_invalid(np.array([[np.nan, 1.0]])))
+
+
+# ---------------------------------------------------------------- messages at the boundary
+def test_a_network_without_parameters_whose_output_overflows_says_so():
+    exp = ActivationFunction("exp_test", np.exp, lambda z, a: a)
+    net = Network(1).add(Activation(exp))
+    with pytest.raises(ValueError, match=r"^X: the network's output is NaN or inf .* largest "
+                                         r"\|weight\| 0"):
+        net.predict([[1e3]])
+
+
+@pytest.mark.parametrize("layers", [[Activation("linear")], [Activation("none"),
+                                                             Activation("linear")]])
+def test_predict_never_hands_back_the_callers_array(layers):
+    net = Network(2)
+    for layer in layers:
+        net.add(layer)
+    out = net.predict(X)
+    assert not np.shares_memory(out, X) and np.array_equal(out, X)
+    reshaped = Network((1, 2, 2)).add(labnn.Flatten())
+    images = np.ones((3, 1, 2, 2))
+    assert not np.shares_memory(reshaped.predict(images), images)
+
+
+# ---------------------------------------------------------------- optimizers through fit
+def test_fit_takes_one_learning_rate_and_an_optimizer_of_its_own_network():
+    """A stack's per-network rates broke mid-fit on a broadcast; an optimizer shared by two
+    networks of the same shapes mixed their moments."""
+    with pytest.raises(ValueError, match="^lr: expected a positive finite number"):
+        _two_layer_net().fit(X, Y, epochs=2, lr=np.array([1.0, 2.0]))
+    opt = optim.Adam(lr=0.01)
+    _two_layer_net(seed=0).fit(X, Y, epochs=2, optimizer=opt)
+    with pytest.raises(ValueError, match="^params: these are not the parameters this "
+                                         "optimizer has state for"):
+        _two_layer_net(seed=1).fit(X, Y, epochs=2, optimizer=opt)
+
+
+@pytest.mark.parametrize("make", [lambda: io.BytesIO(), lambda: io.StringIO()],
+                         ids=["binary", "closed"])
+def test_a_log_goes_to_an_open_text_stream(make):
+    file = make()
+    if isinstance(file, io.StringIO):
+        file.close()
+    with pytest.raises(ValueError, match="^file: expected (a text|an open text) file"):
+        _two_layer_net().fit(X, Y, epochs=2, log_every=1, file=file)
+    with pytest.raises(ValueError, match="^file: expected (a text|an open text) file"):
+        labnn.lab.test(_two_layer_net(), X, Y, file=file)

@@ -149,6 +149,54 @@ def test_optimizer_rejects_bad_hyperparameters():
         opt.lr = -1
 
 
+@pytest.mark.parametrize("make", [lambda eps: optim.Adam(eps=eps),
+                                  lambda eps: optim.Adagrad(eps=eps),
+                                  lambda eps: optim.RMSprop(eps=eps)])
+def test_eps_must_be_positive(make):
+    """eps = 0 divides 0 by 0 for a parameter whose gradient is 0 (a dead unit): NaN, and fit
+    then blamed the learning rate."""
+    for eps in (0, 0.0, -1e-8, np.float32(0)):
+        with pytest.raises(ValueError, match=r"^eps: expected a number in \(0.0, inf\]"):
+            make(eps)
+
+
+@pytest.mark.parametrize("momentum", [0, 0.0, np.float32(0), np.int64(0), -0.5])
+def test_momentum_zero_is_refused_whatever_its_type(momentum):
+    with pytest.raises(ValueError, match=r"^momentum: expected a number in \(0.0, inf\]"):
+        optim.Momentum(momentum=momentum)
+    assert optim.Momentum(momentum=np.float32(0.5)).momentum == 0.5
+
+
+def test_an_optimizer_state_belongs_to_the_arrays_it_was_made_for():
+    """One optimizer shared by two networks of the same shapes mixed their moments: the state
+    is bound to the very arrays, so another network's are refused until reset()."""
+    opt = optim.Adam(lr=0.1)
+    a, b = [np.ones(2)], [np.ones(2)]
+    opt.step(a, [np.ones(2)])
+    with pytest.raises(ValueError, match="^params: these are not the parameters this "
+                                         "optimizer has state for"):
+        opt.step(b, [np.ones(2)])
+    opt.step(a, [np.ones(2)])
+    assert opt.state[0]["step"] == 2
+    opt.reset()
+    opt.step(b, [np.ones(2)])
+
+
+def test_step_checks_the_arrays_it_changes():
+    readonly = np.ones(2)
+    readonly.flags.writeable = False
+    for params, grads, match in [
+            ([readonly], [np.ones(2)], "^params: item 0 is read-only"),
+            ([np.ones(2, dtype=int)], [np.ones(2)], "^params: item 0 is of dtype int64"),
+            ([np.ones(2)], [np.ones(2, dtype=int)], "^grads: item 0 has dtype int64"),
+            ([np.ones(2)], [np.ones(3)], r"^grads: item 0 has shape \(3,\)")]:
+        with pytest.raises(ValueError, match=match):
+            optim.SGD(lr=0.1).step(params, grads)
+    wide = optim.SGD(lr=np.array([[0.1], [0.2], [0.3]]))
+    with pytest.raises(ValueError, match=r"^lr: learning rates of shape \(3, 1\) do not fit"):
+        wide.step([np.ones((2, 2))], [np.ones((2, 2))])
+
+
 # ---------------------------------------------------------------------------- optimizer options
 def reference_options(name, opts, lr=0.1):
     """torch.optim's update rules with non-default options, scalar by scalar, three steps."""

@@ -619,7 +619,7 @@ def test_an_exception_inside_a_slice_leaves_the_record_equal_to_the_network(
                 epochs=10)
     s.advance(3)
     before = ([p.copy() for p in s.network.params], s.steps, list(s.chunks))
-    calls, orig = [0], Network.train_step
+    calls, orig = [0], Network._train_step
 
     def interrupted(self, *args, **kwargs):
         calls[0] += 1
@@ -627,10 +627,10 @@ def test_an_exception_inside_a_slice_leaves_the_record_equal_to_the_network(
             raise exc("stop")
         return orig(self, *args, **kwargs)
 
-    monkeypatch.setattr(Network, "train_step", interrupted)
+    monkeypatch.setattr(Network, "_train_step", interrupted)
     with pytest.raises(exc):
         s.advance(10)
-    monkeypatch.setattr(Network, "train_step", orig)
+    monkeypatch.setattr(Network, "_train_step", orig)
     assert calls[0] == 7                                  # it stopped inside the slice
     assert (s.steps, s.chunks) == before[1:]
     assert all(np.array_equal(p, q) for p, q in zip(s.network.params, before[0]))

@@ -314,7 +314,21 @@ def _flip_parameter_byte(path):
     path.write_bytes(bytes(raw))
 
 
+def _version_needed(version):
+    """Set every central-directory entry's "version needed to extract" (zipfile refuses one
+    above 6.3 with NotImplementedError, which load let escape)."""
+    def change(path):
+        raw = bytearray(path.read_bytes())
+        at = raw.find(b"PK\x01\x02")
+        while at >= 0:
+            raw[at + 6:at + 8] = version.to_bytes(2, "little")
+            at = raw.find(b"PK\x01\x02", at + 4)
+        path.write_bytes(bytes(raw))
+    return change
+
+
 CORRUPT_VARIANTS = {
+    "version_needed_9.9": (_version_needed(99), "truncated or corrupt.*zip file version 9.9"),
     "empty": (_truncate(lambda size: 0), r"is not a labnn \.npz file \(the file is empty\)"),
     "2_bytes": (_truncate(lambda size: 2), "truncated or corrupt"),
     "3_bytes": (_truncate(lambda size: 3), "truncated or corrupt"),
@@ -727,3 +741,142 @@ def test_conv_net_save_load_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
     for p, q in zip(loaded.params, net.params):
         np.testing.assert_array_equal(p, q)
+
+
+# ---------------------------------------------------------------------------- save = load
+class TestSaveWritesOnlyWhatLoadReads:
+    """Whatever save accepts, load reads back as the same network, functions included; or
+    save refuses it first, with a ValueError, leaving the old file as it was."""
+
+    def test_a_file_never_loads_another_function_of_the_same_name(self, tmp_path):
+        from labnn.lab.original import ORIGINAL_SIGMOID
+        fake = labnn.activations.ActivationFunction("tanh", np.sin, lambda z, a: np.cos(z))
+        _small_net().save(tmp_path / "m.npz")
+        before = (tmp_path / "m.npz").read_bytes()
+        for act, why in [(fake, "another function is registered under that name"),
+                         (ORIGINAL_SIGMOID, "it is not registered")]:
+            for net in (Network(2).add_layer(2, act), Network(2).add(Activation(act))):
+                with pytest.raises(ValueError, match=f"^activation: .* cannot be named in a "
+                                                     f"file: {why}"):
+                    net.save(tmp_path / "m.npz")
+        assert (tmp_path / "m.npz").read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+    def test_an_activation_of_the_user_s_own_loads_as_itself_until_overwritten(self, tmp_path):
+        acts = labnn.activations
+        own = acts.register(acts.ActivationFunction("square_test", lambda z: z * z,
+                                                    lambda z, a: 2 * z))
+        try:
+            net = Network(2, seed=0).add_layer(3, own).add(Activation(own)).add_layer(1)
+            net.save(tmp_path / "own.npz")
+            again = Network.load(tmp_path / "own.npz")
+            assert [getattr(layer, "activation", None) for layer in again.layers[:2]] == [own] * 2
+            assert _same_params(again, net)
+            acts.register(acts.ActivationFunction("square_test", np.abs, lambda z, a: np.sign(z)),
+                          overwrite=True)
+            with pytest.raises(ValueError, match="^path: .* layer 0 \\(Dense\\) config: "
+                                                 "activation: the function registered as "
+                                                 "'square_test' computes other values"):
+                Network.load(tmp_path / "own.npz")
+        finally:
+            acts.REGISTRY.pop("square_test", None)
+
+    def test_metadata_over_load_s_limit_is_refused_by_save(self, tmp_path, monkeypatch):
+        _small_net().save(tmp_path / "m.npz")
+        before = (tmp_path / "m.npz").read_bytes()
+        monkeypatch.setattr(saving, "_MAX_METADATA_BYTES", 200)     # the rng_state is larger
+        with pytest.raises(ValueError, match="^network: its file would not load back "
+                                             "\\(member rng_state is .* bytes, more than"):
+            _small_net(seed=1).save(tmp_path / "m.npz")
+        assert (tmp_path / "m.npz").read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+    def test_a_layer_type_of_the_user_s_own_that_does_not_round_trip_is_refused_by_save(
+            self, tmp_path):
+        from labnn.layers import LAYER_TYPES, Layer, register_layer
+
+        @register_layer
+        class TupleConfigTest(Layer):              # JSON turns its tuple into a list
+            def output_shape(self, input_shape):
+                return input_shape
+
+            def config(self):
+                return {"pair": (1, 2)}
+
+            @classmethod
+            def from_config(cls, config):
+                return cls()
+
+        try:
+            net = Network(2).add(TupleConfigTest()).add_layer(1)
+            with pytest.raises(ValueError, match="^network: its file would not load back"):
+                net.save(tmp_path / "m.npz")
+            assert not list(tmp_path.iterdir())
+        finally:
+            LAYER_TYPES.pop("TupleConfigTest", None)
+
+    def test_one_size_rule_for_a_network_and_its_file(self, tmp_path):
+        """load refused input shapes only from 2**63 values, construction never: now both
+        apply labnn._checks.MAX_ARRAY_BYTES, in the same words."""
+        with pytest.raises(ValueError, match=r"^in_features: one sample of shape \(134217729,\)"):
+            Network(2**27 + 1)
+        path = _tampered(tmp_path, lambda m: m.update(input_shape=np.array([2**27 + 1])),
+                         "small")
+        with pytest.raises(ValueError, match=r"^path: .*input_shape: one sample of shape "
+                                             r"\(134217729,\)"):
+            Network.load(path)
+
+
+def test_a_message_lists_a_few_names_and_counts_the_others(tmp_path):
+    """300,000 unknown members made a message of 5.9 million characters."""
+    members = _raw_members(tmp_path) + [(f"junk{i}", b"") for i in range(3000)]
+    message = _refused_cheaply(_zip(tmp_path / "many.npz", members))
+    assert "junk0.npy, junk1.npy, junk2.npy, junk3.npy, junk4.npy and 2995 more" in message
+    assert len(message) < 400
+
+
+def test_a_folder_where_no_file_can_be_made_names_the_path_not_the_temporary_file(
+        tmp_path, monkeypatch):
+    real_open = os.open
+
+    def refuse(name, *args, **kwargs):
+        if ".labnn-" in os.fspath(name):
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(saving.os, "open", refuse)
+    path = tmp_path / "m.npz"
+    with pytest.raises(ValueError, match=f"^path: cannot write '{path}': Permission denied$"):
+        _small_net().save(path)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("end_record", ["plain", "zip64, the plain one understating"])
+def test_a_zip_directory_larger_than_a_labnn_file_needs_is_refused_unlisted(
+        tmp_path, monkeypatch, end_record):
+    """zipfile lists every member of the directory the archive announces, about 600 bytes
+    each: 300,000 empty members (a 30 MB file) took 170 MB. The directory's size is read from
+    every end record zipfile may use, before zipfile is asked to list anything."""
+    if end_record != "plain":
+        monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)     # zip64 end records
+    path = _zip(tmp_path / "many.npz",
+                _raw_members(tmp_path) + [(f"junk{i}", b"") for i in range(2000)])
+    if end_record != "plain":
+        raw = bytearray(path.read_bytes())
+        raw[-22 + 12:-22 + 16] = (100).to_bytes(4, "little")     # the plain record lies
+        path.write_bytes(bytes(raw))
+    monkeypatch.setattr(saving, "_MAX_DIRECTORY_BYTES", 50_000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile was asked to list the members")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    message = _refused_cheaply(path)
+    assert "its zip directory takes" in message and "more than the 50000" in message
+
+
+def test_the_directory_of_a_real_network_file_is_far_below_the_bound(tmp_path):
+    _conv_net().save(tmp_path / "m.npz")
+    with zipfile.ZipFile(tmp_path / "m.npz") as zf:
+        listed = sum(46 + len(info.filename) + len(info.extra) for info in zf.infolist())
+    assert listed < saving._MAX_DIRECTORY_BYTES / 1000

@@ -232,3 +232,110 @@ def test_a_last_update_that_blows_up_marks_only_that_network_as_diverged():
         single.fit(X, y, epochs=1, lr=1e308)
     assert err.value.history.epochs + 1 == history.diverged_at[1]
     assert history.history(1).loss == err.value.history.loss
+
+
+# ---------------------------------------------------------------------------- identity
+def test_a_stack_holds_the_activation_functions_themselves():
+    """Two functions of one name are two activations: a stack of them is refused (it would
+    run network 1 with network 0's function), and network(i) keeps the function, also one
+    that is not registered (the original report's sigmoid)."""
+    from labnn.lab.original import ORIGINAL_SIGMOID
+    fake = labnn.activations.ActivationFunction("tanh", np.sin, lambda z, a: np.cos(z))
+    mixed = [labnn.Network(2, seed=0).add_layer(2, fake).add_layer(1, "sigmoid"),
+             labnn.lab_network(seed=1, hidden_units=2, activation="tanh")]
+    with pytest.raises(ValueError, match="^networks: network 1 differs .* activation functions"):
+        NetworkStack(mixed)
+    stack = NetworkStack(_nets(range(2), activation=ORIGINAL_SIGMOID))
+    stack.fit(*generate_xor_easy(), epochs=3)
+    for i in range(2):
+        assert [layer.activation for layer in stack.network(i).layers] == [ORIGINAL_SIGMOID] * 2 \
+            + [labnn.activations.get("sigmoid")]
+
+
+# ---------------------------------------------------------------------------- bookkeeping
+def test_a_long_fit_that_stops_early_holds_only_the_epochs_it_ran():
+    """The history grows as the epochs come: epochs=10**8 with stop_at=0.0 allocated 10**8 x S
+    rows (6 GB for S = 8) before epoch 1."""
+    stack = NetworkStack(_nets(range(8)))
+    history = stack.fit(*generate_xor_easy(), epochs=10**8, stop_at=0.0)
+    assert history.loss.shape == (1, 8) and history.stopped_early.all()
+    long = NetworkStack(_nets(range(2))).fit(*generate_xor_easy(), epochs=1500)
+    assert long.loss.shape == (1500, 2) and np.isfinite(long.loss).all()
+
+
+@pytest.mark.parametrize("i", [5, 0.5, -1, True, "0", None], ids=repr)
+def test_a_network_index_is_one_rule_for_history_and_network(i):
+    history = NetworkStack(_nets(range(2))).fit(*generate_xor_easy(), epochs=2)
+    with pytest.raises(ValueError, match=r"^i: expected an integer in \[0, 1\]"):
+        history.history(i)
+    with pytest.raises(ValueError, match=r"^i: expected an integer in \[0, 1\]"):
+        NetworkStack(_nets(range(2))).network(i)
+
+
+def test_a_stack_needs_a_dense_layer():
+    net = labnn.Network(2, seed=0).add(labnn.Activation("relu"))
+    with pytest.raises(ValueError, match="^networks: a stack needs at least one Dense layer"):
+        NetworkStack([net])
+
+
+@pytest.mark.parametrize("lr, ok", [
+    (np.int64(1), True), (np.float32(0.5), True), ([1, np.float64(0.5)], True),
+    ((0.5, 0.25), True), (np.array([0.5, 0.25]), True),
+    ([True, True], False), (True, False), (np.array([True, True]), False), ([[1.0, 1.0]], False),
+    ({0.5, 0.25}, False),
+], ids=repr)
+def test_a_stack_takes_a_learning_rate_as_fit_does(lr, ok):
+    """Each rate as Network.fit takes one: np.int64(1) is a rate, True is not."""
+    stack = NetworkStack(_nets(range(2)))
+    if ok:
+        stack.fit(*generate_xor_easy(), epochs=1, lr=lr)
+    else:
+        with pytest.raises(ValueError, match=r"^lr(\[\d\])?: expected"):
+            stack.fit(*generate_xor_easy(), epochs=1, lr=lr)
+
+
+def test_evaluate_takes_the_targets_network_evaluate_takes():
+    X, y = generate_xor_easy()
+    with pytest.raises(ValueError, match="^y: accuracy needs class labels 0 or 1"):
+        NetworkStack(_nets(range(2))).evaluate(X, y * 0 + 0.5)
+    with pytest.raises(ValueError, match="^y: accuracy needs class labels 0 or 1"):
+        labnn.lab_network(seed=0).evaluate(X, y * 0 + 0.5)
+
+
+def test_forward_and_backward_check_their_arrays():
+    stack = NetworkStack(_nets(range(2)))
+    with pytest.raises(ValueError, match=r"^X: expected shape \(N, 2\)"):
+        stack.forward(np.ones((3, 5)))
+    with pytest.raises(ValueError, match="^dout: backward called before forward"):
+        stack.backward(np.ones((2, 3, 1)))
+    out = stack.forward([[0.0, 1.0]])
+    assert out.shape == (2, 1, 1)
+    with pytest.raises(ValueError, match=r"^dout: expected the shape of the last forward"):
+        stack.backward(np.ones((2, 3, 1)))
+    assert stack.backward(np.ones((2, 1, 1))).shape == (2, 1, 2)
+
+
+def test_a_last_update_whose_loss_is_not_finite_diverges_as_fit_says():
+    """Finite but huge weights whose loss overflows: the network diverged at the epoch after
+    its last, where Network.fit raises, in a stack too."""
+    X, y = generate_xor_easy()
+
+    def nets():
+        return [labnn.Network(2, seed=s).add_layer(1, "linear") for s in range(2)]
+
+    history = NetworkStack(nets()).fit(X, y, epochs=1, lr=[0.1, 1e300])
+    assert list(history.diverged_at) == [0, 2]
+    with pytest.raises(labnn.DivergenceError, match="made the loss NaN or inf") as err:
+        nets()[1].fit(X, y, epochs=1, lr=1e300)
+    assert err.value.history.epochs + 1 == history.diverged_at[1]
+
+
+def test_a_concurrent_fit_of_the_same_stack_is_refused():
+    stack = NetworkStack(_nets(range(2)))
+    X, y = generate_xor_easy()
+
+    def update(s, dout, opt):
+        s.fit(X, y, epochs=1)
+
+    with pytest.raises(RuntimeError, match="^network: a fit is training it now"):
+        stack.fit(X, y, epochs=1, update=update)

@@ -9,38 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+from check_helpers import (  # noqa: E402
+    NOTEBOOK_SUBMISSIONS,
+    STUDENTS,
+)
 
-from labnn.check import check_backprop
-from labnn.data import generate_xor_easy
 from labnn.lab import submissions as S
-
-ROOT = Path(__file__).resolve().parent.parent
-STUDENTS = ROOT / "tests" / "submissions"
-NOTEBOOK_SUBMISSIONS = ROOT / "notebooks" / "submissions"
-LAYOUTS = ("rows", "columns")
-
-
-def student(layout, mistake=None, path=None):
-    """The student's module for ``layout`` with ``mistake`` planted (its source edited, so the
-    module-level choices such as its loss follow the mistake too)."""
-    path = path or STUDENTS / f"student_{layout}.py"
-    source = path.read_text().replace("MISTAKE = None", f"MISTAKE = {mistake!r}")
-    module = type(sys)(f"student_{layout}")
-    exec(compile(source, str(path), "exec"), module.__dict__)
-    return module
-
-
-def xor(layout):
-    X, y = generate_xor_easy()
-    return (X, y) if layout == "rows" else (X.T, y.T)
-
-
-def check(module, layout, **kw):
-    X, y = xor(layout)
-    options = {"loss": getattr(module, "loss", None), "step": module.step} | kw
-    return check_backprop(module.forward, module.backward, module.init_params(0), X, y,
-                          **options)
-
 
 HANGS = """import subprocess, sys, time
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])

@@ -379,7 +379,11 @@ class Session:
 
     # ------------------------------------------------------------------ training
     def _snapshot(self):
-        return [p.copy() for p in self.network.params], copy.deepcopy(self.optimizer)
+        """Copies of the parameters and of the optimizer; the optimizer's copy refers to the
+        network's own parameter arrays (its state belongs to them), not to copies of them."""
+        params = self.network.params
+        same = {id(p): p for p in params}               # deepcopy keeps these objects
+        return [p.copy() for p in params], copy.deepcopy(self.optimizer, memo=same)
 
     def _restore(self, snapshot) -> None:
         params, optimizer = snapshot

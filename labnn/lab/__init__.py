@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations as _act
-from .._checks import check_bool, check_file, check_positive_int
+from .._checks import check_bool, check_dtype, check_file, check_positive_int, check_size
 from ..network import Network
 
 CLASS_COLORS = ("red", "blue")
@@ -36,11 +36,17 @@ def lab_network(hidden_units: int = 4, activation: str = "sigmoid", seed=None,
     output unit with ``output`` (default: a sigmoid, or no activation at all when
     ``activation`` is linear, for the no-activation experiment). ``bias=False`` leaves the
     biases out of every layer (the no-bias experiment)."""
-    check_positive_int(hidden_layers, "hidden_layers")
+    hidden_layers = check_positive_int(hidden_layers, "hidden_layers")
     hidden_units = check_positive_int(hidden_units, "hidden_units")
+    in_features = check_positive_int(in_features, "in_features")
+    count = (in_features + hidden_layers + 1) * hidden_units + (hidden_layers - 1) * \
+        hidden_units ** 2 + 1                   # every weight and bias the network will hold
+    check_size((count,), check_dtype(dtype), "hidden_units, hidden_layers",
+               "the network's parameters (all together)")
     act = _act.get(activation)
     if output is None:
         output = "linear" if act.name == "linear" else "sigmoid"
+    output = _act.get(output, "output")
     bias = check_bool(bias, "bias")
     net = Network(in_features, seed=seed, dtype=dtype, init=init)
     for _ in range(hidden_layers):

@@ -622,7 +622,7 @@ def _check_activations(activations, count):
     if not isinstance(activations, (list, tuple)) or len(activations) != count:
         raise ValueError(f"activations: expected {count} names, one per layer, got "
                          f"{activations!r}")
-    return [_act.get(a).name for a in activations]
+    return [_act.get(a, "activations").name for a in activations]
 
 
 __all__ = ["DISTINCT_ABOVE", "LAYOUTS", "MATCH_BELOW", "PASS_BELOW", "CheckResult", "Match",

@@ -18,6 +18,7 @@ use the same data, as in the lab.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,7 +29,7 @@ import numpy as np
 
 from .. import data as _data
 from .. import optim as _optim
-from .._checks import check_bool, check_positive_int
+from .._checks import check_bool, check_positive_float, check_positive_int
 from ..init import check_scheme, get_nudge, nudged
 from ..lab import lab_network
 from ..lab.original import ORIGINAL_SIGMOID, original_update
@@ -99,10 +100,10 @@ class RunConfig:
         check_positive_int(self.epochs, "epochs")
         check_positive_int(self.hidden_units, "hidden_units")
         check_positive_int(self.hidden_layers, "hidden_layers")
-        if self.lr is not None and not (isinstance(self.lr, (int, float))
-                                        and math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr: expected a positive finite number or None, got {self.lr!r}")
+        if self.lr is not None:
+            check_positive_float(self.lr, "lr")
         check_bool(self.bias, "bias")
+        check_bool(self.until_100, "until_100")
         check_scheme(self.init)
         if self.batch_size is not None:
             check_positive_int(self.batch_size, "batch_size")
@@ -373,8 +374,9 @@ def group(results: Iterable[RunResult], by: str | Sequence[str]) -> dict:
 
 def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """95 % (z = 1.96) Wilson score interval for a rate of ``k`` successes in ``n`` runs."""
-    if n <= 0:
-        raise ValueError(f"n: expected a positive number of runs, got {n}")
+    n = check_positive_int(n, "n")
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 0 <= k <= n:
+        raise ValueError(f"k: expected a number of successes in [0, n = {n}], got {k!r}")
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
