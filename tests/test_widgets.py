@@ -83,18 +83,38 @@ def test_a_mini_explorer_trains_in_the_page_and_retrains_after_each_change():
 
 
 # ====================================================================== the buttons
-def test_play_is_one_epoch_a_frame_and_a_stale_tick_is_dropped(full):
+def test_play_is_one_epoch_a_frame_with_at_most_a_window_on_their_way(full):
+    w = lw.WINDOW
     msg(full, type="press", button="play")
     seq = full.last["frame"]["seq"]
-    assert full.last["frame"]["job"] == "play"
-    for _ in range(5):
-        msg(full, type="tick", seq=full.last["frame"]["seq"])
-    assert full.session.epoch == 5 and full.last["frame"]["seq"] == seq + 5
-    msg(full, type="tick", seq=seq)                 # another view's, or before a change
-    assert full.session.epoch == 5
+    assert full.last["frame"]["job"] == "play" and w >= 2
+    msg(full, type="tick", seq=seq)                 # painted: the next w frames go out
+    assert full.session.epoch == w and full.last["frame"]["seq"] == seq + w
+    assert full.last["frame"]["epoch"] == w         # one epoch a frame
+    for painted in range(seq + 1, seq + 6):         # each frame painted: one more goes out
+        msg(full, type="tick", seq=painted)
+        assert full.last["frame"]["seq"] == painted + w == full.session.epoch + seq
+    msg(full, type="tick", seq=seq + 3)             # older than one painted: another view's
+    msg(full, type="tick", seq=seq + 5)             # painted twice
+    assert full.session.epoch == w + 5
     msg(full, type="press", button="pause")
     msg(full, type="tick", seq=full.last["frame"]["seq"])
-    assert full.session.epoch == 5 and full.last["frame"]["job"] is None
+    assert full.session.epoch == w + 5 and full.last["frame"]["job"] is None
+
+
+@pytest.mark.parametrize("budget, frames", [(0.02, 1), (0.2, lw.WINDOW)])
+def test_a_tick_keeps_the_kernel_busy_for_about_one_budget(budget, frames):
+    # every clock reading 6 ms after the last: a slice takes 6 ms, a tick's first slice and
+    # frame 18 ms; more than half of a 20 ms budget: one frame, though more fit the window
+    e = lw.explorer(dataset="spiral", n=400, batch_size=1, budget=budget)
+    now = iter(range(10**6))
+    e.runner.clock = lambda: 0.006 * next(now)
+    msg(e, type="hello")
+    msg(e, type="press", button="fast_forward")
+    for _ in range(3):
+        seq = e.last["frame"]["seq"]
+        msg(e, type="tick", seq=seq)
+        assert e.last["frame"]["seq"] == seq + frames
 
 
 def test_a_change_during_play_resets_to_epoch_zero_and_keeps_playing(full):

@@ -81,10 +81,12 @@ function render({ model, el }) {
   const S = {scene: null, points: null, config: null, frame: null, data: null, thumbs: null,
              hover: null, selected: null, display: {show_test: true, discretize: false, log_loss: true},
              pending: new Map(), inflight: false, ticked: -1, dirty: false, layout: null,
-             pings: [], paints: [], hovers: [], alive: true};
+             pings: [], paints: [], arrivals: [], draws: [], changes: [], hovers: [],
+             alive: true};
   const kind = model.get("kind");
   const send = (msg) => model.send(msg);
   const probe = el.__labnn = {S, paints: S.paints, pings: S.pings, hovers: S.hovers,
+    arrivals: S.arrivals, draws: S.draws, changes: S.changes,
     ping() { send({type: "ping", t: performance.now()}); }};
 
   // ---------------------------------------------------------------- the page
@@ -181,6 +183,8 @@ function render({ model, el }) {
   }
   function setValue(name, value) {
     // the last change wins: while one is on its way, newer values wait and replace each other
+    S.changes.push([name, performance.now()]);
+    if (S.changes.length > 200) S.changes.splice(0, 100);
     S.pending.set(name, value);
     flush();
   }
@@ -196,13 +200,17 @@ function render({ model, el }) {
     if (!S.alive) return;
     if (msg.type === "pong") { S.pings.push(performance.now() - msg.t); return; }
     if (msg.type === "scene") {
-      S.scene = msg; S.points = arrays(msg, buffers[0]).points; S.layout = null;
+      // a frame of the new run always follows: nothing is drawn until it comes
+      S.scene = msg; S.points = arrays(msg, buffers[0]).points; S.layout = null; S.stale = true;
       if (S.selected && !allNodes().includes(S.selected)) S.selected = null;
       S.hover = null;
+      return;
     } else if (msg.type === "config") {
       S.config = msg; Object.assign(S.display, msg.display); buildControls();
     } else if (msg.type === "frame") {
-      S.frame = msg; S.data = arrays(msg, buffers[0]);
+      S.frame = msg; S.data = arrays(msg, buffers[0]); S.stale = false;
+      S.arrivals.push([msg.seq, performance.now()]);
+      if (S.arrivals.length > 2000) S.arrivals.splice(0, 1000);
       S.inflight = false; flush();
     } else if (msg.type === "thumbs") {
       S.thumbs = msg.thumbs; buildThumbs();
@@ -222,10 +230,13 @@ function render({ model, el }) {
     requestAnimationFrame(() => {
       S.dirty = false;
       if (!S.alive) return;
+      const t0 = performance.now();
       draw();
-      const f = S.frame;
+      const f = S.frame, t1 = performance.now();
       if (f) {
-        S.paints.push([f.seq, performance.now()]);
+        S.paints.push([f.seq, t1]);
+        S.draws.push(t1 - t0);
+        if (S.draws.length > 2000) S.draws.splice(0, 1000);
         if (S.paints.length > 2000) S.paints.splice(0, 1000);
         if (f.job && S.ticked !== f.seq) { S.ticked = f.seq; send({type: "tick", seq: f.seq}); }
       }
@@ -674,7 +685,7 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- one frame
   function draw() {
-    if (!S.scene || !S.data || !S.frame) return;
+    if (!S.scene || !S.data || !S.frame || S.stale) return;
     const f = S.frame;
     status.textContent = f.status;
     progress.textContent = f.progress;

@@ -33,7 +33,7 @@ import time
 from .._checks import check_float_in
 from . import playground as pg
 
-BUDGET = 0.040
+BUDGET = 0.025
 """Seconds of training per slice: with the frame's own work (a few milliseconds) and the
 page's round trip, the kernel is never busy for long and Play runs at the display's pace."""
 

@@ -12,10 +12,11 @@ The kernel keeps the run (``playground.Session``) and its jobs (``jobs.Runner``:
 Fast-forward, Cancel, and the one rule for changes); the page (``explorer.js``) draws what the
 kernel sends (``frame``: every map as numbers, the weights, the curves) on canvases and decides
 nothing: hovering over a neuron or an edge, a display toggle, a colour, all happen in the page
-without asking the kernel. Training runs in slices (``jobs.BUDGET`` seconds each), one per frame
-the page has painted: the page asks for the next slice (a "tick") only when it has drawn the
-last, so frames never queue, and a click, a change or a notebook cell is handled between two
-slices. The kernel is never busy for more than a slice and a frame.
+without asking the kernel. Training runs in slices (``jobs.BUDGET`` seconds each), one per frame:
+the page says when it has painted a frame (a "tick"), and the kernel keeps at most ``WINDOW``
+frames on their way (it trains the next while the page paints the last), so frames never queue,
+and a click, a change or a notebook cell is handled between two slices. The kernel is never
+busy for more than about a slice and a frame.
 
 Messages from the page: hello (send everything), set (a setting), press (a button), layer (an
 architecture button), display (a toggle), tick, ping (answered at once: how long the kernel
@@ -66,6 +67,10 @@ BUTTONS = ("reset", "play", "pause", "step", "fast_forward", "cancel", "regenera
 LAYER_RULES = {"add_layer": pg.add_hidden_layer, "remove_layer": pg.remove_hidden_layer,
                "add_neuron": pg.add_neuron, "remove_neuron": pg.remove_neuron}
 """Playground's architecture buttons and the core's rule for each."""
+
+WINDOW = 3
+"""Frames on their way to the page at most while a job runs: the kernel trains and sends the
+next frame while the page paints the last, and never runs ahead by more."""
 
 PLAYGROUND_MAX_WIDTH = 8
 """Playground's widest layer: where the neuron buttons stop (a wider layer can be asked for in
@@ -141,7 +146,9 @@ class Explorer(anywidget.AnyWidget):
         self.pinned: pg.Session | None = None
         self.message = ""
         self.seq = 0
-        """The number of the last frame sent: a tick for an older one is stale."""
+        """The number of the last frame sent."""
+        self.painted = -1
+        """The number of the last frame the page has painted (its last tick)."""
         self.frames = 0
         self.handler_seconds: list[float] = []
         """How long each message from the page kept the kernel (the last 1000)."""
@@ -233,17 +240,29 @@ class Explorer(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ what the page asks
     def tick(self, seq=None) -> int:
-        """One slice of the running job and its frame (the page sends one after painting
-        frame ``seq``; a tick for an older frame is dropped: another view sent it, or a
-        change came first). Returns the steps trained."""
-        if seq is not None and seq != self.seq:
+        """The page has painted frame ``seq`` (None: every frame sent, as for a notebook):
+        slices of the running job, each with its frame, until WINDOW frames are on their way
+        again (more than one only while the slices are quick: a handler stays within about
+        one ``budget``). A tick for a frame older than one already painted is dropped
+        (another view sent it). Returns the steps trained."""
+        painted = self.seq if seq is None else seq
+        if not isinstance(painted, int) or painted <= self.painted:
             return 0
-        if self.runner.job is None:
-            return 0
+        self.painted = min(painted, self.seq)
+        clock = self.runner.clock
+        done, t0 = 0, clock()
+        while self.runner.job is not None and self.seq - self.painted < WINDOW:
+            done += self._slice()
+            if clock() - t0 > self.runner.budget / 2:
+                break
+        return done
+
+    def _slice(self) -> int:
+        """One slice of the running job and its frame."""
         done = self.runner.work()
         self._send_frame()
         if self.runner.job is None:
-            self._send_config()           # a finished job: the buttons change
+            self._send_config()               # a finished job: the buttons change
         return done
 
     def set(self, name: str, value) -> str:
@@ -336,7 +355,8 @@ class Explorer(anywidget.AnyWidget):
         notebook or a test without a page); returns the slices run."""
         slices = 0
         while self.runner.job is not None and slices < max_slices:
-            self.tick()
+            self.painted = self.seq
+            self._slice()
             slices += 1
         return slices
 
@@ -504,5 +524,5 @@ def figure(config=None, *, data=None, show_test: bool = True, discretize: bool =
 
 
 __all__ = ["BUTTONS", "COMPARE_VIEWS", "CONTROLS", "EXPLORER_CONTROLS", "Explorer",
-           "MINI_CONTROLS", "RULE", "TOGGLES", "compare_figure", "explorer", "figure",
+           "MINI_CONTROLS", "RULE", "TOGGLES", "WINDOW", "compare_figure", "explorer", "figure",
            "mini_explorer", "own_points", "session_figure", "status_line", "title"]

@@ -29,6 +29,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+NODELAY = ("--ServerApp.kernel_websocket_connection_class="
+           "labnn.explorer.jupyter.NoDelayConnection")
+"""The kernel's websocket without Nagle's delay, as ``make lab`` starts JupyterLab."""
 
 
 def _free_port() -> int:
@@ -66,7 +69,7 @@ class LabServer:
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                f"--LabApp.user_settings_dir={settings}",
                f"--LabApp.workspaces_dir={dirs['workspaces']}",
-               "--ServerApp.open_browser=False"]
+               "--ServerApp.open_browser=False", NODELAY]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self.log = open(base / "jupyterlab.log", "w")  # noqa: SIM115 - closed in stop()
