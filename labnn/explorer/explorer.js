@@ -9,6 +9,7 @@ const FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x�
                       "sin(x1)": "sin x₁", "sin(x2)": "sin x₂"};
 const OUT = 260;          // the output picture's side, CSS pixels
 const CURVE_W = 280, CURVE_H = 104;
+const BESIDE = 244 + 290 + 2 * 14 + 12;   // the data and output columns, their gaps, padding
 
 function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -368,7 +369,9 @@ function render({ model, el }) {
   function netLayout() {
     if (S.layout) return S.layout;
     const cols = S.scene.columns, widths = cols.slice(1, -1).map((c) => c.length);
-    const avail = Math.max(300, Math.min(460, (root.clientWidth || 800) - 12));
+    // beside the data and output columns when the three fit in the cell, else a row of its own
+    const room = (root.clientWidth || 800) - BESIDE;
+    const avail = Math.max(300, Math.min(460, room >= 300 ? room : (root.clientWidth || 800) - 12));
     const left = 62, ncol = cols.length;
     const colW = Math.max(40, Math.min(70, (avail - left - 8) / ncol));
     const rows = Math.max(FEATURE_ORDER.length, ...widths, 1);
@@ -603,7 +606,8 @@ function render({ model, el }) {
     legendText.textContent = S.scene.task === "classification" ?
       `${lo} (class ${labels[0]}) … ${hi} (class ${labels[1]})` : `${lo} … ${hi} (targets ${labels[0]} … ${labels[1]}, rescaled)`;
     const k = setupCanvas(pointKey, 150, 12), fg = getComputedStyle(root).color;
-    k.clearRect(0, 0, 150, 12); k.font = "10px sans-serif"; k.fillStyle = fg;
+    k.clearRect(0, 0, 150, 12); k.font = "10px sans-serif";
+    k.fillStyle = "#f7f7f7"; k.fillRect(0, 0, 11, 12); if (S.scene.held_out) k.fillRect(60, 0, 11, 12);
     k.beginPath(); k.arc(5, 6, 3.2, 0, 7); k.fillStyle = "#888"; k.fill(); k.strokeStyle = "#fff"; k.lineWidth = 0.8; k.stroke();
     k.fillStyle = fg; k.fillText("training", 11, 10);
     if (S.scene.held_out) {
@@ -697,7 +701,7 @@ function render({ model, el }) {
       buttons.step.disabled = buttons.fast_forward.disabled = !!f.error;
     }
     if (f.error) { message.textContent = `Training stopped: ${f.error}. Press reset or change a setting to start again.`; message.className = "lx-message lx-error"; }
-    title.textContent = S.scene.title;
+    title.textContent = S.scene.title; title.title = S.scene.title;
     const nMaps = S.data.maps.shape[0], outIndex = nMaps - 1;
     const shown = (S.hover && S.hover.kind === "node" ? S.hover.name : null) || S.selected;
     if (kind === "full") {
