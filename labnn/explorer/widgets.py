@@ -69,8 +69,9 @@ LAYER_RULES = {"add_layer": pg.add_hidden_layer, "remove_layer": pg.remove_hidde
 """Playground's architecture buttons and the core's rule for each."""
 
 WINDOW = 3
-"""Frames on their way to the page at most while a job runs: the kernel trains and sends the
-next frame while the page paints the last, and never runs ahead by more."""
+"""Frames on their way to the page at most while a job runs quick slices: the kernel trains
+and sends the next frame while the page paints the last, and never runs ahead by more. A slice
+longer than a quarter of the budget keeps one frame on its way."""
 
 PLAYGROUND_MAX_WIDTH = 8
 """Playground's widest layer: where the neuron buttons stop (a wider layer can be asked for in
@@ -149,6 +150,8 @@ class Explorer(anywidget.AnyWidget):
         """The number of the last frame sent."""
         self.painted = -1
         """The number of the last frame the page has painted (its last tick)."""
+        self.slice_seconds = 0.0
+        """How long the last slice and its frame took."""
         self.frames = 0
         self.handler_seconds: list[float] = []
         """How long each message from the page kept the kernel (the last 1000)."""
@@ -249,18 +252,23 @@ class Explorer(anywidget.AnyWidget):
         if not isinstance(painted, int) or painted <= self.painted:
             return 0
         self.painted = min(painted, self.seq)
-        clock = self.runner.clock
+        clock, budget = self.runner.clock, self.runner.budget
+        # quick slices (Play on a small network) keep WINDOW frames on their way; long ones
+        # one, so that a click or a ping waits behind one slice at most
+        window = WINDOW if self.slice_seconds <= budget / 4 else 1
         done, t0 = 0, clock()
-        while self.runner.job is not None and self.seq - self.painted < WINDOW:
+        while self.runner.job is not None and self.seq - self.painted < window:
             done += self._slice()
-            if clock() - t0 > self.runner.budget / 2:
+            if clock() - t0 > budget / 2:
                 break
         return done
 
     def _slice(self) -> int:
         """One slice of the running job and its frame."""
+        t0 = self.runner.clock()
         done = self.runner.work()
         self._send_frame()
+        self.slice_seconds = self.runner.clock() - t0
         if self.runner.job is None:
             self._send_config()               # a finished job: the buttons change
         return done
