@@ -453,7 +453,9 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
     assert not figures["layout_1400"]["bad"], figures["layout_1400"]
     assert not figures["layout_1024"]["bad"], figures["layout_1024"]
     assert luminance(figures["dark"]["background"]) < 0.35 < luminance(figures["dark"]["text"])
-    assert figures["busy"]["max_ms"] < 2 * TARGETS["busy_ms"], figures["busy"]
+    # the kernel's own clock: the longest it kept busy on one message (the ping's round trip
+    # adds the page's and the server's delays, which the load on the machine decides)
+    assert figures["busy"]["handler_ms"] < 2 * TARGETS["busy_ms"], figures["busy"]
 
 
 def _p90(values) -> float:
