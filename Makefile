@@ -57,8 +57,10 @@ report: $(STAMP)
 # JupyterLab refuses to start as root unless told --allow-root (containers often run as
 # root); LAB_UID=0 / LAB_UID=1000 on the command line picks either branch for a test.
 LAB_UID ?= $(shell id -u)
+# The kernel's websocket without Nagle's delay (labnn/explorer/jupyter.py says why).
+NODELAY := --ServerApp.kernel_websocket_connection_class=labnn.explorer.jupyter.NoDelayConnection
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(LAB_UID)),--allow-root )notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(LAB_UID)),--allow-root )$(NODELAY) notebooks/
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_fit.py

@@ -4,11 +4,11 @@ anything is drawn.
     .venv/bin/python benchmarks/bench_explorer_core.py [--repeats 200]
 
 Prints the median and 90th percentile of
-- one training chunk of 10 epochs (``Session.play(10)``: the fit, the test loss and the weight
+- one training slice of 10 epochs (``Session.advance(10)``: the fit, the test loss and the weight
   gradients' sizes recorded per epoch) on xor with 2 hidden layers of 8;
 - one 100 x 100 grid prediction (``Session.predict_grid(100)``: features, then the network);
 - the same two with a test split, all seven features and an L2 penalty (the most work per epoch);
-- ``Session.node_grids(20)`` (every feature's and neuron's map, for a network view).
+- ``Session.node_grids(40)`` (every feature's and neuron's map, for a frame of the page).
 Figures only, no target: the frame rate is measured with the view, in the browser test.
 """
 
@@ -48,12 +48,12 @@ def main(argv=None) -> int:
     }
     for label, changes in cases.items():
         session = Session(dataset="xor", layer_widths=(8, 8), **changes)
-        print(_line(f"{label}: step(10)", _times(lambda s=session: s.play(10), args.repeats)))
+        print(_line(f"{label}: advance(10)", _times(lambda s=session: s.advance(10), args.repeats)))
         print(_line(f"{label}: predict_grid(100)",
                     _times(lambda s=session: s.predict_grid(100), args.repeats)))
     session = Session(dataset="xor", layer_widths=(8, 8))
-    session.play(10)
-    print(_line("xor, 2 x 8: node_grids(20)", _times(lambda: session.node_grids(20),
+    session.advance(10)
+    print(_line("xor, 2 x 8: node_grids(40)", _times(lambda: session.node_grids(40),
                                                      args.repeats)))
     return 0
 

@@ -1,23 +1,19 @@
 """What several of the explorer's test files share: the settings' contract (the bounds and
-choices every entry point must keep), own points to rescale, and drawing a panel to pixels."""
+choices every entry point must keep), own points to rescale, and drawing a figure to pixels."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from PIL import Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from labnn.explorer import netview as nv
 from labnn.explorer import playground as pg
-from labnn.explorer import views as V
 
-FLOATS = {"lr": (1e-4, 10.0), "noise": (0.0, 0.5), "reg_rate": (0.0, 10.0)}
+FLOATS = {"lr": (1e-5, 10.0), "noise": (0.0, 0.5), "reg_rate": (0.0, 10.0)}
 INTS = {"hidden_units": (1, 32), "hidden_layers": (0, 6), "epochs": (1, 5000),
         "seed": (0, 2**32 - 1), "n": (1, 2000)}
 BATCH = (1, 2000)
-CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "reg-plane", "reg-gauss",
-                       "own"),
+CHOICES = {"dataset": ("linear", "xor", "circle", "spiral", "gaussian", "xor-quadrants",
+                       "reg-plane", "reg-gauss", "own"),
            "activation": pg.SETTINGS["activation"].choices,
            "optimizer": pg.SETTINGS["optimizer"].choices, "loss": ("mse", "bce")}
 OTHER_KINDS = {"test_ratio", "data_seed", "features", "layer_widths", "regularization"}
@@ -37,17 +33,8 @@ def trained_session(**changes) -> pg.Session:
     return s
 
 
-def png_pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def panel_image(kind, w=3.0, h=2.0) -> V.PanelImage:
-    if kind is nv.NetworkPanel:
-        return V.PanelImage([(lambda ax: nv.NetworkPanel(ax, w * 100, h * 100),
-                              V.rect(0, 1, 0, 1))], w, h)
-    return V.PanelImage(kind, w, h)
-
-
-def draw_png(image: V.PanelImage, session: pg.Session) -> bytes:
-    image.panel.draw(session)
-    return image.render()
+def figure_pixels(fig) -> np.ndarray:
+    """A static figure drawn to RGB pixels (what its PNG holds)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

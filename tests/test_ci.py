@@ -93,6 +93,9 @@ def test_actionlint_rejects_a_broken_copy(tmp_path, old, new, message):
     assert message in result.stdout, result.stdout
 
 
+NODELAY = "--ServerApp.kernel_websocket_connection_class=labnn.explorer.jupyter.NoDelayConnection"
+
+
 def _lab_command(*overrides: str) -> str:
     """The jupyter line `make lab` would run (dry run: nothing is installed or started)."""
     env = {k: v for k, v in os.environ.items() if k != "LAB_UID"}
@@ -106,7 +109,7 @@ def _lab_command(*overrides: str) -> str:
 def test_make_lab_allows_root_exactly_for_uid_0(uid, allow_root):
     line = _lab_command(f"LAB_UID={uid}")
     assert line.split() == [".venv/bin/jupyter", "lab",
-                            *(["--allow-root"] if allow_root else []), "notebooks/"], line
+                            *(["--allow-root"] if allow_root else []), NODELAY, "notebooks/"], line
 
 
 def test_make_lab_under_the_current_user():

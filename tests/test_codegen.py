@@ -1,5 +1,5 @@
 """labnn.explorer.codegen: the labnn code of a run (a configuration, or a session as it was
-trained, chunk by chunk and live lr change by change) reads plainly and, run, rebuilds the same
+trained, slice by slice and live lr change by change) reads plainly and, run, rebuilds the same
 weights bit for bit."""
 
 from __future__ import annotations
@@ -71,25 +71,51 @@ def test_code_round_trips_to_the_same_weights(changes):
 def _stepped(**changes):
     s = Session(**changes)
     for k in (5, 5, 5):
-        s.play(k)
+        s.advance(k)
     assert s.change(lr=0.05) == "live"
-    s.play(3)
-    s.play(4)
+    s.advance(3)
+    s.advance(4)
     return s
 
 
 @pytest.mark.parametrize("batch_size", [None, 6])
-def test_session_code_replays_every_chunk_and_live_lr_change(batch_size):
+def test_session_code_replays_every_slice_and_live_lr_change(batch_size):
     s = _stepped(dataset="circle", n=40, test_ratio=0.3, batch_size=batch_size,
                  optimizer="momentum", layer_widths=(5, 3), regularization="l1", reg_rate=0.01)
     text = s.code()
     assert "opt.lr = 0.05   # changed live at epoch 15" in text
+    per = s.steps_per_epoch
+    assert per == (1 if batch_size is None else 5)               # 28 training points
     if batch_size:
-        assert "for start in range(0, 15, 5):" in text and "chunk_seed(0, 18)" in text
+        assert "for epoch in range(0, 15):" in text and "for epoch in range(15, 22):" in text
+        assert "order = epoch_order(0, epoch, len(train))" in text
     else:
         assert "epochs=15" in text and "epochs=7" in text
     assert _same_params(_run_code(text)["net"], s.network)
-    assert s.chunks == [(0, 5, 0.3), (5, 5, 0.3), (10, 5, 0.3), (15, 3, 0.05), (18, 4, 0.05)]
+    assert s.chunks == [(0, 15 * per, 0.3), (15 * per, 7 * per, 0.05)]
+
+
+@given(cuts=st.lists(st.integers(1, 17), min_size=1, max_size=8),
+       lr_at=st.sets(st.integers(0, 7), max_size=3), batch_size=st.sampled_from([None, 1, 3, 7]),
+       regularization=st.sampled_from(["none", "l2", "l1-playground"]))
+@settings(max_examples=30, deadline=None)
+def test_any_slicing_gives_the_same_bits_and_code_replays_it(cuts, lr_at, batch_size,
+                                                             regularization):
+    changes = dict(dataset="spiral", n=30, test_ratio=0.2, batch_size=batch_size,
+                   layer_widths=(4,), optimizer="adam", lr=0.01, regularization=regularization,
+                   reg_rate=0.01, seed=3)
+    s = Session(**changes)
+    for k, steps in enumerate(cuts):
+        if k in lr_at:
+            s.change(lr=0.01 * (k + 2))
+        s.advance_steps(steps)
+    assert s.steps == sum(cuts) and s.epoch == sum(cuts) // s.steps_per_epoch
+    assert _same_params(_run_code(s.code())["net"], s.network)
+    if not lr_at:                 # slices are invisible: the same bits as one run of epochs
+        whole = Session(**changes)
+        whole.advance_steps(sum(cuts))
+        assert _same_params(whole.network, s.network)
+        assert whole.history.loss[:s.epoch] == pytest.approx(s.history.loss, rel=1e-12)
 
 
 def test_the_code_of_own_data_from_arrays_and_from_a_csv(tmp_path):

@@ -32,6 +32,13 @@ def test_the_shorthand_and_the_widths_agree():
         PlaygroundConfig(hidden_units=4, layer_widths=(3,))
     with pytest.raises(ValueError, match="^layer_widths: .*disagrees with hidden_layers=1"):
         cfg.replace(layer_widths=(2, 2), hidden_layers=1)
+    # The shorthand given at its starting values is given all the same: it must agree too.
+    with pytest.raises(ValueError, match="^layer_widths: .*disagrees with hidden_units=8"):
+        PlaygroundConfig(hidden_units=8, hidden_layers=2, layer_widths=(3,))
+    with pytest.raises(ValueError, match="^layer_widths: .*disagrees with hidden_layers=2"):
+        PlaygroundConfig(hidden_layers=2, layer_widths=(8,))
+    assert PlaygroundConfig(hidden_units=8, hidden_layers=2, layer_widths=(8, 8)).layer_widths \
+        == (8, 8)
     assert pg.describe_widths((8, 4)) == "8-4" and pg.describe_widths(()) == "no hidden layer"
 
 
@@ -123,7 +130,7 @@ def test_regression_sets_refuse_bce():
     s.advance(3)
     net, history = s.network, s.history
     with pytest.raises(ValueError, match="^loss: "):
-        s.change(dataset="reg-plane")
+        s.change(dataset="reg-plane", loss="bce")
     assert s.network is net and s.history is history and s.config.dataset == "xor"
 
 

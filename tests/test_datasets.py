@@ -4,6 +4,7 @@ view and back, with every problem named."""
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -49,12 +50,18 @@ def test_own_regression_targets_are_detected_and_scaled_to_minus_one_one():
     (np.zeros((10001, 2)), np.zeros(10001), "auto", "X", "got 10001"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [1, 1, 1, 1], "auto", "y", "every label is 1"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, 2.5, 1], "classification", "y",
-     "labels 0 or 1, got 2.5 in row 2"),
+     "two distinct labels, got 3: 0, 1, 2.5"),
+    ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, 2, 1], "auto", "y",
+     r"3 classes \(0, 1, 2\); the explorer classifies two classes, or fits real targets"),
+    ([[0, 0], [1, 1], [2, 2], [3, 0]], ["a", "b", "c", "a"], "auto", "y",
+     "3 classes \\('a', 'b', 'c'\\)"),
+    ([[0, 0], [1, 1], [2, 2], [3, 0]], ["a", "b", "b", "a"], "regression", "y",
+     "regression needs real targets, got labels 'a', 'b'"),
+    ([[0, 0], [1, 1], [2, 2], [3, 0]], [None, 1, 0, 1], "auto", "y", "dtype object"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [3, 3, 3, 3], "regression", "y", "every target is 3"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, 0], "auto", "y", r"expected 4 values"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, math.inf, 1], "auto", "y", "NaN or inf"),
     ([[1, 1]] * 5, [0, 1, 0, 1, 0], "auto", "X", "every point is the same"),
-    ([[0, 0], [1, 1], [2, 2], [3, 0]], ["a", "b", "a", "b"], "auto", "y", "real numeric"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [0, 1, 0, 1], "labels", "task", "'auto'"),
     ([[-1e308, 0], [1e308, 1], [2, 2], [3, 0]], [0, 1, 0, 1], "auto", "X", "span more"),
     ([[0, 0], [1, 1], [2, 2], [3, 0]], [-1e308, 1e308, 0, 1], "auto", "y", "span more"),
@@ -91,7 +98,7 @@ def test_csv_from_a_spreadsheet_bom_crlf_and_spaces(tmp_path):
     ("", "holds no data rows"), ("x1,x2,y\n", "a header but no data rows"),
     ("1,2\n3,4\n5,6\n7,8\n", "expected 3 columns"),
     ("1,2,0\n3,4,1\n5,abc,0\n7,8,1\n", "not a table of numbers"),
-    ("1,2,0\n3,4,1\n5,6\n7,8,1\n", "not a table of numbers"),
+    ("1,2,0\n3,4,1\n5,6\n7,8,1\n", "expected 3 columns .* got 2 in data row 3"),
     ("1,2,0\n3,4,1\n5,nan,0\n7,8,1\n", "X: expected finite values"),
     ("1,2,0\n3,4,1\n5,6,1\n", "got 3"),
     ("1,2,0\n3,4,0\n5,6,0\n7,8,0\n", "y: every label is 0"),
@@ -101,6 +108,57 @@ def test_bad_csv_files_name_the_file(tmp_path, text, match):
     path.write_text(text)
     with pytest.raises(ValueError, match=f"^path: .*bad.csv.*{match}"):
         ds.load_csv(path)
+
+
+@pytest.mark.parametrize("y, labels", [
+    ([-1, 1, 1, -1, 1, -1, -1, 1], (-1, 1)),
+    ([True, False] * 4, (False, True)),
+    (np.array([True, False] * 4), (False, True)),
+    (["dog", "cat"] * 4, ("cat", "dog")),
+    (np.array([3.5, 7.0] * 4), (3.5, 7.0)),
+])
+def test_two_labels_of_any_kind_are_two_classes(y, labels):
+    X = np.column_stack([np.arange(8.0), np.arange(8.0) % 3])
+    own = ds.own_data(X, y)
+    assert own.task == "classification" and own.labels == labels
+    first = np.asarray(y).reshape(-1)[0]
+    assert own.y[0, 0] == (1.0 if first == labels[1] else 0.0)
+    assert set(own.y[:, 0]) == {0.0, 1.0}
+    assert train(data=own, epochs=5, layer_widths=(3,))[0].epochs == 5
+
+
+def test_csv_labels_may_be_words(tmp_path):
+    path = tmp_path / "pets.csv"
+    path.write_text("x1,x2,pet\n0,0,cat\n1,0,dog\n0,1,dog\n1,1,cat\n")
+    own = ds.load_csv(path)
+    assert own.labels == ("cat", "dog") and own.y[:, 0].tolist() == [0, 1, 1, 0]
+
+
+def test_csv_files_that_are_no_regular_files_are_refused_without_reading(tmp_path):
+    fifo = tmp_path / "points.fifo"
+    os.mkfifo(fifo)                              # reading it would wait for a writer forever
+    with pytest.raises(ValueError, match="not a regular file"):
+        ds.load_csv(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        ds.load_csv("/dev/zero")                 # endless: reading it would fill the memory
+    with pytest.raises(ValueError, match="not a regular file"):
+        ds.load_csv(tmp_path)
+
+
+def test_csv_files_are_bounded_before_and_while_reading(tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:                   # sparse: no disk used, and never read
+        f.truncate(ds.MAX_CSV_BYTES + 1)
+    with pytest.raises(ValueError, match=f"larger than MAX_CSV_BYTES \\({ds.MAX_CSV_BYTES}\\)"):
+        ds.load_csv(big)
+    many = tmp_path / "many.csv"
+    many.write_text("0,0,0\n1,1,1\n" * (ds.MAX_POINTS // 2 + 1) + "not,even,read\n" * 1000)
+    with pytest.raises(ValueError, match=f"more than {ds.MAX_POINTS} points"):
+        ds.load_csv(many)
+    long = tmp_path / "long.csv"
+    long.write_text("0,0," + "1" * (ds.MAX_CSV_LINE + 10) + "\n")
+    with pytest.raises(ValueError, match="line 1 is longer than"):
+        ds.load_csv(long)
 
 
 def test_csv_that_cannot_be_read(tmp_path):
@@ -129,3 +187,18 @@ def test_own_data_in_and_out(n, seed, scale, shift, regression):
         np.testing.assert_allclose(own.scaling.target_from_view(own.y)[:, 0], y, atol=1e-9)
     h, _ = train(data=own, test_ratio=0.5 if n >= 4 else 0, epochs=5, layer_widths=(3,))
     assert h.epochs == 5 and np.isfinite(h.test_loss).all()
+
+
+def test_playgrounds_xor_has_points_in_four_quadrants_off_the_axes():
+    X, y = ds.generate_xor_quadrants(n=400, seed=0)
+    u = (X - 0.5) * 12                                  # back to Playground's coordinates
+    assert np.abs(u).min() >= 0.3 and np.abs(u).max() <= 5.3
+    np.testing.assert_array_equal(y[:, 0], (u[:, 0] * u[:, 1] > 0).astype(float))
+    assert 150 < y.sum() < 250                          # about half in each class
+    Xn, yn = ds.generate_xor_quadrants(n=400, seed=0, noise=0.1)
+    np.testing.assert_array_equal(yn, y)                # noise moves points, not labels
+    assert not np.array_equal(Xn, X)
+    np.testing.assert_array_equal(ds.generate("xor-quadrants", n=400, seed=0, noise=0.0)[0], X)
+    assert "xor-quadrants" in ds.DATASETS and ds.task_of("xor-quadrants") == "classification"
+    h, _ = train(dataset="xor-quadrants", epochs=300, lr=1.0)
+    assert max(h.accuracy) >= 0.95

@@ -1,19 +1,15 @@
-"""labnn.explorer.netview: the network picture has one map per feature and neuron and one
-edge per weight, coloured by sign and as wide as the weight is large; its tooltips give every
-node's and edge's weights where they are drawn."""
+"""labnn.explorer.netview: the static network picture has one map per feature and neuron, drawn
+pixel for pixel, and one edge per weight, coloured by sign and as wide as the weight is large."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
-from explorer_helpers import draw_png, panel_image, png_pixels, trained_session
+from explorer_helpers import figure_pixels, trained_session
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from labnn.explorer import netview as nv
-from labnn.explorer.features import FEATURE_NAMES
 
 
 # ---------------------------------------------------------------------- the network picture
@@ -58,12 +54,14 @@ def test_network_panel_has_a_map_per_node_and_an_edge_per_weight():
 
 def test_a_map_is_drawn_pixel_for_pixel_with_its_rim():
     s = trained_session(layer_widths=(2,))
-    image = panel_image(nv.NetworkPanel, 4.3, 3.3)
-    pixels = png_pixels(draw_png(image, s))
-    n = image.panel.find("h1.1")
+    fig = Figure(figsize=(4.3, 3.3), dpi=100)
+    panel = nv.NetworkPanel(fig.add_axes((0, 0, 1, 1)), 430, 330)
+    panel.draw(s)
+    pixels = figure_pixels(fig)
+    n = panel.find("h1.1")
     x0, y0, k = int(n.x - n.size / 2), int(n.y - n.size / 2), n.size
     drawn = pixels[y0:y0 + k, x0:x0 + k]
-    assert np.array_equal(drawn, image.panel.pixels[y0:y0 + k, x0:x0 + k, :3])
+    assert np.array_equal(drawn, panel.pixels[y0:y0 + k, x0:x0 + k, :3])
     assert (drawn[0] == nv.BORDER[:3]).all() and (drawn[:, -1] == nv.BORDER[:3]).all()
     assert (pixels[y0 + k // 2, x0 - 3] != nv.BORDER[:3]).any()      # outside: not a map
 
@@ -89,68 +87,3 @@ def test_unbounded_activations_share_one_scale_per_layer():
     _, maps = s.node_grids(10)
     (lo, hi), = set(nv.node_ranges(s, 1, maps[1]))
     assert hi == -lo == pytest.approx(np.abs(maps[1]).max())
-
-
-def test_node_weights_and_their_text():
-    s = trained_session(layer_widths=(3,))
-    W1, b1, W2, b2 = s.network.params
-    info = nv.node_weights(s, "h1.2")
-    assert info["bias"] == b1[1]
-    assert info["in"] == [("x1", W1[0, 1]), ("x2", W1[1, 1])]
-    assert info["out"] == [("output", W2[1, 0])]
-    assert nv.node_weights(s, "x2") == {"bias": None, "in": [],
-                                        "out": [(f"h1.{i + 1}", W1[1, i]) for i in range(3)]}
-    assert nv.node_text(s, "output") == (f"output; bias {b2[0]:+.3g}; weights in: " + ", ".join(
-        f"h1.{i + 1} {W2[i, 0]:+.3g}" for i in range(3)))
-    with pytest.raises(ValueError, match="^node: expected one of x1, x2, h1.1"):
-        nv.node_weights(s, "h2.1")
-
-
-def test_the_tooltips_give_every_node_its_weights_at_its_place():
-    s = trained_session(layer_widths=(2,))
-    panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.draw(s)
-    html = nv.tooltips_html(panel, s, "x")
-    assert html.count('class="labnn-node"') == 2 + 2 + 1
-    n = panel.find("h1.2")
-    assert (f'data-node="h1.2" title="{nv.node_text(s, "h1.2").replace("; ", chr(10))}" '
-            f'style="position:absolute;left:{n.x - n.size / 2:.0f}px;'
-            f'top:{n.y - n.size / 2:.0f}px;width:{n.size}px') in html
-    quiet = nv.tooltips_html(panel, None, "x")
-    assert "title=" not in quiet and quiet.count('class="labnn-node"') == 5
-
-
-def test_every_edge_has_a_tooltip_with_its_weight_over_the_line_drawn():
-    s = trained_session(features=("x1", "x2", "x1^2"), layer_widths=(2, 3))
-    panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.draw(s)
-    page = nv.tooltips_html(panel, s, "x")
-    lines = re.findall(r'<line data-from="([^"]+)" data-to="([^"]+)" x1="([-\d.]+)" '
-                       r'y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"><title>([^<]*)</title>',
-                       page)
-    W1, W2, W3 = s.network.weights                    # (3, 2), (2, 3), (3, 1)
-    assert len(lines) == W1.size + W2.size + W3.size == len(panel.edges.get_segments())
-    tips = {(a, b): (tuple(map(float, xy)), tip) for a, b, *xy, tip in lines}
-    source, target = panel.find("x1^2"), panel.find("h1.2")
-    (x1, y1, x2, y2), tip = tips[("x1^2", "h1.2")]
-    assert (x1, y1, x2, y2) == (source.x + source.size / 2, source.y,
-                                target.x - target.size / 2, target.y)   # the line drawn
-    assert tip == f"x1^2 → h1.2: weight {W1[2, 1]:+.3g}"
-    assert tips[("h2.3", "output")][1] == f"h2.3 → output: weight {W3[2, 0]:+.3g}"
-    assert page.index("<svg") < page.index('class="labnn-node"')   # the nodes lie on top
-    assert "labnn-edges" not in nv.tooltips_html(panel, None, "x")  # none while playing
-
-
-def test_a_network_larger_than_playgrounds_keeps_only_the_nodes_tooltips():
-    wide = trained_session(layer_widths=(24, 24), epochs=1)   # 2*24 + 24*24 + 24 > MAX_EDGE_TIPS
-    panel = nv.NetworkPanel(Figure(figsize=(4.3, 3.3)).add_axes((0, 0, 1, 1)), 430, 330)
-    panel.draw(wide)
-    assert sum(W.size for W in wide.network.weights) > nv.MAX_EDGE_TIPS
-    page = nv.tooltips_html(panel, wide, "x")
-    assert "<line" not in page and page.count('class="labnn-node"') == 2 + 24 + 24 + 1
-    largest = trained_session(features=FEATURE_NAMES, layer_widths=(8,) * 6, epochs=1)
-    assert sum(W.size for W in largest.network.weights) == 384   # Playground's largest
-    panel.draw(largest)
-    assert nv.tooltips_html(panel, largest, "x").count("<line ") == 384
-
-

@@ -1,6 +1,6 @@
-"""labnn.explorer.playground: train(config) and the Session: same config, same bits; chunks,
-splits, test losses, regeneration, regression, own data and the Playground's rules (lr live
-while a run is in progress, everything else rebuilds)."""
+"""labnn.explorer.playground: train(config) and the Session: same config, same bits; slices,
+splits, test losses, regeneration, regression, own data and the one rule for changes (lr live,
+every setting that shapes the run resets it to epoch 0)."""
 
 import math
 
@@ -91,17 +91,16 @@ def test_mini_batch_chunks_are_seeded():
     assert _same_params(a.network, b.network)
 
 
-def test_lr_is_live_while_training_is_in_progress():
+def test_lr_is_live():
     s = Session(epochs=100)
     s.advance(100)
     net, opt = s.network, s.optimizer
-    s.play(10)
-    assert s.in_progress
+    s.advance(10)
     assert s.change(lr=0.05) == "live"
     assert s.network is net and s.optimizer is opt and opt.lr == 0.05
     assert s.epoch == 110
-    # The next chunk really uses the new lr: same result as a run that switched at epoch 110.
-    s.play(10)
+    # The next slice really uses the new lr: same result as a run that switched at epoch 110.
+    s.advance(10)
     ref = Session(epochs=100)
     ref.advance(110)
     ref.optimizer.lr = 0.05
@@ -110,29 +109,31 @@ def test_lr_is_live_while_training_is_in_progress():
     assert _same_params(s.network, ref.network)
 
 
-def test_lr_retrains_from_scratch_when_idle():
+def test_lr_and_epochs_are_live_even_at_epoch_zero():
     s = Session(epochs=60)
-    s.advance(60)
     net = s.network
-    assert s.change(lr=1.0) == "rebuild"
-    assert s.network is not net and s.epoch == 60
-    assert s.history.loss == train(epochs=60, lr=1.0)[0].loss
+    assert s.change(lr=1.0) == "live" and s.change(epochs=80) == "live"
+    assert s.network is net and s.epoch == 0 and s.optimizer.lr == 1.0
+    s.advance(s.config.epochs)
+    assert s.history.loss == train(epochs=80, lr=1.0)[0].loss
 
 
 @pytest.mark.parametrize("change", [{"hidden_units": 3}, {"hidden_layers": 1},
                                     {"activation": "relu"}, {"dataset": "circle"},
                                     {"optimizer": "adam"},
                                     {"loss": "bce"}, {"seed": 4}, {"batch_size": 4},
-                                    {"noise": 0.2}, {"epochs": 30}])
-def test_other_changes_rebuild_and_retrain(change):
+                                    {"noise": 0.2}, {"test_ratio": 0.5},
+                                    {"regularization": "l2"}, {"features": ("x1",)}])
+def test_settings_that_shape_the_run_reset_it_to_epoch_zero(change):
     s = Session(epochs=40)
-    s.advance(40)
-    s.play(5)
+    s.advance(45)
     net = s.network
     before = s.rebuilds
-    assert s.change(**change) == "rebuild"
+    assert s.change(**change) == "reset"
     assert s.network is not net and s.rebuilds == before + 1
-    assert not s.in_progress
+    assert s.epoch == 0 and s.chunks == [] and s.history.loss == []
+    assert _same_params(s.network, pg.build_network(s.config, s.task))
+    s.advance(s.config.epochs)
     assert s.history.loss == train(s.config)[0].loss
     assert s.change(**change) == "none"
 
@@ -141,7 +142,7 @@ def test_reset_gives_an_untrained_network_at_epoch_zero():
     s = Session()
     s.advance(50)
     s.reset()
-    assert s.epoch == 0 and s.in_progress
+    assert s.epoch == 0
     assert _same_params(s.network, build_network(s.config))
     assert "epoch 0" in lw.status_line(s)
 
@@ -247,8 +248,7 @@ def test_the_defaults_train_exactly_as_the_lab_network_did():
     X, y = data.generate_xor_easy()
     net = lab_network(hidden_units=8, hidden_layers=2, activation="tanh", seed=0,
                       output="sigmoid")
-    ref = net.fit(X, y, epochs=500, optimizer=optim.make("sgd", 0.3), loss="mse",
-                  seed=pg.chunk_seed(0, 0))
+    ref = net.fit(X, y, epochs=500, optimizer=optim.make("sgd", 0.3), loss="mse")
     history, got = train()
     assert history.loss == ref.loss and history.accuracy == ref.accuracy
     assert _same_params(got, net)
@@ -308,6 +308,7 @@ def test_test_ratio_zero_tests_on_the_training_points():
     assert s.history.test_loss == s.history.loss          # full batch: the same numbers
     assert "test" not in lw.status_line(s)                        # the lab's status line
     s.change(test_ratio=0.5)
+    s.advance(20)
     assert s.split.held_out
     h = s.history
     assert lw.status_line(s) == (f"epoch 20   loss {h.final_loss:.4g}   accuracy "
@@ -347,7 +348,7 @@ def test_regenerate_draws_new_data_and_a_new_split_deterministically():
     a, b = Session(dataset="circle", test_ratio=0.5, epochs=5), Session(dataset="circle",
                                                                          test_ratio=0.5, epochs=5)
     X0, test0 = a.X.copy(), a.split.test.copy()
-    assert a.regenerate() == "rebuild" and b.regenerate() == "rebuild"
+    assert a.regenerate() == "reset" and b.regenerate() == "reset"
     assert a.config.data_seed == 1 and a.config.seed == 0
     assert not np.array_equal(a.X, X0) and not np.array_equal(a.split.test, test0)
     np.testing.assert_array_equal(a.X, b.X)
@@ -360,9 +361,32 @@ def test_regenerate_draws_new_data_and_a_new_split_deterministically():
 
 
 def test_regenerate_wraps_at_the_largest_seed():
-    s = Session(seed=pg.MAX_SEED, epochs=1)
+    s = Session(dataset="circle", seed=pg.MAX_SEED, epochs=1)
     s.regenerate()
     assert s.config.data_seed == 0
+
+
+@pytest.mark.parametrize("changes, own, reasons", [
+    ({}, False, {"regenerate", "reg_rate"}),            # the lab's fixed XOR points
+    ({"noise": 0.1}, False, {"reg_rate"}),
+    ({"test_ratio": 0.5}, False, {"reg_rate"}),
+    ({"dataset": "circle", "regularization": "l2"}, False, set()),
+    ({"dataset": "reg-plane", "lr": 0.03}, False, {"loss", "reg_rate"}),
+    ({}, True, {"noise", "regenerate", "reg_rate"}),
+    ({"test_ratio": 0.3}, True, {"noise", "reg_rate"}),
+])
+def test_controls_that_cannot_apply_are_named_with_the_reason(changes, own, reasons):
+    X, y = blob_points()
+    s = Session(data=ds.own_data(X, y) if own else None, **changes)
+    why = pg.unavailable(s.config, s.own)
+    assert set(why) == reasons and all(len(text) > 20 for text in why.values())
+    if "regenerate" in why:
+        data_seed = s.config.data_seed
+        with pytest.raises(ValueError, match="^regenerate: .* fixed"):
+            s.regenerate()
+        assert s.config.data_seed == data_seed
+    else:
+        assert s.regenerate() == "reset"
 
 
 def test_features_feed_the_first_layer_and_the_grid():
@@ -400,11 +424,11 @@ def test_regularization_reaches_fit_and_only_when_asked():
     h, net = train(cfg)
     ref = pg.build_network(cfg)
     X, y = pg.make_data(cfg)
-    ref.fit(X, y, epochs=30, optimizer=pg.make_optimizer(cfg), regularization="l1",
+    ref.fit(X, y, epochs=30, optimizer=pg.make_optimizer(cfg, ref), regularization="l1",
             reg_rate=0.5)
     assert _same_params(net, ref)
     s = Session(epochs=5)
-    assert s.change(regularization="l2") == "rebuild"     # not live, as in Playground
+    assert s.change(regularization="l2") == "reset"     # not live, as in Playground
     assert "l2 0.001" in s.config.summary()
 
 
@@ -443,34 +467,32 @@ def test_regression_starts_at_playgrounds_lr_where_the_classification_lr_diverge
         assert s.advance(500) == 500 and not s.diverged
 
 
-def test_choosing_a_data_set_of_another_task_starts_at_its_lr():
-    cfg = PlaygroundConfig(lr=0.1, loss="bce")
-    assert pg.dataset_changes(cfg, "circle") == {"dataset": "circle"}       # the lr stays
-    assert pg.dataset_changes(cfg, "reg-plane") == {"dataset": "reg-plane", "lr": 0.03,
-                                                    "loss": "mse"}
-    reg = cfg.replace(dataset="reg-gauss", loss="mse", lr=0.05)
-    assert pg.dataset_changes(reg, "reg-plane") == {"dataset": "reg-plane"}
-    assert pg.dataset_changes(reg, "xor") == {"dataset": "xor", "lr": 0.3}
-    s = Session(loss="bce", epochs=3)
-    assert s.switch_dataset("reg-plane") == "rebuild"
+def test_a_chosen_lr_survives_a_data_set_of_the_same_task_and_comes_back_with_it():
+    s = Session(lr=0.01, loss="bce", epochs=3)
+    assert s.change(dataset="circle") == "reset" and s.config.lr == 0.01 and s.notice == ""
+    assert s.change(dataset="reg-plane") == "reset"                  # another task: its lr
     assert (s.config.dataset, s.config.lr, s.config.loss) == ("reg-plane", 0.03, "mse")
+    assert s.notice == ("reg-plane is regression: lr 0.01 -> 0.03 (the lr last used for "
+                        "regression; 0.01 comes back with a classification data set)")
+    s.change(lr=0.1)
+    s.change(dataset="reg-gauss")
+    assert s.config.lr == 0.1 and s.notice == ""
+    assert s.change(dataset="spiral") == "reset" and s.config.lr == 0.01  # the typed lr is back
+    assert "lr 0.1 -> 0.01" in s.notice
+    assert s.change(dataset="reg-plane", lr=0.2) == "reset" and s.config.lr == 0.2
     with pytest.raises(ValueError, match="^dataset: expected one of"):
-        pg.dataset_changes(cfg, "moons")
+        s.change(dataset="moons")
     with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
-        s.switch_dataset("own")
+        s.change(dataset="own")
     assert s.config.dataset == "reg-plane"
 
 
 def test_own_data_choose_by_their_task():
     X, _ = blob_points()
-    labels = ds.own_data(X, (X[:, 0] > X[:, 0].mean()).astype(float))
     targets = ds.own_data(X, X[:, 1])
-    assert pg.dataset_changes(PlaygroundConfig(), "own", labels) == {"dataset": "own"}
-    assert pg.dataset_changes(PlaygroundConfig(), "own", targets) == {"dataset": "own",
-                                                                      "lr": 0.03}
     s = Session(data=targets, lr=0.03, epochs=2)
-    assert s.switch_dataset("circle") == "rebuild" and s.config.lr == 0.3
-    assert s.switch_dataset("own") == "rebuild" and s.config.lr == 0.03
+    assert s.change(dataset="circle") == "reset" and s.config.lr == 0.3
+    assert s.change(dataset="own") == "reset" and s.config.lr == 0.03
 
 
 def test_starting_changes_give_regression_its_lr_only_when_none_is_given():
@@ -507,8 +529,9 @@ def test_a_session_on_own_data_and_the_builtin_sets_one_setting_away():
     s = Session(data=own, test_ratio=0.25, epochs=30)
     s.advance(30)
     assert s.config.dataset == "own" and s.X is own.X and len(s.split.test) == 10
-    assert s.change(dataset="circle") == "rebuild" and len(s.X) == 100
-    assert s.change(dataset="own") == "rebuild"
+    assert s.change(dataset="circle") == "reset" and len(s.X) == 100
+    assert s.change(dataset="own") == "reset"
+    s.advance(30)
     assert s.X is own.X and s.history.final_accuracy >= 0.9
     with pytest.raises(ValueError, match="^dataset: 'own' is the data you give"):
         Session(epochs=1).change(dataset="own")
@@ -565,7 +588,7 @@ def test_node_grids_give_every_feature_and_neuron_over_the_plane():
 def test_a_chunk_is_bounded_and_a_callback_can_stop_it():
     s = Session(epochs=1)
     with pytest.raises(ValueError, match=r"^epochs: expected an integer in \[1, 5000\]"):
-        s.play(5001)
+        s.advance(5001)
     with pytest.raises(ValueError, match="^callback: "):
         s.advance(3, callback=5)
     assert s.advance(50, callback=lambda epoch, history: epoch == 7) == 7
@@ -577,3 +600,57 @@ def test_a_network_in_float64_is_what_the_session_builds():
     assert isinstance(pg.build_network(PlaygroundConfig()), Network)
     with pytest.raises(ValueError, match="^task: "):
         pg.build_network(PlaygroundConfig(dataset="own"))
+
+
+# ====================================================================== interrupts lose nothing
+def _replayed(s):
+    ns = {}
+    exec(compile(s.code(), "<explorer code>", "exec"), ns)   # noqa: S102 - the code under test
+    return ns["net"]
+
+
+@pytest.mark.parametrize("batch_size", [None, 4])
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError])
+def test_an_exception_inside_a_slice_leaves_the_record_equal_to_the_network(
+        monkeypatch, batch_size, exc):
+    # A Ctrl-C (or JupyterLab's stop button) in the middle of a slice: the network and the
+    # optimizer go back to where the slice began, and the record says so.
+    s = Session(dataset="circle", n=40, batch_size=batch_size, optimizer="adam", lr=0.01,
+                epochs=10)
+    s.advance(3)
+    before = ([p.copy() for p in s.network.params], s.steps, list(s.chunks))
+    calls, orig = [0], Network._train_step
+
+    def interrupted(self, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] == 7:
+            raise exc("stop")
+        return orig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "_train_step", interrupted)
+    with pytest.raises(exc):
+        s.advance(10)
+    monkeypatch.setattr(Network, "_train_step", orig)
+    assert calls[0] == 7                                  # it stopped inside the slice
+    assert (s.steps, s.chunks) == before[1:]
+    assert all(np.array_equal(p, q) for p, q in zip(s.network.params, before[0]))
+    assert _same_params(_replayed(s), s.network)
+    s.advance(5)                                          # and carries on as if never stopped
+    ref = Session(s.config)
+    ref.advance(8)
+    assert _same_params(s.network, ref.network) and s.history.loss == ref.history.loss
+
+
+@pytest.mark.parametrize("batch_size", [None, 4])
+def test_a_callback_that_raises_leaves_the_record_equal_to_the_network(batch_size):
+    s = Session(dataset="circle", n=40, batch_size=batch_size, epochs=10)
+
+    def callback(epoch, history):
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        s.advance(10, callback=callback)
+    assert s.epoch == len(s.history.test_loss) == len(s.history.grad_rms)
+    assert sum(steps for _, steps, _ in s.chunks) == s.steps
+    assert _same_params(_replayed(s), s.network)

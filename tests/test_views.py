@@ -1,14 +1,15 @@
-"""labnn.explorer.views: what each panel draws is the session's numbers, and a frame drawn over
-the kept background is pixel for pixel the frame drawn from scratch."""
+"""labnn.explorer.views: what each panel of a static figure draws is the session's numbers, on
+axes that move only at nice steps, labelled as the live explorer labels them."""
 
 
 import numpy as np
 import pytest
-from explorer_helpers import draw_png, panel_image, png_pixels, trained_session
+from explorer_helpers import blob_points, trained_session
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from labnn.explorer import netview as nv
+from labnn.explorer import datasets as ds
+from labnn.explorer import frame
 from labnn.explorer import views as V
 
 
@@ -34,45 +35,6 @@ def test_tick_labels_are_short(v, text):
 def test_the_epoch_axis_changes_only_at_nice_steps():
     ends = {V.epoch_limit(n) for n in range(500, 5001, 20)}
     assert ends == {500, 750, 1000, 1500, 2000, 3000, 5000}
-
-
-# ---------------------------------------------------------------------- blitting is exact
-@pytest.mark.parametrize("kind", [V.CurvesPanel, V.GradientPanel, nv.NetworkPanel,
-                                  lambda ax: V.BoundaryPanel(ax, 30)])
-def test_a_frame_over_the_kept_background_equals_a_fresh_drawing(kind):
-    s = trained_session(dataset="circle", test_ratio=0.4, epochs=500)
-    live = panel_image(kind)
-    draw_png(live, s)
-    for _ in range(4):
-        s.play(20)                    # small steps: the axes stay, only the lines move
-        frame = draw_png(live, s)
-    fresh = draw_png(panel_image(kind), s)
-    assert live.full_draws < 5
-    assert np.array_equal(png_pixels(frame), png_pixels(fresh))
-
-
-def test_the_background_is_redrawn_when_the_axes_change():
-    s = trained_session(epochs=100)
-    live = panel_image(V.CurvesPanel)
-    draw_png(live, s)
-    draws = live.full_draws
-    s.play(900)                       # 1000 epochs: the epoch axis grows to its next step
-    draw_png(live, s)
-    assert live.full_draws == draws + 1
-    assert live.panel.ax.get_xlim() == (0, 1000)
-
-
-def test_a_background_seen_before_is_reused_exactly():
-    a = trained_session(dataset="circle", noise=0.0)
-    b = trained_session(dataset="circle", noise=0.3)
-    live = panel_image(lambda ax: V.BoundaryPanel(ax, 30))
-    draw_png(live, a)
-    draw_png(live, b)                  # noise widens the view: another background
-    draws = live.full_draws
-    frame = draw_png(live, a)          # back to the first: kept, not drawn again
-    assert live.full_draws == draws == 2
-    assert np.array_equal(png_pixels(frame), png_pixels(draw_png(panel_image(
-        lambda ax: V.BoundaryPanel(ax, 30)), a)))
 
 
 # ---------------------------------------------------------------------- the panels' numbers
@@ -120,4 +82,15 @@ def test_long_histories_are_thinned_for_drawing_but_keep_the_last_epoch():
     curves = V.CurvesPanel(Figure().add_subplot())
     curves.draw(s)
     x = curves.train.get_xdata()
-    assert len(x) <= V.MAX_PLOT_POINTS + 1 and x[0] == 1 and x[-1] == 1500
+    assert len(x) <= frame.MAX_CURVE_POINTS + 1 and x[0] == 1 and x[-1] == 1500
+
+
+def test_own_points_are_labelled_in_their_own_units_without_round_off():
+    X, y = blob_points()                    # x1 around 1000, x2 around -7
+    s = trained_session(data=ds.own_data(X, y - 0.0))
+    panel = V.BoundaryPanel(Figure().add_subplot(), 20)
+    panel.draw(s)
+    panel.ax.figure.canvas.draw()
+    labels = [t.get_text() for t in panel.ax.get_yticklabels()]
+    assert labels and all("e-" not in t for t in labels), labels
+    assert labels == [text for _, text in frame.axis_ticks(s, 1, s.grid(20)[0])]

@@ -34,8 +34,21 @@ MAX_EPOCHS = 5000
 MAX_SAMPLES = 2000
 MAX_NOISE = 0.5
 MAX_SEED = 2**32 - 1
-LR_RANGE = (1e-4, 10.0)
-"""The learning rates of the configuration and of the widgets' log slider."""
+LR_RANGE = (1e-5, 10.0)
+"""The learning rates of the configuration: Playground's, from its smallest choice to its
+largest."""
+
+LR_GRID = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""Playground's eleven learning rates: the steps of the explorer's lr slider (any rate in
+``LR_RANGE`` can be typed)."""
+
+REG_RATE_GRID = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""Playground's regularization rates (the steps of the rate control; any rate in range is
+accepted)."""
+
+PLAYGROUND_L1 = "l1-playground"
+"""The regularization that is Playground's L1 rule: a weight that crosses zero is set to zero
+and stays there (``labnn.explorer.pruning``); "l1" is the plain penalty of ``labnn.losses``."""
 
 REG_RATE_RANGE = (0.0, 10.0)
 """Playground's regularization rates run from 0 to 10."""
@@ -43,8 +56,9 @@ REG_RATE_RANGE = (0.0, 10.0)
 GRID_RESOLUTION = (2, 1000)
 """The bounds of ``Session.predict_grid``'s resolution (points per side)."""
 
-LIVE_FIELDS = frozenset({"lr"})
-"""Settings that apply to a running training without rebuilding it."""
+LIVE_FIELDS = frozenset({"lr", "epochs"})
+"""Settings that apply to a run without resetting it: the learning rate (set on the running
+optimizer) and ``epochs`` (how far Fast-forward trains)."""
 
 STARTING_LR = types.MappingProxyType({"classification": 0.3, "regression": 0.03})
 """The learning rate a run of each task starts at when none is given: the explorer's 0.3 for
@@ -155,7 +169,8 @@ SETTINGS = types.MappingProxyType({s.name: s for s in (
     Setting("data_seed", "seed", 0, MAX_SEED),
     Setting("features", "features", options=FEATURE_NAMES),
     Setting("layer_widths", "widths", 1, MAX_UNITS, length=(0, MAX_LAYERS)),
-    Setting("regularization", "choice", options=("none", *_losses.REGULARIZATIONS),
+    Setting("regularization", "choice",
+            options=("none", *_losses.REGULARIZATIONS, PLAYGROUND_L1),
             aliases=((None, "none"),)),
     Setting("reg_rate", "number", *REG_RATE_RANGE),
 )})
@@ -163,6 +178,19 @@ SETTINGS = types.MappingProxyType({s.name: s for s in (
 
 SHORTHAND = ("hidden_units", "hidden_layers")
 """The architecture in two numbers: ``hidden_layers`` layers of ``hidden_units`` units each."""
+
+class _NotGiven:
+    """The shorthand's default: "not given" (None is a value, and refused)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven()
+
+DEFAULT_SHORTHAND = types.MappingProxyType({"hidden_units": 8, "hidden_layers": 2})
+"""The starting architecture, two hidden layers of 8 units, when neither ``layer_widths`` nor
+the shorthand gives one."""
 
 
 def _shorthand(widths: tuple, units: int) -> dict:
@@ -181,13 +209,14 @@ class PlaygroundConfig:
     layers, each 1 to ``MAX_UNITS`` units). ``hidden_units`` and ``hidden_layers`` are a
     shorthand for equal widths: given alone (or changed by ``replace``) they set
     ``layer_widths = (hidden_units,) * hidden_layers``; given ``layer_widths``, they follow it
-    (the number of layers, the first layer's width).
+    (the number of layers, the first layer's width); given both, they must agree.
 
     ``data_seed`` None uses ``seed`` for the data and the split (``Session.regenerate`` sets a
     new one); ``test_ratio`` 0 is the lab's convention (no split: the test points are the
     training points), else the fraction of points held out. ``regularization`` "l1" or "l2"
     adds that penalty at ``reg_rate`` to the loss (weights only, not biases); with "none" the
-    rate is kept but unused, as Playground's.
+    rate is kept but unused, as Playground's; "l1-playground" is Playground's own L1 rule
+    (``PLAYGROUND_L1``).
 
     The defaults are the explorer's starting point: the lab's XOR data, trained to 100 %, on
     the lab's own inputs (x1, x2), and small enough to retrain at every slider change.
@@ -196,8 +225,8 @@ class PlaygroundConfig:
     dataset: str = "xor"
     noise: float = 0.0
     lr: float = 0.3
-    hidden_units: int = 8
-    hidden_layers: int = 2
+    hidden_units: int = NOT_GIVEN
+    hidden_layers: int = NOT_GIVEN
     activation: str = "tanh"
     optimizer: str = "sgd"
     loss: str = "mse"
@@ -213,22 +242,27 @@ class PlaygroundConfig:
     reg_rate: float = 0.001
 
     def __post_init__(self):
+        given = {name: getattr(self, name) for name in SHORTHAND
+                 if getattr(self, name) is not NOT_GIVEN}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if f.name != "layer_widths" or value is not None:
+            if value is not NOT_GIVEN and (value is not None or f.name != "layer_widths"):
                 object.__setattr__(self, f.name, SETTINGS[f.name].check(value))
-        given = (self.hidden_units, self.hidden_layers)
         if self.layer_widths is None:
-            object.__setattr__(self, "layer_widths", (self.hidden_units,) * self.hidden_layers)
+            units = given.get("hidden_units", DEFAULT_SHORTHAND["hidden_units"])
+            layers = given.get("hidden_layers", DEFAULT_SHORTHAND["hidden_layers"])
+            derived = {"hidden_units": SETTINGS["hidden_units"].check(units),
+                       "hidden_layers": SETTINGS["hidden_layers"].check(layers)}
+            object.__setattr__(self, "layer_widths", (units,) * layers)
         else:
-            derived = _shorthand(self.layer_widths, self.hidden_units)
-            defaults = tuple(f.default for f in dataclasses.fields(self) if f.name in SHORTHAND)
-            if given not in (defaults, tuple(derived.values())):
-                raise ValueError(f"layer_widths: {self.layer_widths} disagrees with "
-                                 f"hidden_units={given[0]}, hidden_layers={given[1]}; give "
-                                 f"one or the other")
-            for name, value in derived.items():
-                object.__setattr__(self, name, value)
+            derived = _shorthand(self.layer_widths, given.get("hidden_units",
+                                                              DEFAULT_SHORTHAND["hidden_units"]))
+            for name, value in given.items():
+                if SETTINGS[name].check(value) != derived[name]:
+                    raise ValueError(f"layer_widths: {self.layer_widths} disagrees with "
+                                     f"{name}={value!r}; give one or the other")
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
         if self.dataset in _ds.REGRESSION and self.loss != "mse":
             raise ValueError(f"loss: the regression data set {self.dataset!r} is trained with "
                              f"'mse', got {self.loss!r}")
@@ -323,8 +357,9 @@ def optimizer_args(config: PlaygroundConfig) -> dict:
 
 def fit_penalty(config: PlaygroundConfig) -> dict:
     """The keyword arguments of ``Network.fit`` for the configuration's regularization (none
-    when it is "none": ``fit`` then runs without a penalty)."""
-    if config.regularization == "none":
+    when it is "none", or Playground's L1 rule, which the optimizer applies: ``fit`` then runs
+    without a penalty)."""
+    if config.regularization in ("none", PLAYGROUND_L1):
         return {}
     return {"regularization": config.regularization, "reg_rate": config.reg_rate}
 
@@ -382,9 +417,10 @@ def remove_neuron(config, layer: int) -> PlaygroundConfig:
 
 
 __all__ = [
-    "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LR_RANGE", "MAX_EPOCHS",
-    "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS", "NEW_LAYER_WIDTH",
-    "REGRESSION", "REG_RATE_RANGE", "SETTINGS", "SHORTHAND", "STARTING_LR", "PlaygroundConfig",
-    "Setting", "add_hidden_layer", "add_neuron", "as_config", "describe_widths", "fit_penalty",
-    "optimizer_args", "output_activation", "remove_hidden_layer", "remove_neuron",
+    "CLASSIFICATION", "DATASETS", "GRID_RESOLUTION", "LIVE_FIELDS", "LR_GRID", "LR_RANGE",
+    "MAX_EPOCHS", "MAX_LAYERS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "MAX_UNITS",
+    "NEW_LAYER_WIDTH", "PLAYGROUND_L1", "REGRESSION", "REG_RATE_GRID", "REG_RATE_RANGE",
+    "SETTINGS", "SHORTHAND", "STARTING_LR", "PlaygroundConfig", "Setting", "add_hidden_layer",
+    "add_neuron", "as_config", "describe_widths", "fit_penalty", "optimizer_args",
+    "output_activation", "remove_hidden_layer", "remove_neuron",
 ]

@@ -1,198 +1,125 @@
-"""The explorer's controls: one ipywidget per training setting, built from its
-``playground.SETTINGS`` entry, so that a control can show exactly the values the configuration
-accepts (a starting value is shown as it is, never clamped); plus the two composite controls
-Playground has, the feature checkboxes and the hidden-layer buttons. The explorer observes every
-control's ``value``: ``setting_value`` turns it into the setting's value (the batch-size
-dropdown's 0, "full", is None; a slider's binary step is the decimal it shows) and
-``show_value`` moves a control to a setting's value.
+"""The explorer's controls, described for its front end: one description per training setting,
+built from its ``playground.SETTINGS`` entry, so that a control offers exactly the values the
+configuration accepts (a starting value is shown as it is, never clamped); plus Playground's
+composite controls (the data-set buttons, the feature checkboxes). The page draws each control
+from its description and sends back the value chosen; the core checks it.
+
+Kinds: "datasets" (a button per data set, with its thumbnail), "grid" (a slider over
+Playground's values, plus a box to type any value in range: the learning rate), "slider",
+"select", "number" (a box for an integer), "features" (checkboxes).
 """
 
 from __future__ import annotations
 
-import math
-
-import ipywidgets as W
-import traitlets
-
+from . import datasets as _ds
 from . import playground as pg
 from .features import FEATURE_NAMES
 
-BATCH_OPTIONS = (("full", 0), ("1", 1), ("2", 2), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
-                 ("64", 64))
-REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-"""Playground's regularization rates (the reg_rate dropdown; any rate in range is accepted)."""
+BATCH_SIZES = (None, 1, 2, 4, 8, 10, 16, 30, 64)
+"""The batch-size choices (None is full batch; 10 and 30 are Playground's default and most)."""
+
+NOISE_STEP = 0.05
+"""The noise slider's step: Playground's 0-50 in steps of 5, as 0-0.5."""
 
 TEST_RATIO_STEP = 0.1
 """The test ratio slider moves in tenths: 0 (no split) and Playground's 10 % to 90 %."""
 
-PLAYGROUND_MAX_WIDTH = 8
-"""Playground's widest layer: where the neuron buttons stop (the configuration allows up to
-``playground.MAX_UNITS``)."""
+LIVE = ("noise", "test_ratio", "lr")
+"""Controls that send their value while they are dragged (cheap to apply)."""
 
-LABELS = {"test_ratio": "test ratio", "reg_rate": "reg. rate", "regularization": "regularization",
-          "batch_size": "batch size", "hidden_units": "hidden units",
+LABELS = {"test_ratio": "test ratio", "reg_rate": "rate", "regularization": "regularization",
+          "batch_size": "batch size", "hidden_units": "hidden units", "lr": "learning rate",
           "hidden_layers": "hidden layers"}
+
+DATASET_LABELS = {"xor": "lab xor", "xor-quadrants": "quad xor", "gaussian": "gauss",
+                  "reg-plane": "plane", "reg-gauss": "bumps", "own": "yours"}
+"""Short names under the data-set buttons (the full name is the button's tooltip): the lab's
+XOR points and Playground's four-quadrant XOR, Playground's plane and Gaussian bumps
+(regression)."""
+
+FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂",
+                  "sin(x1)": "sin x₁", "sin(x2)": "sin x₂"}
 
 
 def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " "))
 
 
-def _with_value(options: list, value) -> list:
-    """(label, value) choices plus ``value`` if it is not among them, in order."""
-    if value not in dict(options).values():
-        options = sorted([*options, (f"{value:g}", value)], key=lambda o: o[1])
-    return options
+def number_label(value) -> str:
+    """A value as a control shows it: 0.3, 1e-05, full (batch None)."""
+    if value is None:
+        return "full"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def batch_options(value) -> list:
-    """The batch-size choices (0 is "full"), plus ``value`` if it is another size."""
-    return _with_value(list(BATCH_OPTIONS), value or 0)
+def _with_value(values: tuple, value) -> list:
+    """``values`` plus ``value`` if it is not among them, in order (None first)."""
+    chosen = list(values) if value in values else sorted(
+        [*values, value], key=lambda v: -1 if v is None else v)
+    return [[number_label(v), v] for v in chosen]
+
+
+def options(name: str, value, has_own: bool = False) -> list:
+    """The [label, value] choices of a "select" or "datasets" control (plus ``value`` when it
+    is another number in range)."""
+    s = pg.SETTINGS[name]
+    if name == "dataset":
+        return [[DATASET_LABELS.get(d, d), d] for d in s.choices if d != _ds.OWN or has_own]
+    if name == "batch_size":
+        return _with_value(BATCH_SIZES, value)
+    if name == "reg_rate":
+        return _with_value(pg.REG_RATE_GRID, value)
+    return [[c, c] for c in s.choices]
+
+
+def describe(name: str, value, has_own: bool = False) -> dict:
+    """The description of the control for setting ``name`` showing ``value``."""
+    s = pg.SETTINGS[name]
+    spec = {"name": name, "label": label(name), "live": name in LIVE,
+            "domain": s.describe()}
+    if name == "dataset":
+        return {**spec, "kind": "datasets", "options": options(name, value, has_own)}
+    if name == "features":
+        return {**spec, "kind": "features",
+                "options": [[FEATURE_LABELS[f], f] for f in FEATURE_NAMES]}
+    if name == "lr":
+        return {**spec, "kind": "grid", "grid": [[number_label(v), v] for v in pg.LR_GRID],
+                "min": s.lo, "max": s.hi}
+    if s.kind == "choice" or name in ("batch_size", "reg_rate"):
+        return {**spec, "kind": "select", "options": options(name, value, has_own)}
+    if name in ("noise", "test_ratio"):
+        step = NOISE_STEP if name == "noise" else TEST_RATIO_STEP
+        return {**spec, "kind": "slider", "min": 0.0, "max": s.hi, "step": step,
+                "percent": name == "test_ratio"}
+    if name == "hidden_units":
+        return {**spec, "kind": "slider", "min": s.lo, "max": s.hi, "step": 1,
+                "percent": False}
+    return {**spec, "kind": "number", "min": s.lo, "max": s.hi}
+
+
+def value_of(session: pg.Session, name: str):
+    """The setting's value as the page sends it back (a tuple as a list)."""
+    value = getattr(session.config, name)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def describe_all(names, session: pg.Session) -> list[dict]:
+    """The descriptions of the controls ``names`` for ``session``'s configuration."""
+    has_own = session.own is not None
+    return [describe(name, getattr(session.config, name), has_own) for name in names]
 
 
 def setting_value(name: str, value):
-    """The setting's value for a control's ``value``: the batch-size dropdown's 0 ("full") is
-    None; a slider's step in binary (0.30000000000000004) is the tenth it shows."""
-    if name == "batch_size":
-        return value or None
-    return round(value, 10) if name in ("test_ratio", "noise") else value
+    """The setting's value for what the page sent: a list of features or widths as a tuple,
+    a slider's step in binary (0.30000000000000004) as the tenth it shows."""
+    if isinstance(value, list):
+        return tuple(value)
+    if name in ("test_ratio", "noise") and isinstance(value, float):
+        return round(value, 10)
+    return value
 
 
-def reg_rate_options(value) -> list:
-    return _with_value([(f"{r:g}", r) for r in REG_RATES], value)
-
-
-def dataset_options(has_own: bool) -> tuple:
-    """The dataset choices: "own" only when the explorer was given points."""
-    return tuple(c for c in pg.SETTINGS["dataset"].choices if c != "own" or has_own)
-
-
-def make_control(name: str, value, *, has_own: bool = False):
-    """The widget for one simple setting (not features or layer_widths)."""
-    s = pg.SETTINGS[name]
-    common = {"description": label(name), "style": {"description_width": "90px"},
-              "layout": W.Layout(width="300px")}
-    if name == "dataset":
-        return W.Dropdown(options=dataset_options(has_own), value=value, **common)
-    if s.kind == "choice":
-        return W.Dropdown(options=s.choices, value=value, **common)
-    if s.kind == "batch":
-        return W.Dropdown(options=batch_options(value), value=value or 0, **common)
-    if name == "reg_rate":
-        return W.Dropdown(options=reg_rate_options(value), value=value, **common)
-    if name == "seed":
-        return W.BoundedIntText(value=value, min=s.lo, max=s.hi, **common)
-    slider = {"continuous_update": False, **common}
-    if name == "lr":
-        return W.FloatLogSlider(value=value, base=10, min=math.log10(s.lo),
-                                max=math.log10(s.hi), step=0.1, readout_format=".3g", **slider)
-    if s.kind == "ratio":
-        return W.FloatSlider(value=value, min=0.0, max=s.hi, step=TEST_RATIO_STEP,
-                             readout_format=".0%", tooltip="0 %: no split, the lab's "
-                             "convention (tested on the training points)", **slider)
-    if s.kind == "number":
-        return W.FloatSlider(value=value, min=s.lo, max=s.hi, step=0.01, **slider)
-    return W.IntSlider(value=value, min=s.lo, max=s.hi, **slider)
-
-
-def show_value(widget, name: str, value) -> None:
-    """Move ``widget`` to the setting's ``value`` (adding a choice a dropdown lacks)."""
-    if name == "batch_size":
-        value = value or 0
-        if value not in dict(widget.options).values():
-            widget.options = batch_options(value)
-    elif name == "reg_rate" and value not in dict(widget.options).values():
-        widget.options = reg_rate_options(value)
-    if widget.value != value:
-        widget.value = value
-
-
-class FeatureBoxes(W.VBox):
-    """Playground's feature checkboxes: ``value`` is the tuple of checked features, in the
-    table's order (an empty tuple, which the configuration refuses, is possible for a
-    moment)."""
-
-    value = traitlets.Tuple()
-
-    def __init__(self, value: tuple):
-        self.boxes = {f: W.Checkbox(value=f in value, description=f, indent=False,
-                                    layout=W.Layout(width="100px")) for f in FEATURE_NAMES}
-        super().__init__([W.HTML("<b>features</b>"), *self.boxes.values()])
-        self.add_class("labnn-features")
-        self.value = tuple(value)
-        self._syncing = False
-        for box in self.boxes.values():
-            box.observe(self._on_box, names="value")
-        self.observe(self._on_value, names="value")
-
-    def _on_box(self, _change) -> None:
-        if not self._syncing:
-            self.value = tuple(f for f, box in self.boxes.items() if box.value)
-
-    def _on_value(self, change) -> None:
-        self._syncing = True
-        try:
-            for f, box in self.boxes.items():
-                box.value = f in change["new"]
-        finally:
-            self._syncing = False
-
-
-class LayerButtons(W.VBox):
-    """Playground's architecture buttons: + and - for the number of hidden layers, and for
-    each layer + and - for its width. ``value`` is ``layer_widths``. A button does not change
-    the value itself: it calls ``press(rule, *args)`` with the core's rule
-    (``playground.add_hidden_layer``, ``remove_hidden_layer``, ``add_neuron``,
-    ``remove_neuron``); the explorer applies it and moves ``value``. The neuron buttons stop at
-    ``PLAYGROUND_MAX_WIDTH``, as Playground's do (a wider layer can be asked for in code)."""
-
-    value = traitlets.Tuple()
-
-    def __init__(self, value: tuple, press, centres=None):
-        super().__init__()
-        self.press = press
-        self.centres = centres
-        """``centres(n)``: the x (pixels) of n hidden columns in the picture below, so that
-        each layer's buttons stand over its column; None puts them side by side."""
-        self.add_class("labnn-layers")
-        self.value = tuple(value)
-        self._rebuild()
-        self.observe(lambda change: self._rebuild(), names="value")
-
-    def _button(self, text: str, css: str, rule, *args, disabled: bool = False):
-        b = W.Button(description=text, disabled=disabled,
-                     layout=W.Layout(width="22px", height="22px", padding="0", margin="1px"))
-        b.add_class(css)
-        b.on_click(lambda _b: self.press(rule, *args))
-        return b
-
-    def _rebuild(self) -> None:
-        widths = self.value
-        n = len(widths)
-        head = W.HBox([self._button("+", "labnn-add-layer", pg.add_hidden_layer,
-                                    disabled=n >= pg.MAX_LAYERS),
-                       self._button("−", "labnn-remove-layer", pg.remove_hidden_layer,
-                                    disabled=n == 0),
-                       W.HTML(f"<b>{n} hidden layer{'s' if n != 1 else ''}</b>")])
-        xs = self.centres(n) if self.centres else [56.0 * (i + 0.5) for i in range(n)]
-        group = min([56.0, *(b - a for a, b in zip(xs, xs[1:]))])
-        layers, right = [], 0.0
-        for i, (w, x) in enumerate(zip(widths, xs, strict=True)):
-            left = x - group / 2
-            layers.append(W.VBox([
-                W.HBox([self._button("+", f"labnn-add-neuron-{i}", pg.add_neuron, i,
-                                     disabled=w >= PLAYGROUND_MAX_WIDTH),
-                        self._button("−", f"labnn-remove-neuron-{i}", pg.remove_neuron, i,
-                                     disabled=w <= 1)]),
-                W.HTML(f"<div class='labnn-width-{i}' style='font-size:11px;line-height:14px;"
-                       f"white-space:nowrap'>{w} neuron{'s' if w != 1 else ''}</div>",
-                       layout=W.Layout(height="16px", margin="0"))],
-                layout=W.Layout(width=f"{group:.0f}px", align_items="center",
-                                margin=f"0 0 0 {left - right:.0f}px")))
-            right = left + round(group)
-        self.children = [head, W.HBox(layers)]
-
-
-__all__ = ["BATCH_OPTIONS", "FeatureBoxes", "LayerButtons", "PLAYGROUND_MAX_WIDTH", "REG_RATES",
-           "batch_options", "dataset_options", "label", "make_control", "reg_rate_options",
-           "setting_value", "show_value"]
+__all__ = ["BATCH_SIZES", "DATASET_LABELS", "FEATURE_LABELS", "LIVE", "NOISE_STEP",
+           "TEST_RATIO_STEP",
+           "describe", "describe_all", "label", "number_label", "options", "setting_value",
+           "value_of"]

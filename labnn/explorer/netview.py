@@ -5,21 +5,14 @@ wide as they are large. Drawn with matplotlib (one Axes in pixel coordinates: on
 all the maps, one LineCollection for all the edges), so the same code draws the live picture and
 a notebook's static figure.
 
-Hovering: ``tooltips_html`` is HTML to lay over the picture, one transparent box per node whose
-tooltip (the browser's own, no JavaScript) gives the node's bias and weights in and out, and one
-transparent line per edge whose tooltip gives its weight, as Playground's do; selecting a node
-(``NetworkPanel.draw(selected=...)``) frames it and dims the other edges. ``node_text`` is the
-same text, for a line under the picture.
-
-Colour scales, so that a map means the same from one frame to the next: x1 and x2 over 0..1 (the
-view's unit square), the other features over -1..1 (their range, ``labnn.explorer.features``),
-tanh neurons over -1..1, sigmoid over 0..1, relu, leaky relu and linear neurons over -m..m with m
-the layer's largest |output|, and the output over its task's range (0..1, or -1..1).
+This is the static picture (a notebook's figure, the printed report); the live explorer draws
+the same picture in the page from ``labnn.explorer.frame``, with the same names and colour
+scales (``frame.node_ranges``). Selecting a node (``NetworkPanel.draw(selected=...)``) frames
+it and dims the other edges.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,12 +21,11 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.patches import Rectangle
 
-from .. import activations as _act
 from . import playground as pg
-from .views import value_range
+from .frame import EDGE_COLORS, NODE_COLORS, node_names, node_ranges
 
-NODE_CMAP = LinearSegmentedColormap.from_list("labnn_nodes", ["#e8685f", "#f7f7f7", "#4f7be0"])
-NEGATIVE, POSITIVE = "#d9483b", "#2f62d6"
+NODE_CMAP = LinearSegmentedColormap.from_list("labnn_nodes", NODE_COLORS)
+NEGATIVE, POSITIVE = EDGE_COLORS
 """Edge colours: a negative and a positive weight (red and blue, as the classes)."""
 
 EDGE_WIDTH = 1.5
@@ -62,12 +54,6 @@ class Node:
     size: float
 
 
-def node_names(features: tuple, widths: tuple) -> list[list[str]]:
-    """The names of every column's nodes."""
-    hidden = [[f"h{k + 1}.{i + 1}" for i in range(w)] for k, w in enumerate(widths)]
-    return [list(features), *hidden, ["output"]]
-
-
 def column_centres(columns: int, width: float) -> list[float]:
     """The x of each column's centre, in pixels, for ``columns`` columns (the features, the
     hidden layers, the output) in a picture ``width`` pixels wide."""
@@ -94,24 +80,6 @@ def layout(features: tuple, widths: tuple, width: float, height: float) -> list[
         columns.append([Node(name, c, i, x, round(y0 + i * row - size / 2) + size / 2, size)
                         for i, name in enumerate(col)])
     return columns
-
-
-def node_ranges(session: pg.Session, column: int, maps) -> list[tuple[float, float]]:
-    """The colour scale of each map of one column (see the module docstring); ``maps`` are
-    the column's maps (units, r, r), or None for a network whose outputs are not finite."""
-    cfg, last = session.config, len(session.config.layer_widths) + 1
-    if column == 0:
-        return [(0.0, 1.0) if f in ("x1", "x2") else (-1.0, 1.0) for f in cfg.features]
-    count = cfg.layer_widths[column - 1] if column < last else 1
-    lo, hi = _act.get(cfg.activation).output_range
-    if column == last:
-        scale = value_range(session.task)
-    elif np.isfinite(lo) and np.isfinite(hi):        # sigmoid's 0..1, tanh's -1..1
-        scale = (lo, hi)
-    else:
-        m = float(np.max(np.abs(maps))) if maps is not None else 0.0
-        scale = (-m, m) if 0 < m < np.inf else (-1.0, 1.0)
-    return [scale] * count
 
 
 EDGE_ALPHA, DIMMED_ALPHA = 0.85, 0.12
@@ -275,83 +243,5 @@ class NetworkPanel:
         return [n for col in self.columns for n in col]
 
 
-def node_weights(session: pg.Session, name: str) -> dict:
-    """The node's ``bias`` (None for a feature) and its weights ``in`` and ``out``, each a list
-    of (other node's name, weight)."""
-    cfg = session.config
-    names = node_names(cfg.features, cfg.layer_widths)
-    where = [(c, i) for c, col in enumerate(names) for i, n in enumerate(col) if n == name]
-    if not where:
-        raise ValueError(f"node: expected one of {', '.join(sum(names, []))}, got {name!r}")
-    c, i = where[0]
-    layers = [layer for layer in session.network.layers if getattr(layer, "W", None) is not None]
-    info = {"bias": None, "in": [], "out": []}
-    if c > 0:
-        layer = layers[c - 1]
-        info["bias"] = float(layer.b[i]) if layer.b is not None else None
-        info["in"] = [(n, float(w)) for n, w in zip(names[c - 1], layer.W[:, i], strict=True)]
-    if c < len(names) - 1:
-        info["out"] = [(n, float(w)) for n, w in zip(names[c + 1], layers[c].W[i], strict=True)]
-    return info
-
-
-def node_text(session: pg.Session, name: str) -> str:
-    """One node's weights in words: its bias, its weights in and out."""
-    info = node_weights(session, name)
-    parts = [name]
-    if info["bias"] is not None:
-        parts.append(f"bias {info['bias']:+.3g}")
-    for key, label in (("in", "weights in"), ("out", "weights out")):
-        if info[key]:
-            parts.append(f"{label}: " + ", ".join(f"{n} {w:+.3g}" for n, w in info[key]))
-    return "; ".join(parts)
-
-
-EDGE_HOVER_WIDTH = 5
-"""Pixels across an edge within which the mouse is over it (the line drawn may be thinner)."""
-
-MAX_EDGE_TIPS = 600
-"""Edges that get a tooltip, at most: Playground's largest network (7 features, 6 layers of 8)
-has 384 weights; a larger one keeps only the nodes' tooltips, so that a redraw sends little."""
-
-
-def edge_tips_svg(panel: NetworkPanel, session: pg.Session) -> str:
-    """An SVG layer of one transparent line per edge, over the edge drawn in the picture, whose
-    tooltip is "source -> target: weight w"; empty for a network of more than ``MAX_EDGE_TIPS``
-    weights. Only the lines take the mouse (``pointer-events``), not the space between them."""
-    weights = np.concatenate([W.ravel() for W in session.network.weights])
-    if len(weights) > MAX_EDGE_TIPS:
-        return ""
-    lines = []
-    for (s, t), ((x1, y1), (x2, y2)), w in zip(panel.pairs, panel.segments(), weights,
-                                               strict=True):
-        source, target = html.escape(s.name), html.escape(t.name)
-        lines.append(f'<line data-from="{source}" data-to="{target}" x1="{x1:.1f}" '
-                     f'y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"><title>{source} → '
-                     f'{target}: weight {w:+.3g}</title></line>')
-    return (f'<svg class="labnn-edges" width="{panel.width:.0f}" height="{panel.height:.0f}" '
-            f'style="position:absolute;left:0;top:0;pointer-events:none">'
-            f'<g stroke="transparent" stroke-width="{EDGE_HOVER_WIDTH}" pointer-events="stroke" '
-            f'style="cursor:help">{"".join(lines)}</g></svg>')
-
-
-def tooltips_html(panel: NetworkPanel, session: pg.Session | None, css_class: str) -> str:
-    """HTML to lay over the picture: one transparent box per node, at the node's place, whose
-    tooltip (the browser's own: hover, no JavaScript) is ``node_text``, over the edges' layer
-    (``edge_tips_svg``); with ``session`` None nothing has a tooltip (while a run plays, weights
-    change every frame)."""
-    boxes = [] if session is None else [edge_tips_svg(panel, session)]
-    for n in panel.nodes():
-        h = n.size / 2
-        style = (f"position:absolute;left:{n.x - h:.0f}px;top:{n.y - h:.0f}px;"
-                 f"width:{n.size:.0f}px;height:{n.size:.0f}px;cursor:help")
-        tip = "" if session is None else \
-            f' title="{html.escape(node_text(session, n.name).replace("; ", chr(10)))}"'
-        boxes.append(f'<div class="labnn-node" data-node="{n.name}"{tip} style="{style}"></div>')
-    return (f'<div class="{css_class}" style="position:relative;width:{panel.width:.0f}px;'
-            f'height:{panel.height:.0f}px">{"".join(boxes)}</div>')
-
-
-__all__ = ["EDGE_HOVER_WIDTH", "MAX_EDGE_TIPS", "NODE_CMAP", "NetworkPanel", "Node", "PixelLayer",
-           "column_centres", "edge_style", "edge_tips_svg", "layout", "map_colors", "node_names",
-           "node_ranges", "node_text", "node_weights", "tooltips_html"]
+__all__ = ["NODE_CMAP", "NetworkPanel", "Node", "PixelLayer", "column_centres", "edge_style",
+           "layout", "map_colors", "node_names", "node_ranges"]

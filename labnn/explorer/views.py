@@ -3,53 +3,54 @@
 (training and test), and the gradient view (per layer, the size of the weight gradient over the
 epochs). The network picture is in ``labnn.explorer.netview``.
 
-Each panel draws into a matplotlib Axes it is given, so the same code makes the live widgets'
-images (``PanelImage``: one small figure per panel, rendered to PNG) and a notebook's static
-figure (``labnn.explorer.widgets.figure``). Artists are made once and redrawn in place
-(``draw(session)``); nothing here trains or changes the session: a panel only reads it.
+Each panel draws into a matplotlib Axes it is given: a notebook's static figure
+(``labnn.explorer.widgets.figure``, ``session_figure``, ``compare_figure``), for the printed report
+and for GitHub, where the live explorer (drawn in the page from ``labnn.explorer.frame``) does
+not run. The scales, texts and tick labels are ``frame``'s, so both show the same; nothing here
+trains or changes the session: a panel only reads it.
 
 Colours: the lab's, red for class 0 (or a target of -1) and blue for class 1 (or +1).
 """
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator
-from PIL import Image
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+)
 
 from ..lab import BOUNDARY_COLORS, CLASS_COLORS
-from ..metrics import THRESHOLD, classes
+from ..metrics import classes
 from . import playground as pg
+from .frame import (
+    POINT_COLORS,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    _taken,
+    _thin,
+    axis_ticks,
+    boundary_level,
+    tick_label,
+    value_range,
+)
 
 BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
 """The output's colour scale (``labnn.lab.BOUNDARY_COLORS``)."""
 
-POINT_CMAP = LinearSegmentedColormap.from_list("labnn_points", ["#d62728", "#f2f2f2", "#1f4fd6"])
+POINT_CMAP = LinearSegmentedColormap.from_list("labnn_points", POINT_COLORS)
 """Regression targets (-1 red, +1 blue), strong enough to stand out on BOUNDARY_CMAP."""
-
-TRAIN_COLOR, TEST_COLOR = "#222222", "#e6730f"
-"""The training loss (and a training point's rim) and the test loss (and a test point's rim)."""
-
-MAX_PLOT_POINTS = 600
-"""Curves longer than this are thinned to every k-th epoch for drawing (the history is not)."""
 
 GRADIENT_FLOOR = 1e-12
 """Gradients below this (or exactly 0) are drawn at it on the log axis."""
-
-def tick_label(v: float) -> str:
-    """A short tick label: 0.5, 250, 0.001, and 1e-4 for 0.0001 (a narrow axis margin)."""
-    if v == 0 or 1e-3 <= abs(v) < 1e5:
-        return f"{v:.3g}"
-    mantissa, exponent = f"{v:.2e}".split("e")
-    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-
 
 _TICK_FORMAT = FuncFormatter(lambda v, _pos: tick_label(v))
 
@@ -59,45 +60,11 @@ def _epoch_ticks() -> MaxNLocator:
     return MaxNLocator(5, integer=True, steps=[1, 2, 2.5, 5, 10])
 
 
-def value_range(task: str) -> tuple[float, float]:
-    """The output's range: probabilities 0..1 for classification, targets -1..1 for
-    regression (own targets are rescaled to it)."""
-    return (-1.0, 1.0) if task == "regression" else (0.0, 1.0)
-
-
-def boundary_level(task: str) -> float | None:
-    """Where the decision boundary is drawn: the class threshold (0.5) for classification, none
-    for regression."""
-    return THRESHOLD if task == "classification" else None
-
-
 def point_colors(session: pg.Session, index) -> np.ndarray:
     """RGBA per point: red or blue by label, or the target's colour on POINT_CMAP."""
     if session.task == "regression":
         return POINT_CMAP((session.y[index, 0] + 1.0) / 2.0)
     return to_rgba_array(CLASS_COLORS)[classes(session.y[index])[:, 0].astype(int)]
-
-
-def view_formatter(session: pg.Session, axis: int):
-    """Tick labels in the reader's own units for own data (``Scaling.from_view``), else the
-    view's coordinates."""
-    own = session.split.own
-    if own is None:
-        return _TICK_FORMAT
-    s = own.scaling
-    return FuncFormatter(lambda v, _pos: f"{s.axis_from_view(v, axis):.4g}")
-
-
-def view_ticks(session: pg.Session, axis: int, limits) -> list[float]:
-    """Where the ticks go, in the view's coordinates: 0, 0.5, 1; for own data, round numbers
-    of the reader's own units within ``limits``."""
-    own = session.split.own
-    if own is None:
-        return [0.0, 0.5, 1.0]
-    s = own.scaling
-    lo, hi = (s.axis_from_view(v, axis) for v in limits)
-    ticks = MaxNLocator(5, steps=[1, 2, 5, 10], min_n_ticks=3).tick_values(lo, hi)
-    return [s.axis_to_view(t, axis) for t in ticks if lo <= t <= hi]
 
 
 class BoundaryPanel:
@@ -149,8 +116,9 @@ class BoundaryPanel:
         self.ax.set_xlim(extent[0], extent[1])
         self.ax.set_ylim(extent[2], extent[3])
         for i, axis in enumerate((self.ax.xaxis, self.ax.yaxis)):
-            axis.set_major_locator(FixedLocator(view_ticks(session, i, extent[2 * i:2 * i + 2])))
-            axis.set_major_formatter(view_formatter(session, i))
+            ticks = axis_ticks(session, i, extent)
+            axis.set_major_locator(FixedLocator([p for p, _ in ticks]))
+            axis.set_major_formatter(FixedFormatter([text for _, text in ticks]))
 
     def _draw_contour(self, extent, p, level) -> None:
         if self.contour is not None:
@@ -161,20 +129,6 @@ class BoundaryPanel:
             ys = np.linspace(extent[2], extent[3], p.shape[0])
             self.contour = self.ax.contour(xs, ys, p, levels=[level], colors="k",
                                            linewidths=0.8)
-
-
-def _thin(n: int) -> np.ndarray:
-    """Indices of the epochs drawn: every k-th so that at most MAX_PLOT_POINTS remain, and the
-    last."""
-    k = max(1, -(-n // MAX_PLOT_POINTS))
-    idx = np.arange(0, n, k)
-    return idx if not n or idx[-1] == n - 1 else np.append(idx, n - 1)
-
-
-def _thinned(values, idx) -> np.ndarray:
-    """The epochs ``idx`` of a per-epoch list, as floats: only those are converted, so a frame
-    costs the same after 500 epochs of Play as after 50,000."""
-    return np.array([values[i] for i in idx], dtype=float)
 
 
 NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)
@@ -245,7 +199,7 @@ class CurvesPanel:
         h = session.history
         idx = _thin(h.epochs)
         epochs = idx + 1
-        train, test = _thinned(h.loss, idx), _thinned(h.test_loss, idx)
+        train, test = _taken(h.loss, idx), _taken(h.test_loss, idx)
         held_out = session.split.held_out
         self.train.set_data(epochs, train)
         self.test.set_data(epochs if held_out else [], test if held_out else [])
@@ -263,7 +217,7 @@ class CurvesPanel:
 
     def axis_artists(self) -> list:
         """The y axis (ticks, labels, grid): it moves with the loss's range, more often than
-        the rest (the epochs) and less often than the lines (see ``PanelImage``)."""
+        the rest (the epochs) and less often than the lines."""
         return [self.ax.yaxis]
 
     def axis_key(self) -> tuple:
@@ -309,7 +263,7 @@ class GradientPanel:
         if len(self.lines) != count:
             self._make_lines(count)
         idx = _thin(h.epochs)
-        g = _thinned(h.grad_rms, idx).reshape(-1, count)
+        g = _taken(h.grad_rms, idx).reshape(-1, count)
         g = np.where(np.isfinite(g), np.maximum(g, GRADIENT_FLOOR), np.nan)
         for k, line in enumerate(self.lines):
             line.set_data(idx + 1, g[:, k])
@@ -334,102 +288,5 @@ def _depth_color(i: int, count: int):
     return colormaps["viridis"](0.85 * (1 - i / max(count - 1, 1)))
 
 
-def png_bytes(rgba: np.ndarray) -> bytes:
-    """An RGBA pixel array as PNG bytes, fast: RGB only, the lightest zlib level (Pillow is
-    matplotlib's own image library; its ``imsave`` adds a copy and a conversion)."""
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buf, "png", compress_level=1)
-    return buf.getvalue()
-
-
-BACKGROUNDS = 8
-"""Backgrounds a PanelImage keeps, by key."""
-
-
-def rect(left: float, right: float, bottom: float, top: float) -> tuple:
-    """An axes' place in figure fractions, (left, bottom, width, height), from its margins."""
-    return (left, bottom, right - left, top - bottom)
-
-
-class PanelImage:
-    """Panels in one figure, for a live image widget: ``panels`` is a list of (make, place):
-    ``make(ax)`` builds a panel in a new axes at ``place`` (``rect``: figure fractions); a
-    single callable is one panel with room for its labels. ``render()`` returns PNG bytes.
-
-    Drawing a frame from scratch costs mostly text (tick labels), so a frame is drawn in three
-    tiers (matplotlib's blitting), each kept until its key changes: the background (axes,
-    x ticks, titles: every panel's ``background_key``), then the panels' ``axis_artists`` (a
-    y axis that follows the data's range, ``axis_key``), then the ``dynamic`` artists, drawn
-    every frame. ``panels`` holds the panels, ``panel`` the first."""
-
-    def __init__(self, panels, width: float, height: float, dpi: int = 100):
-        if callable(panels):
-            panels = [(panels, rect(0.16, 0.97, 0.2, 0.96))]
-        self.figure = Figure(figsize=(width, height), dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.panels = [make(self.figure.add_axes(place)) for make, place in panels]
-        self._backgrounds: dict = {}
-        self._saved = {"background": (None, None), "axes": (None, None)}
-        self.full_draws = 0
-
-    @property
-    def panel(self):
-        return self.panels[0]
-
-    @property
-    def pixels(self) -> tuple[int, int]:
-        w, h = self.canvas.get_width_height()
-        return int(w), int(h)
-
-    def _tiers(self) -> tuple[tuple, list, tuple, list]:
-        keys, axes, axis_keys, dynamic = [], [], [], []
-        for p in self.panels:
-            keys.append(p.background_key())
-            axes += p.axis_artists() if hasattr(p, "axis_artists") else []
-            axis_keys.append(p.axis_key() if hasattr(p, "axis_key") else ())
-            dynamic += p.dynamic()
-        return tuple(keys), axes, tuple(axis_keys), dynamic
-
-    def _draw_background(self, key, hidden: list) -> None:
-        """The background for ``key``: kept from before (the last BACKGROUNDS keys, so that
-        a control moved back and forth costs one drawing each way), else drawn."""
-        if key in self._backgrounds:
-            self._backgrounds[key] = self._backgrounds.pop(key)       # most recently used
-        else:
-            shown = [a.get_visible() for a in hidden]
-            for a in hidden:
-                a.set_visible(False)
-            self.canvas.draw()
-            for a, visible in zip(hidden, shown, strict=True):
-                a.set_visible(visible)
-            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
-            self.full_draws += 1
-            while len(self._backgrounds) > BACKGROUNDS:
-                del self._backgrounds[next(iter(self._backgrounds))]
-        self._saved["background"] = (key, self._backgrounds[key])
-        self._saved["axes"] = (None, None)
-
-    def render(self) -> bytes:
-        key, axes, axis_key, dynamic = self._tiers()
-        if None in key:
-            self._backgrounds.pop(key, None)
-        if None in key or key != self._saved["background"][0]:
-            self._draw_background(key, axes + dynamic)
-        saved_key, saved = self._saved["axes"]
-        if saved is not None and axis_key == saved_key:
-            self.canvas.restore_region(saved)
-        else:
-            self.canvas.restore_region(self._saved["background"][1])
-            for a in axes:
-                self.figure.draw_artist(a)
-            self._saved["axes"] = (axis_key, self.canvas.copy_from_bbox(self.figure.bbox))
-        for a in dynamic:
-            if a.get_visible():
-                self.figure.draw_artist(a)
-        return png_bytes(np.asarray(self.canvas.buffer_rgba()))
-
-
-__all__ = ["BoundaryPanel", "CLASS_COLORS", "CurvesPanel", "GradientPanel", "MAX_PLOT_POINTS",
-           "POINT_CMAP", "PanelImage", "boundary_level", "epoch_limit", "nice_ceil",
-           "nice_floor", "png_bytes", "point_colors", "rect", "tick_label", "value_range",
-           "view_formatter", "view_ticks"]
+__all__ = ["BoundaryPanel", "CLASS_COLORS", "CurvesPanel", "GradientPanel", "POINT_CMAP",
+           "epoch_limit", "nice_ceil", "nice_floor", "point_colors"]

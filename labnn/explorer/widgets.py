@@ -1,71 +1,92 @@
-"""The Playground explorer: ipywidgets controls and matplotlib pictures over
+"""The Playground explorer in JupyterLab: a widget with its own front end (``anywidget``) over
 ``labnn.explorer.playground``.
 
     from labnn.explorer import widgets
-    widgets.explorer()                            # every control, Play / Pause / Step / Reset
+    widgets.explorer()                            # every control; Play, Step, Fast-forward
     widgets.explorer(X, y)                        # your own points (or explorer("points.csv"))
+    widgets.explorer(state="dataset=circle&...")  # a state string, or a Playground URL
     widgets.mini_explorer("lr", dataset="xor")    # one control, two pictures
     widgets.figure(dataset="circle")              # the same pictures, static, for a notebook
 
-This module is only the view: every number and every rule comes from the pure core,
-``playground.Session`` (the rules are written there, in its module docstring); a control hands
-its value to ``Session.change`` (the dataset to ``Session.switch_dataset``, a layer button to the
-core's rule for it), the display toggles only draw again. The pictures: the network
-(``netview``), the output with the training and test points, the loss curves and the gradient
-view (``views``), and a status line (``status_line``). A run that diverges, or a value the core
-refuses, shows a message (and the control goes back to what is trained), never a traceback.
+The kernel keeps the run (``playground.Session``) and its jobs (``jobs.Runner``: Play, Step,
+Fast-forward, Cancel, and the one rule for changes); the page (``explorer.js``) draws what the
+kernel sends (``frame``: every map as numbers, the weights, the curves) on canvases and decides
+nothing: hovering over a neuron or an edge, a display toggle, a colour, all happen in the page
+without asking the kernel. Training runs in slices (``jobs.BUDGET`` seconds each), one per frame:
+the page says when it has painted a frame (a "tick"), and the kernel keeps at most ``WINDOW``
+frames on their way (it trains the next while the page paints the last), so frames never queue,
+and a click, a change or a notebook cell is handled between two slices. The kernel is never
+busy for more than about a slice and a frame.
 
-Play is driven by a hidden ``ipywidgets.Play`` ticker in the front end: every tick trains one
-chunk of epochs and draws, so the kernel stays free between chunks: a Pause click, a
-learning-rate change or a notebook cell run during Play is taken up at the next tick.
+Messages from the page: hello (send everything), set (a setting), press (a button), layer (an
+architecture button), display (a toggle), tick, ping (answered at once: how long the kernel
+takes to answer is what the browser test measures), code, download. A value the core refuses,
+or a run that diverges, shows a message; never a traceback.
 """
 
 from __future__ import annotations
 
-import html
+import copy
+import io
 import os
+import pathlib
+import tempfile
 import time
 
-import ipywidgets as W
+import anywidget
+import traitlets
 from matplotlib.figure import Figure
 
 from .._checks import check_bool, check_distinct_names, check_float_in, check_int_in
 from . import controls as C
 from . import datasets as ds
+from . import frame as F
 from . import netview, views
 from . import playground as pg
+from . import state as st
+from .frame import status_line, title
+from .jobs import BUDGET, BUDGET_RANGE, Runner
+
+HERE = pathlib.Path(__file__).parent
 
 CONTROLS = ("dataset", "noise", "test_ratio", "batch_size", "lr", "activation", "optimizer",
             "loss", "regularization", "reg_rate", "epochs", "seed", "features", "layer_widths",
-            "hidden_units", "hidden_layers")
+            "hidden_units")
 """Every control an Explorer can show (one per setting but n and data_seed: Regenerate sets
-that), in display order, each built from its ``playground.SETTINGS`` entry."""
+that; the layer buttons in the network picture set layer_widths)."""
 
-EXPLORER_CONTROLS = tuple(c for c in CONTROLS if c not in pg.SHORTHAND)
-"""The full explorer's controls: the layer buttons stand for hidden units and hidden layers."""
+EXPLORER_CONTROLS = tuple(c for c in CONTROLS if c != "hidden_units")
+"""The full explorer's controls: the layer buttons stand for hidden units and layers."""
 
 MINI_CONTROLS = ("lr", "hidden_units", "activation")
-TOGGLES = ("show_test", "discretize", "log_loss", "network_view", "gradient_view", "show_code")
-"""Display toggles: they only redraw, they never retrain."""
+TOGGLES = ("show_test", "discretize", "log_loss")
+"""Display toggles: the page only draws again."""
 
-TOGGLE_LABELS = {"show_test": "show test data", "discretize": "discretize output",
-                 "log_loss": "log loss", "network_view": "network", "gradient_view": "gradients",
-                 "show_code": "code"}
-COLUMNS = (("data", ("dataset", "noise", "test_ratio", "batch_size")),
-           ("training", ("lr", "activation", "optimizer", "loss")),
-           ("regularization, run", ("regularization", "reg_rate", "epochs", "seed",
-                                    "hidden_units", "hidden_layers")))
+BUTTONS = ("reset", "play", "pause", "step", "fast_forward", "cancel", "regenerate", "pin",
+           "unpin")
+LAYER_RULES = {"add_layer": pg.add_hidden_layer, "remove_layer": pg.remove_hidden_layer,
+               "add_neuron": pg.add_neuron, "remove_neuron": pg.remove_neuron}
+"""Playground's architecture buttons and the core's rule for each."""
 
-INTERVAL_RANGE = (10, 60_000)
-"""The bounds of the milliseconds between Play ticks (10 ms to a minute)."""
+WINDOW = 3
+"""Frames on their way to the page at most while a job runs quick slices: the kernel trains
+and sends the next frame while the page paints the last, and never runs ahead by more. A slice
+longer than a quarter of the budget keeps one frame on its way."""
+
+PLAYGROUND_MAX_WIDTH = 8
+"""Playground's widest layer: where the neuron buttons stop (a wider layer can be asked for in
+code, up to ``playground.MAX_UNITS``)."""
 
 VIEW_SIZE = (1, 40)
-"""Inches: the bounds of a figure's width and height."""
+"""Inches: the bounds of a static figure's width and height."""
 
 VIEW_DPI = (10, 600)
-NETWORK_PIXELS = (430, 330)
-"""The live network picture's width and height in pixels (the gradient view goes under
-it)."""
+
+RULE = ("the learning rate applies at once; every other setting resets the run to epoch 0 "
+        "(Play keeps playing); the display toggles only redraw")
+"""The one rule for changes, as the explorer states it."""
+
+MINI_RULE = "each change retrains from scratch for {epochs} epochs"
 
 
 def _check_controls(controls) -> tuple:
@@ -80,22 +101,6 @@ def _check_controls(controls) -> tuple:
     return tuple(controls)
 
 
-def _check_arguments(controls, flags: dict, chunk, interval, clock) -> tuple:
-    """Explorer's arguments other than the configuration, checked (ValueError names each)."""
-    controls = _check_controls(controls)
-    flags = {name: check_bool(value, name) for name, value in flags.items()}
-    chunk = check_int_in(chunk, "chunk", 1, pg.MAX_EPOCHS)
-    try:
-        interval = check_int_in(interval, "interval", *INTERVAL_RANGE)
-    except ValueError:
-        raise ValueError(f"interval: expected an integer number of milliseconds in "
-                         f"[{INTERVAL_RANGE[0]}, {INTERVAL_RANGE[1]}], got {interval!r}") from None
-    if not callable(clock):
-        raise ValueError(f"clock: expected a callable that returns seconds (such as "
-                         f"time.monotonic), got {clock!r}")
-    return controls, flags, chunk, interval, clock
-
-
 def _refuse_fixed(shortcut: str, given: dict, fixed: dict) -> None:
     """``shortcut`` sets the arguments in ``fixed`` itself: passing one is a mistake."""
     for name, why in fixed.items():
@@ -104,443 +109,309 @@ def _refuse_fixed(shortcut: str, given: dict, fixed: dict) -> None:
                              f"Explorer(...) to choose it")
 
 
-def title(session: pg.Session) -> str:
-    """The pictures' title: data set, architecture (``describe_widths``), activation, features."""
-    cfg = session.config
-    net = pg.describe_widths(cfg.layer_widths)
-    text = (f"{cfg.dataset}: {net}{' ' + cfg.activation if cfg.layer_widths else ''}, "
-            f"features {', '.join(cfg.features)}")
-    if cfg.regularization != "none":
-        text += f", {cfg.regularization} {cfg.reg_rate:g}"
-    return text
-
-
-def status_line(session: pg.Session) -> str:
-    """One line: the epoch, the training loss (and accuracy), then, when points are held out (a
-    test ratio above 0), the test loss (and accuracy). With test ratio 0 the test points are the
-    training points (the lab's convention), so the line is the lab's: epoch, loss, accuracy."""
-    h = session.history
-    if h.epochs == 0:
-        return "epoch 0: untrained (press Play or Step)"
-    classify = session.task == "classification"
-    text = f"epoch {h.epochs}   loss {h.final_loss:.4g}"
-    if classify:
-        text += f"   accuracy {h.final_accuracy:.2%}"
-    if session.split.held_out:
-        text += f"   test loss {h.final_test_loss:.4g}"
-        if classify:
-            text += f"   test accuracy {h.final_test_accuracy:.2%}"
-    return text
-
-
-def _inches(width: float, height: float, x: float, y: float, w: float, h: float) -> tuple:
-    """An axes' place in figure fractions from inches (x, y: its lower left corner)."""
-    return (x / width, y / height, w / width, h / height)
-
-
-def output_picture(row: bool = False, resolution: int = 50) -> views.PanelImage:
-    """The output and the loss curves in one figure: side by side (``row``, the mini
-    explorers) or the curves under the output (the full explorer's right-hand column)."""
-    def boundary(ax):
-        return views.BoundaryPanel(ax, resolution)
-
-    if row:
-        w, h = 7.0, 2.9
-        places = [_inches(w, h, 0.55, 0.45, 2.4, 2.35), _inches(w, h, 3.85, 0.45, 2.9, 2.05)]
-    else:
-        w, h = 3.5, 4.75
-        places = [_inches(w, h, 0.72, 2.05, 2.56, 2.6), _inches(w, h, 0.72, 0.42, 2.56, 1.0)]
-    return views.PanelImage([(boundary, places[0]), (views.CurvesPanel, places[1])], w, h)
-
-
-GRADIENT_INCHES = 1.75
-"""The height of the gradient view under the network picture."""
-
-
-def network_picture(network_view: bool, gradient_view: bool) -> views.PanelImage:
-    """The network picture (NETWORK_PIXELS, at the top) and the gradient view under it, or
-    either alone."""
-    w, h = NETWORK_PIXELS[0] / 100, NETWORK_PIXELS[1] / 100
-    total = h * network_view + GRADIENT_INCHES * gradient_view
-    panels = []
-    if network_view:
-        panels.append((lambda ax: netview.NetworkPanel(ax, *NETWORK_PIXELS),
-                       _inches(w, total, 0, total - h, w, h)))
-    if gradient_view:
-        panels.append((views.GradientPanel, _inches(w, total, 0.72, 0.42, w - 0.95, 1.0)))
-    return views.PanelImage(panels, w, total)
-
-
-class Pictures:
-    """The live pictures of one explorer: the output with the loss curves, and the network
-    picture with the gradient view (a figure for each combination of the two toggles, made
-    when first shown). Two images a frame: each one more would cost the browser a decode and
-    a repaint."""
-
-    def __init__(self, row: bool = False):
-        self.output = output_picture(row)
-        self._networks: dict = {}
-
-    def network_picture(self, network_view: bool,
-                        gradient_view: bool) -> views.PanelImage | None:
-        if not (network_view or gradient_view):
-            return None
-        key = (network_view, gradient_view)
-        if key not in self._networks:
-            self._networks[key] = network_picture(network_view, gradient_view)
-        return self._networks[key]
-
-
-def _image(css: str, pixels: tuple[int, int]) -> W.Image:
-    image = W.Image(format="png", layout=W.Layout(width=f"{pixels[0]}px", max_width="100%"))
-    image.add_class(css)
-    return image
-
-
-def _html(css: str) -> W.HTML:
-    widget = W.HTML()
-    widget.add_class(css)
-    return widget
-
-
-class Explorer(W.VBox):
-    """Controls, Play / Pause / Step / Reset, the pictures and a status line, over one
-    ``playground.Session``.
+class Explorer(anywidget.AnyWidget):
+    """The controls, the buttons, the network, the output, the loss curves, the gradient view
+    and a status line, over one ``playground.Session`` and its ``jobs.Runner``.
 
     Args:
         controls: the controls to show (names from CONTROLS; default EXPLORER_CONTROLS).
-        buttons: show Play / Pause / Step / Reset (with the hidden ticker) and Regenerate.
-        toggles: show the display toggles (see TOGGLES).
-        network_view, gradient_view: show the network picture and the gradient view at the
-            start.
-        chunk: epochs trained per Play tick or Step click (1 to ``playground.MAX_EPOCHS``).
-        interval: milliseconds between Play ticks (see INTERVAL_RANGE).
+        buttons: show Reset / Play / Step / Fast-forward / Cancel, Regenerate, Pin; without
+            them (a mini explorer) every change retrains for ``epochs`` epochs at once.
         data: your own points, ``datasets.own_data(X, y)`` or ``datasets.load_csv(path)``.
+        state: a state string (``state.state_string``) or a Playground URL or hash to start
+            from; ``**config`` given as well wins over it.
+        budget: seconds of training per slice (``jobs.BUDGET``).
         **config: the starting configuration (PlaygroundConfig fields), used exactly as given:
             a value outside its control's bounds raises ValueError, it is never clamped. A
             regression data set without an ``lr`` starts at ``playground.STARTING_LR``.
+
+    The run starts untrained (a mini explorer starts training at once, in the page).
     """
 
-    def __init__(self, controls=EXPLORER_CONTROLS, *, buttons: bool = True,
-                 toggles: bool = True, network_view: bool = True, gradient_view: bool = True,
-                 chunk: int = 20, interval: int = 40, clock=time.monotonic, data=None,
-                 **config):
-        controls, flags, self.chunk, interval, clock = _check_arguments(
-            controls, {"buttons": buttons, "toggles": toggles, "network_view": network_view,
-                       "gradient_view": gradient_view}, chunk, interval, clock)
+    _esm = HERE / "explorer.js"
+    _css = HERE / "explorer.css"
+    kind = traitlets.Unicode("full").tag(sync=True)
+
+    def __init__(self, controls=EXPLORER_CONTROLS, *, buttons: bool = True, data=None,
+                 state: str | None = None, budget: float = BUDGET, **config):
+        controls = _check_controls(controls)
+        buttons = check_bool(buttons, "buttons")
+        budget = check_float_in(budget, "budget", *BUDGET_RANGE)
+        changes, display = st.read_state(state) if state is not None else ({}, {})
+        config = {**changes, **config}
         self.session = pg.Session(None, data=data, **pg.starting_changes(config, data))
-        self.display = {"show_test": True, "discretize": False, "log_loss": True,
-                        "network_view": flags["network_view"],
-                        "gradient_view": flags["gradient_view"],
-                        "show_code": False}
-        self._showing = False
-        self.draws = 0
-        self.ticks = self.frames = 0
-        """Play ticks received, and those that trained and drew a frame."""
-        self.render_seconds: list[float] = []
-        self.clock = clock
-        """Seconds, monotonic: when ticks arrive (a test passes its own)."""
-        self._last_tick_end = float("-inf")
-        self.min_tick_gap = 0.005
-        """Seconds: a tick arriving sooner after the last frame finished was queued while the
-        kernel was busy and is dropped (a slow machine drops frames instead of lagging)."""
-        self._make_controls(controls)
-        self._make_views(row=len(controls) <= 1)
-        self.toggles = self._make_toggles() if flags["toggles"] else {}
-        self.ticker = W.Play(value=0, min=0, max=10**9, step=1, interval=interval,
-                             layout=W.Layout(display="none"))
-        self.ticker.observe(lambda change: self._guard(self._tick), names="value")
-        self.buttons = self._make_buttons() if flags["buttons"] else {}
-        super().__init__(self._rows())
-        self.add_class("labnn-explorer")
-        self.session.advance(self.session.config.epochs)
-        self.draw()
+        self.runner = Runner(self.session, budget=budget, retrain=not buttons)
+        self.controls = controls
+        self.buttons = buttons
+        self.display = {"show_test": True, "discretize": False, "log_loss": True, **display}
+        self.pinned: pg.Session | None = None
+        self.message = ""
+        self.seq = 0
+        """The number of the last frame sent."""
+        self.painted = -1
+        """The number of the last frame the page has painted (its last tick)."""
+        self.slice_seconds = 0.0
+        """How long the last slice and its frame took."""
+        self.frames = 0
+        self.handler_seconds: list[float] = []
+        """How long each message from the page kept the kernel (the last 1000)."""
+        self.last: dict = {}
+        self.last_buffers: dict = {}
+        """The last message of each type sent to the page, and its buffers (what a test
+        reads)."""
+        super().__init__(kind="full" if buttons else "mini")
+        self.on_msg(self._on_msg)
 
-    # ------------------------------------------------------------------ building
-    def _make_controls(self, names) -> None:
-        cfg, self.controls = self.session.config, {}
-        for name in names:
-            if name == "features":
-                widget = C.FeatureBoxes(cfg.features)
-            elif name == "layer_widths":
-                widget = C.LayerButtons(cfg.layer_widths, self._press, lambda n:
-                                        netview.column_centres(n + 2, NETWORK_PIXELS[0])[1:-1])
-            else:
-                widget = C.make_control(name, getattr(cfg, name),
-                                        has_own=self.session.own is not None)
-            widget.observe(self._make_handler(name), names="value")
-            self.controls[name] = widget
+    # ------------------------------------------------------------------ messages
+    def _post(self, content: dict, buffers=None) -> None:
+        self.last[content["type"]] = content
+        self.last_buffers[content["type"]] = buffers or []
+        self.send(content, buffers or [])
 
-    def _make_views(self, row: bool) -> None:
-        self.pictures = Pictures(row)
-        self.output = _image("labnn-output", self.pictures.output.pixels)
-        self.network_image = _image("labnn-network", (NETWORK_PIXELS[0], 0))
-        self.tooltips = _html("labnn-tooltips")
-        self.tooltips.layout = W.Layout(height=f"{NETWORK_PIXELS[1]}px")
-        self.node = W.Dropdown(options=[("none", "")], value="", description="neuron",
-                               style={"description_width": "50px"},
-                               layout=W.Layout(width="160px"))
-        self.node.observe(lambda change: self._guard(self._draw_if_shown), names="value")
-        self.node_text = _html("labnn-node-text")
-        self.title, self.status = _html("labnn-title"), _html("labnn-status")
-        self.message, self.code_box = _html("labnn-message"), _html("labnn-code")
-
-    def _make_toggles(self) -> dict:
-        toggles = {}
-        for name in TOGGLES:
-            box = W.Checkbox(value=self.display[name], description=TOGGLE_LABELS[name],
-                             indent=False, layout=W.Layout(width="auto"))
-            box.add_class(f"labnn-toggle-{name.replace('_', '-')}")
-            box.observe(self._make_toggle_handler(name), names="value")
-            toggles[name] = box
-        return toggles
-
-    def _make_toggle_handler(self, name):
-        def handler(change):
-            self.display[name] = bool(change["new"])
-            self._guard(self.draw)
-        return handler
-
-    def _make_buttons(self) -> dict:
-        buttons = {}
-        specs = (("reset", "Reset", "undo", self.reset), ("play", "Play", "play", self.play),
-                 ("pause", "Pause", "pause", self.pause),
-                 ("step", "Step", "step-forward", self.step),
-                 ("regenerate", "Regenerate", "refresh", self.regenerate))
-        for key, text, icon, action in specs:
-            b = W.Button(description=text, icon=icon,
-                         layout=W.Layout(width="120px" if key == "regenerate" else "100px"))
-            b.add_class(f"labnn-{key}")
-            b.on_click(lambda _b, action=action: self._guard(action))
-            buttons[key] = b
-        return buttons
-
-    def _rows(self) -> list:
-        """Top to bottom: buttons and status; the controls in columns; the features, the layer
-        buttons and the network (with the gradient view) beside the output and the loss
-        curves; messages; the code."""
-        top = [*(b for k, b in self.buttons.items() if k != "regenerate"), self.ticker]
-        rows = [W.HBox([*top, self.status], layout=W.Layout(align_items="center"))]
-        columns = []
-        for head, names in COLUMNS:
-            shown = [self.controls[n] for n in names if n in self.controls]
-            if head == "data" and "regenerate" in self.buttons and "dataset" in self.controls:
-                shown.append(self.buttons["regenerate"])
-            if shown:
-                columns.append(W.VBox(shown))
-        rows.append(W.HBox(columns) if len(columns) > 1 else W.VBox(columns))
-        toggles = list(self.toggles.values())
-        output = [self.title, self.output] + ([W.HBox(toggles[:3])] if toggles else [])
-        net = [self.controls[n] for n in ("layer_widths",) if n in self.controls]
-        net += [self.network_image, self.tooltips, W.HBox([self.node, self.node_text])]
-        net += [W.HBox(toggles[3:])] if toggles else []
-        middle = [self.controls["features"]] if "features" in self.controls else []
-        if len(self.controls) > 1:
-            rows.append(W.HBox([*middle, W.VBox(net), W.VBox(output)]))
-        else:
-            rows += [self.title, self.output]      # a mini explorer: no network picture
-        return rows + [self.message, self.code_box]
-
-    # ------------------------------------------------------------------ handlers
-    def _guard(self, action, *args):
-        """Run a handler; any error becomes a message in the view, never a traceback, and the
-        controls go back to what the session trains."""
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        t0 = time.perf_counter()
         try:
-            action(*args)
+            self._handle(content if isinstance(content, dict) else {})
         except Exception as exc:  # the view must survive anything a reader can do
-            self.pause()
-            self._show_all()
-            self.message.value = (f"<span style='color:#b00'>error: "
-                                  f"{html.escape(str(exc))}</span>")
+            self.message = f"error: {exc}"
+            self._send_config()
+            self._send_frame()
+        self.handler_seconds = [*self.handler_seconds[-999:], time.perf_counter() - t0]
 
-    def _make_handler(self, name):
-        def handler(change):
-            if self._showing:  # the control is being moved to match the session (see _show)
-                return
-            self._guard(self.set, name, C.setting_value(name, change["new"]))
-        return handler
+    def _handle(self, msg: dict) -> None:
+        kind = msg.get("type")
+        if kind == "ping":
+            self._post({"type": "pong", "t": msg.get("t")})
+        elif kind == "tick":
+            self.tick(msg.get("seq"))
+        elif kind == "hello":
+            self._post({"type": "thumbs", "thumbs": _thumbnails()})
+            self._send_scene()
+            self._send_config()
+            self._send_frame()
+        elif kind == "set":
+            self.set(msg.get("name"), C.setting_value(msg.get("name"), msg.get("value")))
+        elif kind == "press":
+            self.press(msg.get("button"))
+        elif kind == "layer":
+            self.layer(msg.get("rule"), *([msg["index"]] if "index" in msg else []))
+        elif kind == "display":
+            self.set_display(msg.get("name"), msg.get("value"))
+        elif kind == "code":
+            self._post({"type": "code", "text": self.code()})
+        elif kind == "download":
+            self._send_network()
+        else:
+            raise ValueError(f"message: unknown type {kind!r}")
 
-    def _press(self, rule, *args) -> None:
-        """A layer button: the core's rule gives the new widths, ``set`` applies them."""
-        self._guard(lambda: self.set("layer_widths",
-                                     rule(self.session.config, *args).layer_widths))
+    def _send_scene(self) -> None:
+        meta, data = F.scene(self.session)
+        self._post({"type": "scene", **meta}, [data])
+
+    def _send_config(self) -> None:
+        s = self.session
+        try:
+            link, why = st.playground_url(s.config, self.display), ""
+        except ValueError as exc:
+            link, why = None, str(exc).removeprefix("config: ")
+        disabled = pg.unavailable(s.config, s.own)
+        if self.pinned is None:
+            disabled["unpin"] = "no run is pinned"
+        rule = RULE if self.buttons else MINI_RULE.format(epochs=s.config.epochs)
+        self._post({
+            "type": "config", "controls": C.describe_all(self.controls, s),
+            "values": {name: C.value_of(s, name) for name in self.controls},
+            "widths": list(s.config.layer_widths), "max_layers": pg.MAX_LAYERS,
+            "max_width": PLAYGROUND_MAX_WIDTH, "disabled": disabled,
+            "display": self.display, "state": self.state, "playground": link,
+            "playground_why": why, "message": self.message, "notice": s.notice,
+            "rule": rule, "buttons": self.buttons})
+
+    def _send_frame(self) -> None:
+        meta, data = F.frame(self.session, self.runner, self.pinned)
+        self.seq += 1
+        self.frames += 1
+        self._post({"type": "frame", "seq": self.seq, **meta}, [data])
+
+    def _send_network(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "network.npz")
+            self.session.network.save(path)
+            data = pathlib.Path(path).read_bytes()
+        self._post({"type": "download", "name": f"labnn-{self.session.config.dataset}.npz",
+                    "mime": "application/octet-stream"}, [data])
+
+    # ------------------------------------------------------------------ what the page asks
+    def tick(self, seq=None) -> int:
+        """The page has painted frame ``seq`` (None: every frame sent, as for a notebook):
+        slices of the running job, each with its frame, until WINDOW frames are on their way
+        again (more than one only while the slices are quick: a handler stays within about
+        one ``budget``). A tick for a frame older than one already painted is dropped
+        (another view sent it). Returns the steps trained."""
+        painted = self.seq if seq is None else seq
+        if not isinstance(painted, int) or painted <= self.painted:
+            return 0
+        self.painted = min(painted, self.seq)
+        clock, budget = self.runner.clock, self.runner.budget
+        # quick slices (Play on a small network) keep WINDOW frames on their way; long ones
+        # one, so that a click or a ping waits behind one slice at most
+        window = WINDOW if self.slice_seconds <= budget / 4 else 1
+        done, t0 = 0, clock()
+        while self.runner.job is not None and self.seq - self.painted < window:
+            done += self._slice()
+            if clock() - t0 > budget / 2:
+                break
+        return done
+
+    def _slice(self) -> int:
+        """One slice of the running job and its frame."""
+        t0 = self.runner.clock()
+        done = self.runner.work()
+        self._send_frame()
+        self.slice_seconds = self.runner.clock() - t0
+        if self.runner.job is None:
+            self._send_config()               # a finished job: the buttons change
+        return done
 
     def set(self, name: str, value) -> str:
-        """Change one training setting (as its control would) under the Playground's rules, and
-        move the controls to match; returns "none", "live" or "rebuild" (see
-        ``Session.change``). The dataset goes through ``Session.switch_dataset`` (another
-        task starts at its own learning rate). A value outside the setting's bounds raises
-        ValueError and changes nothing."""
+        """Change one training setting (as its control would) under the one rule for changes;
+        returns "none", "live" or "reset" (``Session.change``). A value outside the setting's
+        bounds raises ValueError and changes nothing."""
         if not isinstance(name, str) or name not in pg.SETTINGS:
             raise ValueError(f"name: expected one of {', '.join(pg.SETTINGS)}, got {name!r}")
-        if name == "dataset":
-            outcome = self.session.switch_dataset(value)
-        else:
-            outcome = self.session.change(**{name: value})
-        self._show_all()
-        if outcome == "rebuild":
-            self.message.value = ""
-            self.draw()
+        outcome = self.runner.change(**{name: value})
+        self.message = ""
+        self._after(outcome)
         return outcome
 
-    def _show_all(self) -> None:
-        """Move every control to the session's value, without retraining."""
-        self._showing = True
-        try:
-            for name, widget in self.controls.items():
-                value = getattr(self.session.config, name)
-                if name in ("features", "layer_widths"):
-                    widget.value = tuple(value)
-                else:
-                    C.show_value(widget, name, value)
-        finally:
-            self._showing = False
+    def _after(self, outcome: str) -> None:
+        if outcome == "reset":
+            self._send_scene()
+        self._send_config()
+        self._send_frame()
 
-    @property
-    def playing(self) -> bool:
-        return bool(self.ticker.playing)
+    def layer(self, rule: str, *args) -> str:
+        """An architecture button: the core's rule (LAYER_RULES) gives the new widths."""
+        if rule not in LAYER_RULES:
+            raise ValueError(f"rule: expected one of {', '.join(LAYER_RULES)}, got {rule!r}")
+        widths = LAYER_RULES[rule](self.session.config, *args).layer_widths
+        return self.set("layer_widths", widths)
 
+    def press(self, button: str) -> None:
+        """A button of the page (BUTTONS), as a click would."""
+        if button not in BUTTONS:
+            raise ValueError(f"button: expected one of {', '.join(BUTTONS)}, got {button!r}")
+        getattr(self, button)()
+
+    def set_display(self, name: str, value) -> None:
+        """A display toggle (TOGGLES): only remembered (the page draws it) and kept in the
+        state string."""
+        if name not in TOGGLES:
+            raise ValueError(f"name: expected one of {', '.join(TOGGLES)}, got {name!r}")
+        self.display[name] = check_bool(value, name)
+        self._send_config()
+
+    # ------------------------------------------------------------------ the buttons
     def play(self) -> None:
-        """Start training in chunks (the front end ticks; each tick trains and redraws)."""
-        if self.session.diverged:
-            return
-        self.session.in_progress = True
-        self.ticker.playing = True
+        self.runner.play()
+        self._after("none")
 
     def pause(self) -> None:
-        was_playing = self.playing
-        self.ticker.playing = False
-        picture = self.pictures.network_picture(self.display["network_view"],
-                                        self.display["gradient_view"])
-        if was_playing and self.display["network_view"] and picture is not None:
-            self._draw_tooltips(picture)     # the weights stopped moving: tooltips again
+        self.runner.pause()
+        self._after("none")
 
     def step(self) -> None:
-        """Pause and train one chunk."""
-        self.pause()
-        self.session.play(self.chunk)
-        self.draw()
+        self.runner.step()
+        self._after("none")
+
+    def fast_forward(self) -> None:
+        """Train ``epochs`` more epochs, in slices, with a progress line and Cancel."""
+        self.runner.fast_forward()
+        self._after("none")
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+        self._after("none")
 
     def reset(self) -> None:
-        """Pause and start again from a fresh, untrained network (epoch 0)."""
-        self.pause()
-        self.session.reset()
-        self.message.value = ""
-        self.draw()
+        """A fresh, untrained network (Play keeps playing)."""
+        self.runner.reset()
+        self.message = ""
+        self._after("reset")
 
     def regenerate(self) -> None:
-        """New data from the next data seed (``Session.regenerate``), retrained."""
-        self.session.regenerate()
-        self.message.value = ""
-        self.draw()
+        """New data from the next data seed (``Session.regenerate``)."""
+        self.runner.regenerate()
+        self.message = ""
+        self._after("reset")
 
-    def _tick(self) -> None:
-        self.ticks += 1
-        if not self.playing:
-            return
-        # Ticks queued while the kernel was busy arrive back to back: skip them, so that a
-        # slow machine drops frames instead of lagging behind a Pause click.
-        if self.clock() - self._last_tick_end < self.min_tick_gap:
-            return
-        self.session.play(self.chunk)
-        self.draw()
-        self.frames += 1
-        if self.session.diverged:
-            self.pause()
-        self._last_tick_end = self.clock()
+    def pin(self) -> None:
+        """Keep the run as it is now, to compare it with the next ones: its loss curves and
+        its output picture stay beside the current run's."""
+        self.pinned = pg.Session(self.session.config, data=self.session.own)
+        self.pinned.network = copy.deepcopy(self.session.network)
+        self.pinned.history = copy.deepcopy(self.session.history)
+        self._after("none")
+
+    def unpin(self) -> None:
+        self.pinned = None
+        self._after("none")
+
+    # ------------------------------------------------------------------ for a notebook
+    def run(self, max_slices: int = 100_000) -> int:
+        """Work the running job to its end here, slice by slice, as the page would (for a
+        notebook or a test without a page); returns the slices run."""
+        slices = 0
+        while self.runner.job is not None and slices < max_slices:
+            self.painted = self.seq
+            self._slice()
+            slices += 1
+        return slices
 
     def code(self) -> str:
-        """The labnn code that rebuilds and trains exactly the network shown (every chunk and
+        """The labnn code that rebuilds and trains exactly the network shown (every slice and
         live lr change so far): ``Session.code``."""
         return self.session.code()
 
-    # ------------------------------------------------------------------ view
-    def _draw_if_shown(self) -> None:
-        if not self._showing:
-            self.draw()
-
-    def draw(self) -> None:
-        """Redraw the pictures and the text from the session (never trains)."""
-        t0 = time.perf_counter()
-        d, s, p = self.display, self.session, self.pictures
-        out = p.output
-        out.panels[0].draw(s, show_test=d["show_test"], discretize=d["discretize"])
-        out.panels[1].draw(s, log_loss=d["log_loss"])
-        self.output.value = out.render()
-        self._draw_network(d["network_view"], d["gradient_view"])
-        self.title.value = f"<b>{html.escape(title(s))}</b>"
-        self.status.value = f"<code>{html.escape(status_line(s))}</code>"
-        self._show_widget(self.code_box, d["show_code"])
-        if d["show_code"]:
-            self.code_box.value = f"<pre>{html.escape(self.code())}</pre>"
-        if s.error is not None:
-            self.message.value = ("<span style='color:#b00'><b>Training stopped</b>: "
-                                  f"{html.escape(s.error)}. Press Reset or change a setting "
-                                  "to start again.</span>")
-        self.draws += 1
-        self.render_seconds.append(time.perf_counter() - t0)
-
-    @staticmethod
-    def _show_widget(widget, shown: bool) -> None:
-        display = None if shown else "none"
-        if widget.layout.display != display:
-            widget.layout.display = display
-
-    def _draw_network(self, network_view: bool, gradient_view: bool) -> None:
-        """The network picture and the gradient view (one image), the neuron list and the
-        tooltips laid over the picture."""
-        picture = self.pictures.network_picture(network_view, gradient_view)
-        self._show_widget(self.network_image, picture is not None)
-        for widget in (self.tooltips, self.node, self.node_text):
-            self._show_widget(widget, network_view)
-        if picture is None:
-            return
-        panels = iter(picture.panels)
-        if network_view:
-            self._draw_nodes(next(panels))
-        if gradient_view:
-            next(panels).draw(self.session)
-        self.network_image.value = picture.render()
-        if network_view:
-            self._draw_tooltips(picture)
-
-    def _draw_nodes(self, panel) -> None:
-        s = self.session
-        names = [n for col in netview.node_names(s.config.features, s.config.layer_widths)
-                 for n in col]
-        if [v for _, v in self.node.options[1:]] != names:
-            self._showing = True
-            try:
-                keep = self.node.value if self.node.value in names else ""
-                self.node.options = [("none", ""), *[(n, n) for n in names]]
-                self.node.value = keep
-            finally:
-                self._showing = False
-        panel.draw(s, selected=self.node.value or None)
-        self.node_text.value = (f"<small>{html.escape(netview.node_text(s, self.node.value))}"
-                                "</small>" if self.node.value else
-                                "<small>hover over a neuron or an edge for its weights</small>")
-
-    def _draw_tooltips(self, picture) -> None:
-        """The tooltips over the network picture (none while playing: the weights change
-        every frame; Pause puts them back). The overlay sits on the picture's top part."""
-        height = picture.pixels[1]
-        margin = f"-{height}px 0 {height - NETWORK_PIXELS[1]}px 0"
-        if self.tooltips.layout.margin != margin:
-            self.tooltips.layout.margin = margin
-        session = None if self.playing else self.session
-        self.tooltips.value = netview.tooltips_html(picture.panel, session, "labnn-tooltip-boxes")
-
-    def __repr__(self) -> str:
-        # The text a reader sees where widgets cannot render (GitHub, a console, nbval).
-        what = (f"the {next(iter(self.controls))} control" if len(self.controls) == 1
-                else f"{len(self.controls)} controls")
-        return f"<labnn Playground explorer with {what}: run this notebook in JupyterLab>"
+    @property
+    def state(self) -> str:
+        """The run's settings and display toggles as one line (``state.state_string``):
+        ``explorer(state=...)`` starts from it."""
+        return st.state_string(self.session.config, self.display)
 
     @property
     def text(self) -> str:
         """The status line as plain text."""
-        return status_line(self.session)
+        return F.status_line(self.session)
+
+    def save_network(self, path) -> None:
+        """The network as it is now, as ``net.save(path)`` writes it (``.npz``)."""
+        self.session.network.save(path)
+
+    def save_picture(self, path, dpi: int = 100) -> None:
+        """The explorer's pictures as they are now (``session_figure``), as a PNG file."""
+        fig = session_figure(self.session, show_test=self.display["show_test"],
+                             discretize=self.display["discretize"],
+                             log_loss=self.display["log_loss"], dpi=dpi)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        pathlib.Path(path).write_bytes(buf.getvalue())
+
+    def __repr__(self) -> str:
+        # The text a reader sees where widgets cannot render (GitHub, a console, nbval).
+        what = (f"the {self.controls[0]} control" if len(self.controls) == 1
+                else f"{len(self.controls)} controls")
+        return f"<labnn Playground explorer with {what}: run this notebook in JupyterLab>"
+
+
+_THUMBS: dict = {}
+
+
+def _thumbnails() -> dict:
+    """``frame.thumbnails()``, made once."""
+    if not _THUMBS:
+        _THUMBS.update(F.thumbnails())
+    return _THUMBS
 
 
 def own_points(X, y=None, task: str = "auto") -> ds.OwnData:
@@ -549,21 +420,23 @@ def own_points(X, y=None, task: str = "auto") -> ds.OwnData:
     if isinstance(X, (str, os.PathLike)) and y is None:
         return ds.load_csv(X, task)
     if y is None:
-        raise ValueError("y: expected the labels (0/1) or targets of the points X, one per "
-                         "row; or give X as a CSV file's name (columns x1, x2, y) and no y")
+        raise ValueError("y: expected the labels or targets of the points X, one per row; or "
+                         "give X as a CSV file's name (columns x1, x2, y) and no y")
     return ds.own_data(X, y, task)
 
 
 def explorer(X=None, y=None, *, task: str = "auto", **config) -> Explorer:
-    """The full Playground explorer: every control, Play / Pause / Step / Reset, Regenerate,
-    the feature checkboxes, the layer buttons, the network, the output, the loss curves, the
-    gradient view, the code, and a status line.
+    """The full Playground explorer: every control, Reset / Play / Step / Fast-forward /
+    Cancel, Regenerate, the data-set buttons, the feature checkboxes, the layer buttons, the
+    network, the output, the loss curves, the gradient view, Pin (compare), the state string,
+    the code, and a status line.
 
-    ``X, y``: your own points (N, 2) and their 0/1 labels or real targets, or ``X`` a CSV
-    file's name (columns x1, x2, y); checked (ValueError naming what is wrong), rescaled into
-    the view, and the dataset starts at "own" (the built-in sets stay in the dropdown).
-    ``task``: "auto", "classification" or "regression". ``**config``: the starting
-    configuration (and any other Explorer argument but ``controls``)."""
+    ``X, y``: your own points (N, 2) and their labels (two classes of any kind) or real
+    targets, or ``X`` a CSV file's name (columns x1, x2, y); checked (ValueError naming what is
+    wrong), rescaled into the view, and the dataset starts at "own" (the built-in sets stay one
+    click away). ``task``: "auto", "classification" or "regression". ``**config``: the
+    starting configuration, ``state=`` (a state string or a Playground URL), and any other
+    Explorer argument but ``controls``."""
     _refuse_fixed("explorer", config, {"controls": "it shows every control"})
     if X is not None or y is not None:
         if "data" in config:
@@ -575,16 +448,14 @@ def explorer(X=None, y=None, *, task: str = "auto", **config) -> Explorer:
 def mini_explorer(control: str, **config) -> Explorer:
     """A small explorer with ONE control ("lr", "hidden_units" or "activation") plus the
     output and loss pictures; ``**config`` sets the rest (e.g. ``dataset="xor"``). Each change
-    retrains the configuration from scratch for ``epochs`` epochs and redraws. Starting values
-    are used exactly: one outside its control's bounds raises ValueError."""
+    retrains the configuration from scratch for ``epochs`` epochs, in slices, and the pictures
+    follow. Starting values are used exactly: one outside its control's bounds raises
+    ValueError."""
     if not isinstance(control, str) or control not in MINI_CONTROLS:
         raise ValueError(f"control: expected one of {', '.join(MINI_CONTROLS)}, got {control!r}")
     _refuse_fixed("mini_explorer", config, {
-        "controls": "it shows the one control named first", "buttons": "it has none",
-        "toggles": "it has none", "network_view": "it has none",
-        "gradient_view": "it has none"})
-    return Explorer((control,), buttons=False, toggles=False, network_view=False,
-                    gradient_view=False, **config)
+        "controls": "it shows the one control named first", "buttons": "it has none"})
+    return Explorer((control,), buttons=False, **config)
 
 
 def session_figure(session: pg.Session, *, show_test: bool = True, discretize: bool = False,
@@ -605,7 +476,7 @@ def session_figure(session: pg.Session, *, show_test: bool = True, discretize: b
         session, show_test=flags["show_test"], discretize=flags["discretize"])
     views.CurvesPanel(fig.add_subplot(gs[0, 2])).draw(session, log_loss=flags["log_loss"])
     _draw_view(fig.add_subplot(gs[1, 2]), session, "gradients")
-    fig.suptitle(f"{title(session)}.   {status_line(session)}", fontsize=10)
+    fig.suptitle(f"{F.title(session)}.   {F.status_line(session)}", fontsize=10)
     return fig
 
 
@@ -633,7 +504,7 @@ def compare_figure(sessions, view: str = "network", titles=None, *, height: floa
         raise ValueError(f"sessions: expected one or more playground.Session, got {sessions!r}")
     if view not in COMPARE_VIEWS:
         raise ValueError(f"view: expected one of {', '.join(COMPARE_VIEWS)}, got {view!r}")
-    titles = [title(s) for s in sessions] if titles is None else list(titles)
+    titles = [F.title(s) for s in sessions] if titles is None else list(titles)
     if len(titles) != len(sessions) or not all(isinstance(t, str) for t in titles):
         raise ValueError(f"titles: expected {len(sessions)} strings, one per session, "
                          f"got {titles!r}")
@@ -660,6 +531,6 @@ def figure(config=None, *, data=None, show_test: bool = True, discretize: bool =
     return session_figure(session, **flags)
 
 
-__all__ = ["COMPARE_VIEWS", "CONTROLS", "EXPLORER_CONTROLS", "Explorer", "INTERVAL_RANGE",
-           "MINI_CONTROLS", "TOGGLES", "compare_figure", "explorer", "figure", "mini_explorer",
-           "own_points", "session_figure", "status_line", "title"]
+__all__ = ["BUTTONS", "COMPARE_VIEWS", "CONTROLS", "EXPLORER_CONTROLS", "Explorer",
+           "MINI_CONTROLS", "RULE", "TOGGLES", "WINDOW", "compare_figure", "explorer", "figure",
+           "mini_explorer", "own_points", "session_figure", "status_line", "title"]

@@ -29,6 +29,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+NODELAY = ("--ServerApp.kernel_websocket_connection_class="
+           "labnn.explorer.jupyter.NoDelayConnection")
+"""The kernel's websocket without Nagle's delay, as ``make lab`` starts JupyterLab."""
 
 
 def _free_port() -> int:
@@ -66,7 +69,7 @@ class LabServer:
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                f"--LabApp.user_settings_dir={settings}",
                f"--LabApp.workspaces_dir={dirs['workspaces']}",
-               "--ServerApp.open_browser=False"]
+               "--ServerApp.open_browser=False", NODELAY]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self.log = open(base / "jupyterlab.log", "w")  # noqa: SIM115 - closed in stop()
@@ -167,7 +170,7 @@ def _fail_on_cell_error(page) -> None:
 def open_notebook(page, server, name: str) -> None:
     """Open the notebook and wait for its kernel."""
     page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30_000)
+    page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=30_000)
     # The toolbar says "idle" before a kernel exists: ask the server for the real kernel.
     wait_until(lambda: server.kernel_state(name) == "idle", 30, "the notebook's kernel")
 
@@ -177,7 +180,7 @@ def run_all(page, server, name: str, timeout: float = 60) -> None:
     once with the error's text."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+    prompts = page.locator(".jp-NotebookPanel:visible .jp-CodeCell .jp-InputArea-prompt")
 
     def all_ran():
         _fail_on_cell_error(page)
