@@ -7,6 +7,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup test test-fast test-rounding lab bench lint clean notebooks report sweep
 
+# Compiled modules are kept in __pycache__ (git-ignored) even where the environment says
+# otherwise: every pytest worker, notebook kernel and sweep worker would compile labnn and
+# re-write the tests' asserts again (seconds of every test run).
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
@@ -37,7 +42,7 @@ test-rounding: $(STAMP)
 
 # The quick loop while editing: every test not marked slow, no notebooks.
 test-fast: $(STAMP)
-	$(PY) -m pytest tests -m "not slow" -n $(WORKERS)
+	$(PY) -m pytest tests -m "not slow" -n $(WORKERS) -p no:nbval
 
 # Hostile calls of the library (scripts/hostile_sweep.py), each in its own process with a time
 # and a memory limit: the counts ok / weak / bug (about a minute and a half).

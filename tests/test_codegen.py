@@ -57,6 +57,7 @@ CONFIGS = st.builds(
     n=st.integers(10, 40))
 
 
+@pytest.mark.slow
 @given(changes=CONFIGS)
 @settings(max_examples=40)
 def test_code_round_trips_to_the_same_weights(changes):

@@ -39,6 +39,7 @@ def test_network_rebuilds_the_trained_net_without_retraining():
     assert net.evaluate(X, y) == (r.final_loss, r.final_accuracy)
 
 
+@pytest.mark.slow            # worker processes
 def test_sweep_in_worker_processes_gives_the_same_bits_in_order():
     configs = [E.RunConfig(dataset=ds, seed=s, epochs=150, lr=lr)
                for ds in ("linear", "xor") for s in (0, 1) for lr in (0.5, 2.0)]
@@ -244,10 +245,12 @@ NEW_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("fields", NEW_FIELDS, ids=lambda f: ",".join(f"{k}={v}" for k, v in
-                                                                      f.items()))
-@pytest.mark.parametrize("dataset", ["xor", "linear"])
-def test_a_stacked_run_equals_the_run_alone(fields, dataset):
+@pytest.mark.parametrize("dataset, fields", [
+    pytest.param(ds, f, id=f"{ds}-" + ",".join(f"{k}={v}" for k, v in f.items()),
+                 # mini-batches of 100 points: seconds
+                 marks=[pytest.mark.slow] if ds == "linear" and "batch_size" in f else [])
+    for ds in ("xor", "linear") for f in NEW_FIELDS])
+def test_a_stacked_run_equals_the_run_alone(dataset, fields):
     configs = [E.RunConfig(dataset=dataset, seed=s, **{"epochs": 120, **fields})
                for s in range(3)]
     stacked = E.run_stack(configs)
@@ -308,6 +311,7 @@ def test_bad_new_fields_raise_naming_the_argument(kwargs, name):
         E.RunConfig(**kwargs)
 
 
+@pytest.mark.slow            # worker processes
 def test_sweep_without_split_gives_the_same_bits():
     configs = [E.RunConfig(dataset=ds, seed=s, epochs=80, lr=lr)
                for ds in ("xor", "linear") for s in range(3) for lr in (0.5, 1.0)]
@@ -324,6 +328,7 @@ def test_tables_name_full_batches():
     assert "full" in table.splitlines()[1] and " 4 " in table.splitlines()[2]
 
 
+@pytest.mark.slow
 def test_sweep_trains_stacks_that_equal_single_runs():
     configs = [E.RunConfig(dataset=ds, seed=s, lr=lr, epochs=200, until_100=u)
                for ds in ("linear", "xor") for lr in (1.0, 60.0) for s in range(2)

@@ -10,6 +10,7 @@ import labnn
 from labnn.report.images import CLASSES, compare_conv_dense, conv_net, dense_net, generate_shapes
 
 
+@pytest.mark.slow
 def test_conv_net_beats_dense_net_of_similar_size_on_held_out_images():
     runs = compare_conv_dense(seeds=(0,), n_train=400, n_test=400, epochs=30)
     conv, dense = runs

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -33,6 +35,7 @@ def test_environment_yml_uses_requirements():
     assert "-r requirements.txt" in text and "python>=3.11" in text
 
 
+@pytest.mark.slow
 def test_library_imports_only_numpy_and_the_standard_library():
     # The explorer's view modules: the live widget (anywidget, its front end drawing what
     # labnn.explorer.frame packs with NumPy) and the static figures (matplotlib); and the
@@ -188,6 +191,7 @@ def _module_level_graph() -> dict[str, set[str]]:
     return graph
 
 
+@pytest.mark.slow
 def test_the_dense_path_stands_on_neither_conv_nor_saving():
     """The dense path imports neither the conv extra nor the file format; ``Network.save`` and
     ``Network.load`` (the API's names) import ``labnn.saving`` when they are called, and the

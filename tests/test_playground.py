@@ -457,6 +457,7 @@ def test_regression_trains_and_reports_losses_not_accuracies():
     assert p.min() < -0.5 and p.max() > 0.5                # a linear output, not a probability
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", pg.REGRESSION)
 def test_regression_starts_at_playgrounds_lr_where_the_classification_lr_diverges(dataset):
     # the reason for STARTING_LR: 2 x 8 tanh, SGD, 500 epochs, seeds 0-9
@@ -510,6 +511,7 @@ def test_starting_changes_give_regression_its_lr_only_when_none_is_given():
         pg.starting_changes({"dataset": "moons"})
 
 
+@pytest.mark.slow
 def test_reg_gauss_needs_hidden_units():
     # Measured (seeds 0-2): 3 hidden layers of 8 reach 0.11-0.28 of the test loss of no hidden
     # layer (a plane cannot fit six bumps).

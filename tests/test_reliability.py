@@ -48,7 +48,8 @@ def run(sweep, tmp_path_factory):
     ("r = 0", "return", "bug", "a wrong answer"),
     ("import numpy as np\nr = np.ones(10**11)", "return", "bug", "MemoryError"),
     ("import os\nos._exit(3)", "return", "bug", "the process died"),
-    ("import time\ntime.sleep(60)", "return", "bug", "hangs"),
+    pytest.param("import time\ntime.sleep(60)", "return", "bug", "hangs",
+                 marks=pytest.mark.slow),                  # waits for its timeout
 ])
 def test_the_verdicts_can_fail(sweep, run, code, must, verdict, why):
     case = sweep.Case("test", "a case", code, ("lr",), must, "r == 1" if must != "raise" else

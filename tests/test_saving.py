@@ -458,12 +458,14 @@ class TestLoadingChecksTheFileBeforeTrustingIt:
         assert (tmp_path / "m.npz").read_bytes() == before
         assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
 
+    @pytest.mark.slow        # each in a child process with a memory limit
     @pytest.mark.parametrize("variant", list(_bomb_variants()))
     def test_never_decompresses_what_it_does_not_need(self, tmp_path, variant):
         message = _refused_cheaply(_bomb_variants()[variant](tmp_path))
         if variant == "unknown_member":
             assert "unknown member" in message and "junk" in message
 
+    @pytest.mark.slow        # each in a child process with a memory limit
     @pytest.mark.parametrize("variant", list(_huge_config_variants()))
     def test_checks_every_shape_before_allocating(self, tmp_path, variant):
         _refused_cheaply(_huge_config_variants()[variant](tmp_path))

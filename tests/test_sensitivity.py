@@ -11,6 +11,7 @@ from labnn.report import experiments as E
 from labnn.report import sensitivity as S
 
 
+@pytest.mark.slow            # spawns worker processes
 def test_the_nudge_reaches_the_worker_processes():
     config = E.RunConfig(dataset="xor", seed=3, lr=1.0, epochs=50)
     with S.nudged(1):

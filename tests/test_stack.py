@@ -108,6 +108,7 @@ def test_divergence_stops_only_the_networks_that_diverged_without_a_warning():
     assert np.isfinite(history.final_loss[[0, 2]]).all()
 
 
+@pytest.mark.slow
 def test_stop_at_matches_a_callback_that_stops_at_100_percent():
     X, y = generate_xor_easy()
     stack = NetworkStack(_nets(range(5)))

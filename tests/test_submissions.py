@@ -34,6 +34,7 @@ def _alive(pid) -> bool:
 
 
 
+@pytest.mark.slow            # a subprocess per file
 def test_the_command_prints_one_line_per_file_and_survives_bad_files(tmp_path, capsys):
     shutil.copy(STUDENTS / "student_columns.py", tmp_path / "a_right.py")
     source = (STUDENTS / "student_rows.py").read_text()
@@ -71,6 +72,7 @@ def test_the_command_prints_one_line_per_file_and_survives_bad_files(tmp_path, c
     assert not _alive(pid)
 
 
+@pytest.mark.slow            # python -m in a subprocess
 def test_python_m_labnn_check_exits_0_when_every_file_passes(tmp_path):
     shutil.copy(STUDENTS / "student_rows.py", tmp_path / "right.py")
     out = subprocess.run([sys.executable, "-m", "labnn.check", str(tmp_path / "right.py"),
