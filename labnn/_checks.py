@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import math
 import numbers
+import os
+import stat
 
 import numpy as np
 
@@ -191,3 +193,30 @@ def _cast(arr, dtype, name):
             raise ValueError(f"{name}: values up to {largest:.3g} do not fit in {dtype} (largest "
                              f"{limit:.3g}); use a float64 network or scale them")
     return arr.astype(dtype)
+
+
+def open_regular_file(path: str, max_bytes: int, limit: str, hint: str = ""):
+    """``path`` open for reading (binary), once it is known without reading it to be a regular
+    file of at most ``max_bytes`` (``limit`` names the bound in the message, ``hint`` follows
+    it): a FIFO, a device or a directory is refused, and opening never blocks (not even on a
+    FIFO made since the check). The file opened is checked again, should it have changed."""
+    def check(st):
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"path: {path!r} is not a regular file (a directory, a device or a "
+                             f"FIFO?)")
+        if st.st_size > max_bytes:
+            raise ValueError(f"path: {path!r} is {st.st_size} bytes, larger than {limit} "
+                             f"({max_bytes}){hint}")
+
+    try:
+        check(os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ValueError(f"path: cannot read {path!r}: {exc.strerror}") from exc
+    fh = os.fdopen(fd, "rb")
+    try:
+        check(os.fstat(fd))
+    except BaseException:
+        fh.close()
+        raise
+    return fh

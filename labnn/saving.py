@@ -52,7 +52,7 @@ import zlib
 import numpy as np
 
 from . import init as _init
-from ._checks import check_dtype, check_seed, check_size
+from ._checks import check_dtype, check_seed, check_size, open_regular_file
 from .layers import LAYER_TYPES, Layer, Sequential
 
 SAVE_FORMAT = 2
@@ -217,7 +217,7 @@ def _file_name(path) -> str:
 def load(path, network_type):
     """Read a network written by ``save``, as a ``network_type`` (``labnn.Network``)."""
     path = _file_name(path)
-    with _open_regular_file(path) as fh:
+    with open_regular_file(path, MAX_FILE_BYTES, "MAX_FILE_BYTES") as fh:
         size = _check_start(fh, path)
         try:
             _check_directory(fh, size)
@@ -228,32 +228,6 @@ def load(path, network_type):
                              f"corrupt zip archive: {exc})") from exc
         except ValueError as exc:
             raise ValueError(f"path: {path!r}: {exc}") from exc
-
-
-def _open_regular_file(path: str):
-    """``path`` open for reading, once its size and type are checked without reading it."""
-    try:
-        _check_regular(os.stat(path), path)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
-                     getattr(os, "O_BINARY", 0))    # a FIFO made since the stat cannot block
-    except OSError as exc:
-        raise ValueError(f"path: cannot read {path!r}: {exc.strerror}") from exc
-    fh = os.fdopen(fd, "rb")
-    try:
-        _check_regular(os.fstat(fd), path)          # the file opened, should it have changed
-    except BaseException:
-        fh.close()
-        raise
-    return fh
-
-
-def _check_regular(st: os.stat_result, path: str) -> None:
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"path: {path!r} is not a regular file (a directory, a device or a "
-                         f"FIFO?)")
-    if st.st_size > MAX_FILE_BYTES:
-        raise ValueError(f"path: {path!r} is {st.st_size} bytes, larger than MAX_FILE_BYTES "
-                         f"({MAX_FILE_BYTES})")
 
 
 def _check_start(fh, path: str) -> int:

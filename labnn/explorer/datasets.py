@@ -18,13 +18,18 @@ from __future__ import annotations
 import io
 import numbers
 import os
-import stat
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import data as _data
-from .._checks import check_array, check_float_in, check_positive_int, check_seed
+from .._checks import (
+    check_array,
+    check_float_in,
+    check_positive_int,
+    check_seed,
+    open_regular_file,
+)
 from ..data import REGRESSION
 
 OWN = "own"
@@ -282,29 +287,12 @@ MAX_CSV_LINE = 4096
 
 
 def _open_text(path: str):
-    """``path`` open for reading as UTF-8 text (a BOM, as Excel writes, is skipped), once it is
-    known to be a regular file of at most ``MAX_CSV_BYTES``: a FIFO, a device or a directory is
-    refused without reading, and opening never blocks."""
-    def check(st):
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError(f"path: {path!r} is not a regular file (a directory, a device or a "
-                             f"FIFO?)")
-        if st.st_size > MAX_CSV_BYTES:
-            raise ValueError(f"path: {path!r} is {st.st_size} bytes, larger than MAX_CSV_BYTES "
-                             f"({MAX_CSV_BYTES}); sample your points first")
-
-    try:
-        check(os.stat(path))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise ValueError(f"path: cannot read {path!r} ({exc.strerror})") from None
-    fh = os.fdopen(fd, "rb")
-    try:
-        check(os.fstat(fd))                 # the file opened, should it have changed since
-    except BaseException:
-        fh.close()
-        raise
-    return io.TextIOWrapper(fh, encoding="utf-8-sig")
+    """``path`` open as UTF-8 text (a BOM, as Excel writes, is skipped), once it is known to be
+    a regular file of at most ``MAX_CSV_BYTES`` (``open_regular_file``: a FIFO, a device or a
+    directory is refused without reading, and opening never blocks)."""
+    return io.TextIOWrapper(open_regular_file(path, MAX_CSV_BYTES, "MAX_CSV_BYTES",
+                                              "; sample your points first"),
+                            encoding="utf-8-sig")
 
 
 def _csv_rows(path: str) -> list[list[str]]:
