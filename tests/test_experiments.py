@@ -49,6 +49,13 @@ def test_sweep_in_worker_processes_gives_the_same_bits_in_order():
     assert all(_same(a, b) for a, b in zip(serial, parallel))
 
 
+
+def test_the_workers_environment_is_variables_the_workers_read():
+    # a string literal inside the dict once joined its first key ("...OPENBLAS_NUM_THREADS")
+    assert all(k.isidentifier() and k.upper() == k for k in E.WORKER_ENV), list(E.WORKER_ENV)
+    assert E.WORKER_ENV["OPENBLAS_NUM_THREADS"] == E.WORKER_ENV["OMP_NUM_THREADS"] == "1"
+
+
 def test_divergence_is_recorded_not_raised():
     r = E.run(E.RunConfig(dataset="linear", seed=0, activation="linear", lr=1.0, epochs=200))
     assert r.diverged_at is not None and r.diverged_at <= 200

@@ -173,9 +173,6 @@ def run(config: RunConfig) -> RunResult:
 
 
 WORKER_ENV = {
-    """The environment of a process that trains studies: ``sweep``'s worker processes get it,
-    and so do the notebook kernels of a parallel test run (tests/conftest.py). None of it
-    changes a result."""
     # One BLAS thread per worker: the matrices are tiny and the workers already fill the cores.
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     # glibc returns freed blocks over 128 KiB to the system at once, so every NumPy temporary
@@ -183,6 +180,9 @@ WORKER_ENV = {
     # Keeping them in the heap changes no result; other C libraries ignore these variables.
     "MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824",
 }
+"""The environment of a process that trains studies: ``sweep``'s worker processes get it,
+and so do the notebook kernels of a parallel test run (tests/conftest.py). None of it changes
+a result."""
 
 
 def default_workers() -> int:
