@@ -1,8 +1,10 @@
 // The Playground explorer's page (an anywidget ES module). It draws what the kernel sends and
 // decides nothing: every rule, bound, name, colour and scale comes from labnn.explorer
 // (frame.py: the scene and the frames; controls.py: the controls). Hovering, a display toggle,
-// choosing a node: drawn here at once, without asking the kernel. While a job runs the page
-// asks for the next slice ("tick") only when it has painted the last frame.
+// choosing a node: drawn here at once, without asking the kernel. While a job runs, the frames
+// are painted in order, one per animation frame, and each painted frame asks the kernel for the
+// next slice ("tick"): the kernel keeps a few frames on their way, so the page always has the
+// next one to paint and never runs behind.
 
 const FEATURE_ORDER = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
 const FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂",
@@ -28,8 +30,14 @@ function rgb(hex) {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-// 256 colours from a list of stops (hex), evenly spaced from 0 to 1.
+// 256 colours from a list of stops (hex), evenly spaced from 0 to 1 (made once per list).
+const LUTS = new Map();
 function lut(stops) {
+  const key = stops.join(",");
+  if (!LUTS.has(key)) LUTS.set(key, makeLut(stops));
+  return LUTS.get(key);
+}
+function makeLut(stops) {
   const c = stops.map(rgb), out = new Uint8ClampedArray(256 * 3);
   for (let i = 0; i < 256; i++) {
     const t = i / 255 * (c.length - 1), k = Math.min(Math.floor(t), c.length - 2), f = t - k;
@@ -66,6 +74,11 @@ function niceCeil(x) {
   return 10 ** (k + 1);
 }
 
+// Write a text, an attribute or a style only when it changes: a write, even of the same value,
+// makes the browser lay out and paint again, and a frame writes them all.
+function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
+function setProp(e, name, value) { if (e[name] !== value) e[name] = value; }
+
 function setupCanvas(canvas, w, hgt) {
   const r = window.devicePixelRatio || 1;
   if (canvas._w !== w || canvas._h !== hgt || canvas._r !== r) {
@@ -81,6 +94,7 @@ function setupCanvas(canvas, w, hgt) {
 function render({ model, el }) {
   const S = {scene: null, points: null, config: null, frame: null, data: null, thumbs: null,
              hover: null, selected: null, display: {show_test: true, discretize: false, log_loss: true},
+             queue: [], latest: null,
              pending: new Map(), inflight: false, ticked: -1, dirty: false, layout: null,
              pings: [], paints: [], arrivals: [], draws: [], changes: [], hovers: [],
              alive: true};
@@ -179,7 +193,7 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- talking to the kernel
   function press(name) {
-    if (name === "play" && S.frame && S.frame.job === "play") name = "pause";
+    if (name === "play" && S.latest && S.latest.job === "play") name = "pause";
     send({type: "press", button: name});
   }
   function setValue(name, value) {
@@ -203,13 +217,16 @@ function render({ model, el }) {
     if (msg.type === "scene") {
       // a frame of the new run always follows: nothing is drawn until it comes
       S.scene = msg; S.points = arrays(msg, buffers[0]).points; S.layout = null; S.stale = true;
+      S.queue.length = 0;                        // frames of the run before are not drawn
       if (S.selected && !allNodes().includes(S.selected)) S.selected = null;
       S.hover = null;
       return;
     } else if (msg.type === "config") {
       S.config = msg; Object.assign(S.display, msg.display); buildControls();
     } else if (msg.type === "frame") {
-      S.frame = msg; S.data = arrays(msg, buffers[0]); S.stale = false;
+      // a job's frames are painted in order; any other frame replaces those not yet painted
+      if (!msg.job) S.queue.length = 0;
+      S.queue.push([msg, arrays(msg, buffers[0])]); S.latest = msg;
       S.arrivals.push([msg.seq, performance.now()]);
       if (S.arrivals.length > 2000) S.arrivals.splice(0, 1000);
       S.inflight = false; flush();
@@ -232,7 +249,8 @@ function render({ model, el }) {
       S.dirty = false;
       if (!S.alive) return;
       const t0 = performance.now();
-      draw();
+      if (S.queue.length) { [S.frame, S.data] = S.queue.shift(); S.stale = false; }
+      if (!window.__nodraw) draw();
       const f = S.frame, t1 = performance.now();
       if (f) {
         S.paints.push([f.seq, t1]);
@@ -241,6 +259,7 @@ function render({ model, el }) {
         if (S.paints.length > 2000) S.paints.splice(0, 1000);
         if (f.job && S.ticked !== f.seq) { S.ticked = f.seq; send({type: "tick", seq: f.seq}); }
       }
+      if (S.queue.length) redraw();
     });
   }
 
@@ -403,9 +422,16 @@ function render({ model, el }) {
   }
 
   const scratch = document.createElement("canvas");
+  function scratchImage(R) {
+    // one R x R picture, reused: the maps are painted into it one after the other
+    if (scratch.width !== R || scratch.height !== R || !scratch._img) {
+      scratch.width = R; scratch.height = R; scratch._img = new ImageData(R, R);
+    }
+    return scratch._img;
+  }
   function mapImage(index, stops, lo, hi, discretize) {
     const R = S.scene.resolution, maps = S.data.maps.data;
-    const table = lut(stops), img = new ImageData(R, R), px = img.data;
+    const table = lut(stops), img = scratchImage(R), px = img.data;
     const base = index * R * R, span = hi - lo || 1, mid = (lo + hi) / 2;
     for (let r = 0; r < R; r++) for (let c = 0; c < R; c++) {
       let v = maps[base + r * R + c];
@@ -415,7 +441,6 @@ function render({ model, el }) {
       const o = ((R - 1 - r) * R + c) * 4;            // row 0 is the bottom of the plane
       px[o] = table[k * 3]; px[o + 1] = table[k * 3 + 1]; px[o + 2] = table[k * 3 + 2]; px[o + 3] = 255;
     }
-    scratch.width = R; scratch.height = R;
     scratch.getContext("2d").putImageData(img, 0, 0);
     return scratch;
   }
@@ -567,6 +592,33 @@ function render({ model, el }) {
   }
 
   // ---------------------------------------------------------------- the output
+  const layers_ = new Map();
+  function pointsLayer(side, x0, y0, X, Y) {
+    // the data points over a picture of the plane: they change only with the scene, so they
+    // are drawn once into a canvas of their own, which every frame copies
+    const r = window.devicePixelRatio || 1, key = `${side}|${r}|${S.display.show_test}`;
+    let c = layers_.get(key);
+    if (c && c._scene === S.scene) return c;
+    if (!c) { c = document.createElement("canvas"); layers_.set(key, c); }
+    c._scene = S.scene;
+    const ctx = setupCanvas(c, side + 34, side + 22);
+    ctx.clearRect(0, 0, side + 34, side + 22);
+    const p = S.points.data, n = p.length / 4, colors = S.scene.colors, classify = S.scene.task === "classification";
+    const tl = lut(colors.targets);
+    for (const test of [0, 1]) {
+      if (test && !S.display.show_test) continue;
+      for (let k = 0; k < n; k++) {
+        if (p[k * 4 + 3] !== test) continue;
+        const v = p[k * 4 + 2];
+        if (classify) ctx.fillStyle = colors.classes[v > 0.5 ? 1 : 0];
+        else { const i = Math.max(0, Math.min(255, Math.round((v + 1) / 2 * 255))); ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`; }
+        ctx.beginPath(); ctx.arc(X(p[k * 4]), Y(p[k * 4 + 1]), 3.2, 0, 2 * Math.PI); ctx.fill();
+        ctx.lineWidth = test ? 1.2 : 0.8; ctx.strokeStyle = test ? "#000" : (classify ? "#fff" : "#555"); ctx.stroke();
+      }
+    }
+    return c;
+  }
+
   function drawOutput(canvas, side, index, range, stops, pointsShown, captionEl) {
     const ctx = setupCanvas(canvas, side + 34, side + 22);
     const {extent, ticks} = S.scene, x0 = 30, y0 = 2;
@@ -576,21 +628,12 @@ function render({ model, el }) {
     const X = (v) => x0 + (v - extent[0]) / (extent[1] - extent[0]) * side;
     const Y = (v) => y0 + side - (v - extent[2]) / (extent[3] - extent[2]) * side;
     if (pointsShown) {
-      const p = S.points.data, n = p.length / 4, colors = S.scene.colors, classify = S.scene.task === "classification";
-      const tl = lut(colors.targets);
-      for (const test of [0, 1]) {
-        if (test && !S.display.show_test) continue;
-        for (let k = 0; k < n; k++) {
-          if (p[k * 4 + 3] !== test) continue;
-          const v = p[k * 4 + 2];
-          if (classify) ctx.fillStyle = colors.classes[v > 0.5 ? 1 : 0];
-          else { const i = Math.max(0, Math.min(255, Math.round((v + 1) / 2 * 255))); ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`; }
-          ctx.beginPath(); ctx.arc(X(p[k * 4]), Y(p[k * 4 + 1]), 3.2, 0, 2 * Math.PI); ctx.fill();
-          ctx.lineWidth = test ? 1.2 : 0.8; ctx.strokeStyle = test ? "#000" : (classify ? "#fff" : "#555"); ctx.stroke();
-        }
-      }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);                 // the layer has the canvas's pixels
+      ctx.drawImage(pointsLayer(side, x0, y0, X, Y), 0, 0);
+      const r = window.devicePixelRatio || 1;
+      ctx.setTransform(r, 0, 0, r, 0, 0);
     }
-    const fg = getComputedStyle(root).color;
+    const fg = S.fg;
     ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.font = "10px sans-serif"; ctx.lineWidth = 1;
     ctx.strokeRect(x0, y0, side, side);
     ctx.textAlign = "center";
@@ -605,7 +648,7 @@ function render({ model, el }) {
     const [lo, hi] = S.scene.value_range, labels = S.scene.labels;
     legendText.textContent = S.scene.task === "classification" ?
       `${lo} (class ${labels[0]}) … ${hi} (class ${labels[1]})` : `${lo} … ${hi} (targets ${labels[0]} … ${labels[1]}, rescaled)`;
-    const k = setupCanvas(pointKey, 150, 12), fg = getComputedStyle(root).color;
+    const k = setupCanvas(pointKey, 150, 12), fg = S.fg;
     k.clearRect(0, 0, 150, 12); k.font = "10px sans-serif";
     k.fillStyle = "#f7f7f7"; k.fillRect(0, 0, 11, 12); if (S.scene.held_out) k.fillRect(60, 0, 11, 12);
     k.beginPath(); k.arc(5, 6, 3.2, 0, 7); k.fillStyle = "#888"; k.fill(); k.strokeStyle = "#fff"; k.lineWidth = 0.8; k.stroke();
@@ -618,7 +661,7 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- curves
   function drawCurves(canvas, series, log, yLabel) {
-    const ctx = setupCanvas(canvas, CURVE_W, CURVE_H), fg = getComputedStyle(root).color;
+    const ctx = setupCanvas(canvas, CURVE_W, CURVE_H), fg = S.fg;
     ctx.clearRect(0, 0, CURVE_W, CURVE_H);
     const x0 = 40, y0 = 14, w = CURVE_W - x0 - 8, hgt = CURVE_H - y0 - 18;
     let maxE = 10, lo = Infinity, hi = -Infinity;
@@ -691,17 +734,19 @@ function render({ model, el }) {
   function draw() {
     if (!S.scene || !S.data || !S.frame || S.stale) return;
     const f = S.frame;
-    status.textContent = f.status;
-    progress.textContent = f.progress;
+    S.fg = getComputedStyle(root).color;     // read before any write: no forced layout
+    setText(status, f.status);
+    setText(progress, f.progress);
     if (buttons.play) {
       const playing = f.job === "play";
-      buttons.play.textContent = playing ? "▮▮ pause" : "▶ play";
-      buttons.play.classList.toggle("lx-on", playing);
-      buttons.cancel.disabled = !f.job;
-      buttons.step.disabled = buttons.fast_forward.disabled = !!f.error;
+      setText(buttons.play, playing ? "▮▮ pause" : "▶ play");
+      if (buttons.play.classList.contains("lx-on") !== playing) buttons.play.classList.toggle("lx-on", playing);
+      setProp(buttons.cancel, "disabled", !f.job);
+      setProp(buttons.step, "disabled", !!f.error);
+      setProp(buttons.fast_forward, "disabled", !!f.error);
     }
-    if (f.error) { message.textContent = `Training stopped: ${f.error}. Press reset or change a setting to start again.`; message.className = "lx-message lx-error"; }
-    title.textContent = S.scene.title; title.title = S.scene.title;
+    if (f.error) { setText(message, `Training stopped: ${f.error}. Press reset or change a setting to start again.`); setProp(message, "className", "lx-message lx-error"); }
+    setText(title, S.scene.title); setProp(title, "title", S.scene.title);
     const nMaps = S.data.maps.shape[0], outIndex = nMaps - 1;
     const shown = (S.hover && S.hover.kind === "node" ? S.hover.name : null) || S.selected;
     if (kind === "full") {
@@ -710,23 +755,23 @@ function render({ model, el }) {
       if (shown && shown !== "output") {
         const i = mapIndex(shown), r = S.data.ranges.data;
         drawOutput(outCanvas, OUT, i, [r[2 * i], r[2 * i + 1]], S.scene.colors.node, true);
-        caption.textContent = `showing ${shown}` + (S.selected === shown ? " (chosen: click it to let go)" : "");
+        setText(caption, `showing ${shown}` + (S.selected === shown ? " (chosen: click it to let go)" : ""));
       } else {
         drawOutput(outCanvas, OUT, outIndex, S.scene.value_range, S.scene.colors.boundary, true);
-        caption.textContent = S.scene.task === "classification" ? "the output: the probability of class " + S.scene.labels[1] : "the output";
+        setText(caption, S.scene.task === "classification" ? "the output: the probability of class " + S.scene.labels[1] : "the output");
       }
       if (f.pinned) {
-        pinBox.style.display = "block";
+        if (pinBox.style.display !== "block") pinBox.style.display = "block";
         drawPinned();
-        pinCaption.textContent = "pinned: " + f.pinned.status;
-        pinCaption.title = f.pinned.title;
-      } else pinBox.style.display = "none";
+        setText(pinCaption, "pinned: " + f.pinned.status);
+        setProp(pinCaption, "title", f.pinned.title);
+      } else if (pinBox.style.display !== "none") pinBox.style.display = "none";
       drawCurves(gradCanvas, gradSeries(), true, "gradient RMS");
     } else {
       drawOutput(outCanvas, 220, outIndex, S.scene.value_range, S.scene.colors.boundary, true);
-      caption.textContent = "";
+      setText(caption, "");
     }
-    drawLegend();
+    if (S.legendFor !== S.scene || S.legendFg !== S.fg) { S.legendFor = S.scene; S.legendFg = S.fg; drawLegend(); }
     drawCurves(curveCanvas, lossSeries(), S.display.log_loss, `${S.scene.loss} loss${S.display.log_loss ? " (log)" : ""}`);
     if (S.hover) showCard();
   }
@@ -734,13 +779,13 @@ function render({ model, el }) {
   function drawPinned() {
     // the pinned run's output, small, from its own map
     const R = S.scene.resolution, d = S.data.pinned_map.data, [lo, hi] = S.frame.pinned.value_range;
-    const table = lut(S.scene.colors.boundary), img = new ImageData(R, R), px = img.data;
+    const table = lut(S.scene.colors.boundary), img = scratchImage(R), px = img.data;
     for (let r = 0; r < R; r++) for (let c = 0; c < R; c++) {
       const v = d[r * R + c], k = Math.max(0, Math.min(255, Math.round((Number.isNaN(v) ? 0.5 : (v - lo) / (hi - lo)) * 255)));
       const o = ((R - 1 - r) * R + c) * 4;
       px[o] = table[k * 3]; px[o + 1] = table[k * 3 + 1]; px[o + 2] = table[k * 3 + 2]; px[o + 3] = 255;
     }
-    scratch.width = R; scratch.height = R; scratch.getContext("2d").putImageData(img, 0, 0);
+    scratch.getContext("2d").putImageData(img, 0, 0);
     const ctx = setupCanvas(pinCanvas, 120, 120);
     ctx.imageSmoothingEnabled = true; ctx.drawImage(scratch, 0, 0, 120, 120);
     ctx.strokeStyle = "#888"; ctx.strokeRect(0.5, 0.5, 119, 119);
