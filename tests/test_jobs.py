@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labnn.explorer.jobs import Runner
+from labnn.explorer.jobs import PARTS, Runner
 from labnn.explorer.playground import Session, train
 
 
@@ -49,6 +49,34 @@ def test_slices_fit_the_budget_even_when_one_epoch_does_not():
     assert s.epoch == 1 and s.batch == 0 and sum(sizes) == 2000
     assert sizes[0] == 1 and max(sizes) == 20            # 20 ms at 1 ms a step
     assert r.seconds_per_step == pytest.approx(0.001)
+
+
+def test_a_slice_ends_at_the_first_part_past_its_budget_when_the_machine_slows_down():
+    # measured at 1 ms a step, a 20 ms slice plans 20 steps in PARTS parts of 5; when steps
+    # then take 5 ms each (the CPU is shared), the slice stops after its first part (25 ms)
+    # instead of running its 20 steps (100 ms)
+    rate, clock = [0.001], [0.0]
+    s = Session(dataset="spiral", n=2000, batch_size=1, layer_widths=(8,) * 2, epochs=1)
+    train = s.advance_steps
+
+    def timed(steps):
+        done = train(steps)
+        clock[0] += done * rate[0]
+        return done
+
+    s.advance_steps = timed
+    r = Runner(s, budget=0.02, clock=lambda: clock[0])
+    r.step()
+    for _ in range(3):
+        r.work()
+    assert r.slice_steps() == 20 and PARTS == 4
+    rate[0] = 0.005
+    assert r.work() == 5
+    assert r.longest == pytest.approx(0.025)
+    rate[0] = 0.001
+    before = s.steps
+    r.work()                                   # the estimate follows the machine: fewer steps
+    assert s.steps - before < 20
 
 
 def test_play_is_one_epoch_a_slice_and_pause_stops_it():

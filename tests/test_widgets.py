@@ -104,14 +104,14 @@ def test_play_is_one_epoch_a_frame_with_at_most_a_window_on_their_way(full):
 
 @pytest.mark.parametrize("budget, frames", [(0.02, 1), (0.2, lw.WINDOW)])
 def test_a_tick_keeps_the_kernel_busy_for_about_one_budget(budget, frames):
-    # every clock reading 6 ms after the last: a slice and its frame take 6 ms, a tick's first
-    # 24 ms; more than a quarter of a 20 ms budget: one frame on its way (a ping waits behind
-    # one slice at most); within a quarter of 200 ms: the whole window
-    e = lw.explorer(dataset="spiral", n=400, batch_size=1, budget=budget)
-    now = iter(range(10**6))
-    e.runner.clock = lambda: 0.006 * next(now)
+    # Play, full batch (a slice is an epoch), on a clock where each slice and its frame take
+    # 6 ms: more than a quarter of a 20 ms budget, one frame on its way (a ping waits behind
+    # one slice at most); within a quarter of 200 ms, the whole window
+    e = lw.explorer(budget=budget)
+    e.runner.clock = lambda: 0.006 * e.frames
     msg(e, type="hello")
-    msg(e, type="press", button="fast_forward")
+    msg(e, type="press", button="play")
+    msg(e, type="tick", seq=e.last["frame"]["seq"])     # the first slices measure the time
     for _ in range(3):
         seq = e.last["frame"]["seq"]
         msg(e, type="tick", seq=seq)
