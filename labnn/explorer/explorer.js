@@ -12,6 +12,7 @@ const FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x�
 const OUT = 260;          // the output picture's side, CSS pixels
 const CURVE_W = 280, CURVE_H = 104;
 const BESIDE = 244 + 290 + 2 * 14 + 12;   // the data and output columns, their gaps, padding
+const BESIDE_OUT = 290 + 14 + 12;          // the output column alone, its gap, padding
 
 function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -388,11 +389,15 @@ function render({ model, el }) {
   function netLayout() {
     if (S.layout) return S.layout;
     const cols = S.scene.columns, widths = cols.slice(1, -1).map((c) => c.length);
-    // beside the data and output columns when the three fit in the cell, else a row of its own
-    const room = (root.clientWidth || 800) - BESIDE;
-    const avail = Math.max(300, Math.min(460, room >= 300 ? room : (root.clientWidth || 800) - 12));
     const left = 62, ncol = cols.length;
-    const colW = Math.max(40, Math.min(70, (avail - left - 8) / ncol));
+    // Playground's three columns when they fit in the cell; else the data become a strip on
+    // top (lx-narrow), and the network sits beside the output when the two fit, else above it
+    const whole = root.clientWidth || 800, least = left + 40 * ncol + 8;
+    const narrow = whole - BESIDE < Math.max(300, least);
+    if (root.classList.contains("lx-narrow") !== narrow) root.classList.toggle("lx-narrow", narrow);
+    const room = whole - (narrow ? BESIDE_OUT : BESIDE);
+    const avail = Math.min(460, room >= least ? Math.max(room, narrow ? least : 300) : whole - 12);
+    const colW = Math.max(30, Math.min(70, (avail - left - 8) / ncol));
     const rows = Math.max(FEATURE_ORDER.length, ...widths, 1);
     const rowH = Math.max(14, Math.min(40, 300 / rows));
     const size = Math.max(8, Math.min(28, Math.floor(Math.min(colW * 0.6, rowH * 0.8))));

@@ -15,8 +15,10 @@ and the event's own time stamp), each figure printed beside the load average:
   reset the run, Fast-forward again, a typed lr): the longest kernel-busy stretch;
 - Cancel stops a Fast-forward at once; a change during Play resets to epoch 0 and keeps playing;
 - the layout at 1400 px and at 1024 px with the file browser open (every control inside the
-  cell, nothing scrolled sideways), with six hidden layers, when a neuron is chosen and when the
-  status line grows (nothing moves), and in JupyterLab's dark theme.
+  cell, nothing scrolled sideways; Playground's three columns at 1400 px; at 1024 px the data
+  as a strip on top, a small network beside the output, a wide one above it), with six hidden
+  layers, when a neuron is chosen and when the status line grows (nothing moves), and in
+  JupyterLab's dark theme.
 
 These are measurements, not timed assertions, except where the issue's targets are hard limits
 of the design (the kernel answering within a slice and a frame). Screenshots go to
@@ -213,7 +215,9 @@ LAYOUT = """(root) => {
     if (labels[i].left < labels[i - 1].right - 1) bad.push('layer labels overlap');
   if (root.scrollWidth > root.clientWidth + 1)
     bad.push(`scrolls sideways: ${root.scrollWidth} > ${root.clientWidth}`);
-  return {bad, width: R(a.width)};
+  // the rows the data, network and output columns take
+  const tops = [...root.querySelectorAll('.lx-main > .lx-col')].map(e => R(e.getBoundingClientRect().top));
+  return {bad, width: R(a.width), rows: new Set(tops).size};
 }"""
 
 
@@ -366,6 +370,11 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         time.sleep(1.0)
         figures["layout_1024"] = layout_problems(explorer)
         shot(explorer, "5_1024_sidebar")
+        # the appendix's first explorer (no hidden layer): the data as a strip on top, the
+        # network beside the output
+        first = page.locator(".lx-full").first
+        figures["layout_1024_small"] = layout_problems(first)
+        shot(first, "5_1024_small_network")
         page.screenshot(path=str(BUILD / "playground_1024.png"))
 
         # the dark theme
@@ -452,6 +461,12 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
     assert restored == 6, f"{restored} of the appendix's 6 explorers rendered again"
     assert not figures["layout_1400"]["bad"], figures["layout_1400"]
     assert not figures["layout_1024"]["bad"], figures["layout_1024"]
+    assert not figures["layout_1024_small"]["bad"], figures["layout_1024_small"]
+    # Playground's three columns at 1400 px; at 1024 px the data strip, then the network beside
+    # the output when it is small (no hidden layer), above it when it is wide (six layers)
+    assert figures["layout_1400"]["rows"] == 1, figures["layout_1400"]
+    assert figures["layout_1024_small"]["rows"] == 2, figures["layout_1024_small"]
+    assert figures["layout_1024"]["rows"] == 3, figures["layout_1024"]
     assert luminance(figures["dark"]["background"]) < 0.35 < luminance(figures["dark"]["text"])
     # the kernel's own clock: the longest it kept busy on one message (the ping's round trip
     # adds the page's and the server's delays, which the load on the machine decides)
@@ -498,7 +513,9 @@ def report(f: dict) -> None:
     print(f"Cancel -> idle in {f['cancel_s']:.2f} s; layout 1400 px: "
           f"{f['layout_1400']['bad'] or 'ok'} (cell {f['layout_1400']['width']} px); 1024 px "
           f"with the file browser: {f['layout_1024']['bad'] or 'ok'} (cell "
-          f"{f['layout_1024']['width']} px); dark theme: background {f['dark']['background']},"
+          f"{f['layout_1024']['width']} px; rows of columns: 1400 px "
+          f"{f['layout_1400']['rows']}, 1024 px {f['layout_1024_small']['rows']} with no hidden "
+          f"layer and {f['layout_1024']['rows']} with six); dark theme: background {f['dark']['background']},"
           f" text {f['dark']['text']}")
     print(f"the appendix reopened in a new page: its explorers rendered again in "
           f"{f['restored_s']:.1f} s" if f["restored_s"] is not None else
