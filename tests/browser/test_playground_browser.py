@@ -216,7 +216,8 @@ LAYOUT = """(root) => {
   if (root.scrollWidth > root.clientWidth + 1)
     bad.push(`scrolls sideways: ${root.scrollWidth} > ${root.clientWidth}`);
   // the rows the data, network and output columns take
-  const tops = [...root.querySelectorAll('.lx-main > .lx-col')].map(e => R(e.getBoundingClientRect().top));
+  const tops = [...root.querySelectorAll('.lx-main > .lx-col')]
+    .map(e => R(e.getBoundingClientRect().top));
   return {bad, width: R(a.width), rows: new Set(tops).size};
 }"""
 
@@ -515,8 +516,8 @@ def report(f: dict) -> None:
           f"with the file browser: {f['layout_1024']['bad'] or 'ok'} (cell "
           f"{f['layout_1024']['width']} px; rows of columns: 1400 px "
           f"{f['layout_1400']['rows']}, 1024 px {f['layout_1024_small']['rows']} with no hidden "
-          f"layer and {f['layout_1024']['rows']} with six); dark theme: background {f['dark']['background']},"
-          f" text {f['dark']['text']}")
+          f"layer and {f['layout_1024']['rows']} with six); dark theme: background "
+          f"{f['dark']['background']}, text {f['dark']['text']}")
     print(f"the appendix reopened in a new page: its explorers rendered again in "
           f"{f['restored_s']:.1f} s" if f["restored_s"] is not None else
           "the appendix reopened in a new page: NOT every explorer rendered again")
