@@ -1,7 +1,7 @@
-"""labnn.explorer.frame: what the page draws is the session's numbers, packed without loss
-(float32), in the order the page reads them: every node's map (the output's last), the colour
-scales, the weights row by row, the biases, the curves; the texts; the ticks of your own units
-never show round-off."""
+"""labnn.explorer.frame: what the page draws is the session's numbers, packed as float32 in the
+order the page reads them: every node's map as colour levels (the output's last; its values
+too), the colour scales, the weights row by row, the biases, the curves; the texts; the ticks of
+your own units never show round-off."""
 
 from __future__ import annotations
 
@@ -28,14 +28,16 @@ def test_pack_and_unpack_are_float32_in_order():
 
 def test_a_frame_holds_every_map_the_weights_the_biases_and_the_curves():
     s = trained_session(features=("x1", "x2", "x1*x2"), layer_widths=(4, 2), test_ratio=0.3)
-    meta, data = F.frame(s)
+    meta, data, levels = F.frame(s)
     a = F.unpack(meta["arrays"], data)
+    k = F.unpack_levels(meta, levels)
     r = F.RESOLUTION
-    assert a["maps"].shape == (3 + 4 + 2 + 1, r, r)
+    assert k.shape == (3 + 4 + 2 + 1, r, r) and k.dtype == np.uint8
     _, p = s.predict_grid(r)
-    np.testing.assert_allclose(a["maps"][-1], p, rtol=1e-6)        # the output is the last map
+    np.testing.assert_allclose(a["output"], p, rtol=1e-6)         # the output's values
+    np.testing.assert_array_equal(k[-1], np.floor(p * 255 + 0.5))  # and levels on 0..1
     _, maps = s.node_grids(r)
-    np.testing.assert_allclose(a["maps"][3:7], maps[1], rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(k[3:7], np.floor((maps[1] + 1) / 2 * 255 + 0.5))  # tanh -1..1
     assert a["ranges"].tolist() == [[0, 1], [0, 1], [-1, 1]] + [[-1, 1]] * 6 + [[0, 1]]
     W1, b1, W2, b2, W3, b3 = s.network.params
     np.testing.assert_allclose(a["weights"], np.concatenate([W1.ravel(), W2.ravel(),
@@ -53,9 +55,21 @@ def test_a_frame_holds_every_map_the_weights_the_biases_and_the_curves():
 def test_a_frame_of_a_diverged_network_is_blank_not_an_error():
     s = Session(epochs=5)
     s.network.params[0][...] = np.inf
-    meta, data = F.frame(s)
-    maps = F.unpack(meta["arrays"], data)["maps"]
-    assert np.isnan(maps[2:]).all() and np.isfinite(maps[:2]).all()
+    meta, data, levels = F.frame(s)
+    k = F.unpack_levels(meta, levels)
+    assert (k[2:] == F.NAN_LEVEL).all() and np.isnan(F.unpack(meta["arrays"], data)["output"]).all()
+    _, maps = s.node_grids(F.RESOLUTION)
+    np.testing.assert_array_equal(k[:2], F.levels(maps[0], np.array([[0.0, 1.0]] * 2)))
+
+
+def test_levels_are_the_colour_scale_in_256_steps_rounded_half_up_and_clipped():
+    maps = np.array([[[0.0, 0.5, 1.0, 2.0]], [[-1.0, np.nan, 1 / 510, 3.0]], [[7.0, 7, 7, 7]]])
+    ranges = np.array([[0.0, 1.0], [0.0, 1.0], [7.0, 7.0]])
+    k = F.levels(maps, ranges)
+    assert k.dtype == np.uint8
+    # 0.5 -> 127.5 -> 128 (half up, as the page's Math.round); beyond the scale: its ends;
+    # NaN: the middle; 1/510 -> 0.5 -> 1; a scale of no width: the low colour
+    assert k.tolist() == [[[0, 128, 255, 255]], [[0, F.NAN_LEVEL, 1, 255]], [[0, 0, 0, 0]]]
 
 
 def test_the_scene_holds_the_nodes_the_points_and_the_colours():

@@ -318,7 +318,7 @@ def test_a_divergence_ends_the_job_with_a_message_not_a_traceback():
     e.play()
     e.run(max_slices=5)
     assert e.last["frame"]["error"].startswith("training diverged") and e.runner.job is None
-    assert np.isnan(arrays(e)["maps"][-1]).all()
+    assert np.isnan(arrays(e)["output"]).all()
     msg(e, type="press", button="play")
     assert e.runner.job is None
     msg(e, type="press", button="reset")

@@ -59,6 +59,12 @@ function arrays(meta, buffer) {
   return out;
 }
 
+function bytes(buffer) {
+  // a buffer of bytes (the frame's colour levels) as a Uint8Array
+  const view = buffer instanceof DataView ? buffer : new DataView(buffer.buffer || buffer);
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
 function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const a = Math.abs(v);
@@ -227,7 +233,7 @@ function render({ model, el }) {
     } else if (msg.type === "frame") {
       // a job's frames are painted in order; any other frame replaces those not yet painted
       if (!msg.job) S.queue.length = 0;
-      S.queue.push([msg, arrays(msg, buffers[0])]); S.latest = msg;
+      S.queue.push([msg, arrays(msg, buffers[0]), bytes(buffers[1])]); S.latest = msg;
       S.arrivals.push([msg.seq, performance.now()]);
       if (S.arrivals.length > 2000) S.arrivals.splice(0, 1000);
       S.inflight = false; flush();
@@ -250,8 +256,8 @@ function render({ model, el }) {
       S.dirty = false;
       if (!S.alive) return;
       const t0 = performance.now();
-      if (S.queue.length) { [S.frame, S.data] = S.queue.shift(); S.stale = false; }
-      if (!window.__nodraw) draw();
+      if (S.queue.length) { [S.frame, S.data, S.levels] = S.queue.shift(); S.stale = false; }
+      draw();
       const f = S.frame, t1 = performance.now();
       if (f) {
         S.paints.push([f.seq, t1]);
@@ -283,16 +289,16 @@ function render({ model, el }) {
     }
     for (const [name, b] of Object.entries(buttons)) {
       const why = c.disabled[name] || "";
-      b.disabled = !!why; b.title = why || b.getAttribute("data-title") || b.title;
+      setProp(b, "disabled", !!why); setProp(b, "title", why || b.getAttribute("data-title") || b.title);
     }
-    message.textContent = c.message || c.notice || "";
-    message.className = "lx-message" + (c.message ? " lx-error" : "");
-    rule.textContent = "The rule: " + c.rule + ".";
-    stateField.value = c.state;
-    if (c.playground) { playLink.href = c.playground; playLink.className = "lx-link"; playLink.title = ""; }
-    else { playLink.removeAttribute("href"); playLink.className = "lx-link lx-off"; playLink.title = c.playground_why; }
+    setText(message, c.message || c.notice || "");
+    setProp(message, "className", "lx-message" + (c.message ? " lx-error" : ""));
+    setText(rule, "The rule: " + c.rule + ".");
+    setProp(stateField, "value", c.state);
+    if (c.playground) { setProp(playLink, "href", c.playground); setProp(playLink, "className", "lx-link"); setProp(playLink, "title", ""); }
+    else { playLink.removeAttribute("href"); setProp(playLink, "className", "lx-link lx-off"); setProp(playLink, "title", c.playground_why); }
     for (const [name, v] of Object.entries(S.display)) {
-      const box = root.querySelector(`.lx-toggle-${name}`); if (box) box.checked = v;
+      const box = root.querySelector(`.lx-toggle-${name}`); if (box) setProp(box, "checked", v);
     }
     buildThumbs();
   }
@@ -311,7 +317,7 @@ function render({ model, el }) {
           sel.replaceChildren(...s.options.map(([label, v]) => h("option", {value: JSON.stringify(v), text: label})));
           sel._opts = opts;
         }
-        sel.value = JSON.stringify(value); sel.disabled = !!why;
+        setProp(sel, "value", JSON.stringify(value)); setProp(sel, "disabled", !!why);
       };
     } else if (spec.kind === "grid") {
       const grid = spec.grid.map(([, v]) => v);
@@ -323,9 +329,9 @@ function render({ model, el }) {
       show = (value, why) => {
         let best = 0;
         grid.forEach((g, i) => { if (Math.abs(Math.log(g / value)) < Math.abs(Math.log(grid[best] / value))) best = i; });
-        if (document.activeElement !== range) range.value = best;
-        if (document.activeElement !== typed) typed.value = fmt(value);
-        range.disabled = typed.disabled = !!why;
+        if (document.activeElement !== range) setProp(range, "value", String(best));
+        if (document.activeElement !== typed) setProp(typed, "value", fmt(value));
+        setProp(range, "disabled", !!why); setProp(typed, "disabled", !!why);
       };
     } else if (spec.kind === "slider") {
       const range = h("input", {type: "range", min: spec.min, max: spec.max, step: spec.step});
@@ -336,16 +342,16 @@ function render({ model, el }) {
       range.addEventListener(event, () => setValue(name, spec.step >= 1 ? Math.round(+range.value) : +range.value));
       wrap.append(range, readout);
       show = (value, why) => {
-        if (document.activeElement !== range || !S.pending.has(name)) { range.value = value; }
-        readout.textContent = text(value); range.disabled = !!why;
+        if (document.activeElement !== range || !S.pending.has(name)) setProp(range, "value", String(value));
+        setText(readout, text(value)); setProp(range, "disabled", !!why);
       };
     } else {
       const box = h("input", {type: "number", min: spec.min, max: spec.max, step: 1,
         onchange: () => { if (box.value !== "") setValue(name, Math.round(Number(box.value))); }});
       wrap.append(box);
-      show = (value, why) => { if (document.activeElement !== box) box.value = value; box.disabled = !!why; };
+      show = (value, why) => { if (document.activeElement !== box) setProp(box, "value", String(value)); setProp(box, "disabled", !!why); };
     }
-    controlEls[name] = {show: (value, why, s) => { show(value, why, s); wrap.title = why || `${s.label}: ${s.domain}`; }};
+    controlEls[name] = {show: (value, why, s) => { show(value, why, s); setProp(wrap, "title", why || `${s.label}: ${s.domain}`); }};
     return wrap;
   }
 
@@ -422,7 +428,7 @@ function render({ model, el }) {
   }
 
   function mapIndex(name) {
-    // the row of a node's map in frame.maps (active nodes, column by column)
+    // the row of a node's map in the frame's levels (active nodes, column by column)
     return allNodes().indexOf(name);
   }
 
@@ -434,15 +440,14 @@ function render({ model, el }) {
     }
     return scratch._img;
   }
-  function mapImage(index, stops, lo, hi, discretize) {
-    const R = S.scene.resolution, maps = S.data.maps.data;
-    const table = lut(stops), img = scratchImage(R), px = img.data;
-    const base = index * R * R, span = hi - lo || 1, mid = (lo + hi) / 2;
+  function mapImage(index, stops, discretize) {
+    // a map from its colour levels (0..255, on the map's own scale, from the kernel); the
+    // output discretized from its values: above the threshold its top colour, else its bottom
+    const R = S.scene.resolution, levels = S.levels, out = S.data.output.data;
+    const table = lut(stops), img = scratchImage(R), px = img.data, base = index * R * R;
+    const cut = discretize && S.scene.threshold !== null ? S.scene.threshold : null;
     for (let r = 0; r < R; r++) for (let c = 0; c < R; c++) {
-      let v = maps[base + r * R + c];
-      if (discretize && S.scene.threshold !== null) v = v > S.scene.threshold ? hi : lo;
-      let t = Number.isNaN(v) ? 0.5 : (v - lo) / span;
-      const k = Math.max(0, Math.min(255, Math.round(t * 255)));
+      const k = cut === null ? levels[base + r * R + c] : (out[r * R + c] > cut ? 255 : 0);
       const o = ((R - 1 - r) * R + c) * 4;            // row 0 is the bottom of the plane
       px[o] = table[k * 3]; px[o + 1] = table[k * 3 + 1]; px[o + 2] = table[k * 3 + 2]; px[o + 3] = 255;
     }
@@ -453,7 +458,7 @@ function render({ model, el }) {
   function drawNetwork() {
     const L = netLayout(), ctx = setupCanvas(netCanvas, L.width, L.height);
     ctx.clearRect(0, 0, L.width, L.height);
-    const W = S.data.weights.data, B = S.data.biases.data, ranges = S.data.ranges.data;
+    const W = S.data.weights.data, B = S.data.biases.data;
     const focus = S.hover && S.hover.kind === "node" ? S.hover.name : S.selected;
     const [neg, pos] = S.scene.colors.edges;
     L.edges.forEach(([a, b], k) => {
@@ -474,7 +479,7 @@ function render({ model, el }) {
         ctx.setLineDash([]); continue;
       }
       const i = mapIndex(n.name);
-      ctx.drawImage(mapImage(i, S.scene.colors.node, ranges[2 * i], ranges[2 * i + 1], false), x0, y0, L.size, L.size);
+      ctx.drawImage(mapImage(i, S.scene.colors.node, false), x0, y0, L.size, L.size);
       ctx.strokeStyle = n.name === focus ? "#000" : "#999"; ctx.lineWidth = n.name === focus ? 2 : 1;
       ctx.strokeRect(x0, y0, L.size, L.size);
       if (n.column > 0) {                           // the bias square, as Playground's
@@ -597,14 +602,14 @@ function render({ model, el }) {
   }
 
   // ---------------------------------------------------------------- the output
-  const layers_ = new Map();
+  const pointLayers = new Map();
   function pointsLayer(side, x0, y0, X, Y) {
     // the data points over a picture of the plane: they change only with the scene, so they
     // are drawn once into a canvas of their own, which every frame copies
     const r = window.devicePixelRatio || 1, key = `${side}|${r}|${S.display.show_test}`;
-    let c = layers_.get(key);
+    let c = pointLayers.get(key);
     if (c && c._scene === S.scene) return c;
-    if (!c) { c = document.createElement("canvas"); layers_.set(key, c); }
+    if (!c) { c = document.createElement("canvas"); pointLayers.set(key, c); }
     c._scene = S.scene;
     const ctx = setupCanvas(c, side + 34, side + 22);
     ctx.clearRect(0, 0, side + 34, side + 22);
@@ -624,12 +629,12 @@ function render({ model, el }) {
     return c;
   }
 
-  function drawOutput(canvas, side, index, range, stops, pointsShown, captionEl) {
+  function drawOutput(canvas, side, index, stops, pointsShown) {
     const ctx = setupCanvas(canvas, side + 34, side + 22);
     const {extent, ticks} = S.scene, x0 = 30, y0 = 2;
     ctx.clearRect(0, 0, side + 34, side + 22);
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(mapImage(index, stops, range[0], range[1], S.display.discretize && index === S.data.maps.shape[0] - 1), x0, y0, side, side);
+    ctx.drawImage(mapImage(index, stops, S.display.discretize && index === S.frame.levels[0] - 1), x0, y0, side, side);
     const X = (v) => x0 + (v - extent[0]) / (extent[1] - extent[0]) * side;
     const Y = (v) => y0 + side - (v - extent[2]) / (extent[3] - extent[2]) * side;
     if (pointsShown) {
@@ -752,17 +757,16 @@ function render({ model, el }) {
     }
     if (f.error) { setText(message, `Training stopped: ${f.error}. Press reset or change a setting to start again.`); setProp(message, "className", "lx-message lx-error"); }
     setText(title, S.scene.title); setProp(title, "title", S.scene.title);
-    const nMaps = S.data.maps.shape[0], outIndex = nMaps - 1;
+    const outIndex = S.frame.levels[0] - 1;
     const shown = (S.hover && S.hover.kind === "node" ? S.hover.name : null) || S.selected;
     if (kind === "full") {
       buildNetworkHtml();
       drawNetwork();
       if (shown && shown !== "output") {
-        const i = mapIndex(shown), r = S.data.ranges.data;
-        drawOutput(outCanvas, OUT, i, [r[2 * i], r[2 * i + 1]], S.scene.colors.node, true);
+        drawOutput(outCanvas, OUT, mapIndex(shown), S.scene.colors.node, true);
         setText(caption, `showing ${shown}` + (S.selected === shown ? " (chosen: click it to let go)" : ""));
       } else {
-        drawOutput(outCanvas, OUT, outIndex, S.scene.value_range, S.scene.colors.boundary, true);
+        drawOutput(outCanvas, OUT, outIndex, S.scene.colors.boundary, true);
         setText(caption, S.scene.task === "classification" ? "the output: the probability of class " + S.scene.labels[1] : "the output");
       }
       if (f.pinned) {
@@ -773,7 +777,7 @@ function render({ model, el }) {
       } else if (pinBox.style.display !== "none") pinBox.style.display = "none";
       drawCurves(gradCanvas, gradSeries(), true, "gradient RMS");
     } else {
-      drawOutput(outCanvas, 220, outIndex, S.scene.value_range, S.scene.colors.boundary, true);
+      drawOutput(outCanvas, 220, outIndex, S.scene.colors.boundary, true);
       setText(caption, "");
     }
     if (S.legendFor !== S.scene || S.legendFg !== S.fg) { S.legendFor = S.scene; S.legendFg = S.fg; drawLegend(); }

@@ -5,12 +5,15 @@ front end, which draws them on canvases and decides nothing; the static figures 
 
 - ``scene(session)``: what changes only when the run is reset: the nodes, the features, the
   points, the extent of the plane and its tick labels, the colours;
-- ``frame(session, runner)``: what changes every frame: every node's map over the plane (the
-  output's is the output picture), the colour scale of each map, the weights and biases, the
-  loss curves and the gradient view (thinned), the status line.
+- ``frame(session, runner)``: what changes every frame: every node's map over the plane as
+  colour levels (the output's is the output picture; its values too, for the discretized
+  view), the colour scale of each map, the weights and biases, the loss curves and the
+  gradient view (thinned), the status line.
 
 Arrays travel as one float32 buffer; ``pack`` writes it and an index of (offset, shape) per
-name, which the page reads back.
+name, which the page reads back. The maps travel as a second buffer of colour levels, one byte
+per point (``levels``): the page paints 256 colours, so a byte says all it can show, in a
+quarter of the bytes (a frame of xor 2 x 8: 125 KB as float32, 37 KB so).
 """
 
 from __future__ import annotations
@@ -260,6 +263,25 @@ def scene(session: pg.Session) -> tuple[dict, bytes]:
     return meta, data
 
 
+LEVELS = 256
+"""The colours of a map's scale: a map travels as one level 0..255 per point."""
+
+NAN_LEVEL = 128
+"""The level of a point whose value is not a number (a diverged network): the scale's middle."""
+
+
+def levels(maps: np.ndarray, ranges: np.ndarray) -> np.ndarray:
+    """Each map (nodes, r, r) on its colour scale ``ranges`` (nodes, 2) as levels 0..255
+    (uint8): lo -> 0, hi -> 255, rounded half up, clipped; NaN -> NAN_LEVEL. A scale of no
+    width is taken as one wide, so that a constant map is its low colour."""
+    lo, hi = ranges[:, :1, None], ranges[:, 1:, None]
+    span = np.where(hi - lo == 0, 1.0, hi - lo)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.floor((maps - lo) / span * (LEVELS - 1) + 0.5)
+    out = np.clip(np.nan_to_num(t, nan=NAN_LEVEL), 0, LEVELS - 1)
+    return out.astype(np.uint8)
+
+
 def _maps(session: pg.Session) -> tuple[np.ndarray, np.ndarray]:
     """Every node's map on the grid (nodes, r, r), rows from the bottom (x2) up, and each
     map's colour scale (nodes, 2); a diverged network's layers are blank (NaN)."""
@@ -286,17 +308,18 @@ def curves(session: pg.Session) -> dict:
             "test_loss": _taken(h.test_loss, idx), "grads": grads}
 
 
-def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) -> tuple[dict,
-                                                                                      bytes]:
-    """What the page draws now: the maps (the output is the last), their colour scales, the
-    weights (each layer's W (fan_in, fan_out), row by row, one layer after the other) and
-    biases (every neuron's, column by column), the curves, and the texts; with ``pinned``
-    (a run kept for comparison) its output map and curves as well."""
+def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) -> tuple[
+        dict, bytes, bytes]:
+    """What the page draws now, as (meta, data, levels): the maps as colour levels (nodes,
+    r, r; the output is the last; ``meta["levels"]`` is their shape), their colour scales, the
+    output's values, the weights (each layer's W (fan_in, fan_out), row by row, one layer
+    after the other) and biases (every neuron's, column by column), the curves, and the texts;
+    with ``pinned`` (a run kept for comparison) its output map and curves as well."""
     maps, ranges = _maps(session)
     weights = [W.ravel() for W in session.network.weights]
     biases = [np.zeros(layer.W.shape[1]) if getattr(layer, "b", None) is None else layer.b
               for layer in session.network.layers if getattr(layer, "W", None) is not None]
-    arrays = {"maps": maps, "ranges": ranges,
+    arrays = {"output": maps[-1], "ranges": ranges,
               "weights": np.concatenate(weights) if weights else np.empty(0),
               "biases": np.concatenate(biases) if biases else np.empty(0),
               **curves(session)}
@@ -314,7 +337,13 @@ def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) ->
                           "task": pinned.task, "value_range": list(value_range(pinned.task))}
     index, data = pack(arrays)
     meta["arrays"] = index
-    return meta, data
+    meta["levels"] = list(maps.shape)
+    return meta, data, levels(maps, ranges).tobytes()
+
+
+def unpack_levels(meta: dict, data: bytes) -> np.ndarray:
+    """``frame``'s levels back (uint8, nodes x r x r), as the page reads them."""
+    return np.frombuffer(data, dtype=np.uint8).reshape(meta["levels"])
 
 
 def thumbnails(count: int = 80) -> dict:
@@ -328,7 +357,8 @@ def thumbnails(count: int = 80) -> dict:
     return out
 
 
-__all__ = ["DEPTH_COLORS", "EDGE_COLORS", "MAX_CURVE_POINTS", "NODE_COLORS", "POINT_COLORS",
-           "RESOLUTION", "TEST_COLOR", "TRAIN_COLOR", "axis_ticks", "boundary_level", "curves",
-           "depth_colors", "frame", "node_names", "node_ranges", "pack", "progress_line", "scene",
-           "status_line", "thumbnails", "tick_label", "title", "unpack", "value_range"]
+__all__ = ["DEPTH_COLORS", "EDGE_COLORS", "LEVELS", "MAX_CURVE_POINTS", "NAN_LEVEL",
+           "NODE_COLORS", "POINT_COLORS", "RESOLUTION", "TEST_COLOR", "TRAIN_COLOR",
+           "axis_ticks", "boundary_level", "curves", "depth_colors", "frame", "levels",
+           "node_names", "node_ranges", "pack", "progress_line", "scene", "status_line",
+           "thumbnails", "tick_label", "title", "unpack", "unpack_levels", "value_range"]

@@ -228,10 +228,10 @@ class Explorer(anywidget.AnyWidget):
             "rule": rule, "buttons": self.buttons})
 
     def _send_frame(self) -> None:
-        meta, data = F.frame(self.session, self.runner, self.pinned)
+        meta, data, levels = F.frame(self.session, self.runner, self.pinned)
         self.seq += 1
         self.frames += 1
-        self._post({"type": "frame", "seq": self.seq, **meta}, [data])
+        self._post({"type": "frame", "seq": self.seq, **meta}, [data, levels])
 
     def _send_network(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
