@@ -412,17 +412,27 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         press(heavy, "fast_forward")
         wait_until(lambda: "training" in heavy.locator(".lx-progress").inner_text(), 10,
                    "the heavy run")
-        probe(heavy, "p => { p.pings.length = 0; p.timer = setInterval(() => p.ping(), 20); }")
+        t0 = probe(heavy, "p => { p.pings.length = p.S.pingsSent.length = 0; "
+                          "p.timer = setInterval(() => p.ping(), 20); return performance.now(); }")
         time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
+        pressed = []
         for name in ("remove_neuron_0", "add_neuron_0", "fast_forward"):
+            pressed.append((name, probe(heavy, "p => performance.now()") - t0))
             press(heavy, name)
             time.sleep(1.0)
+        pressed.append(("lr", probe(heavy, "p => performance.now()") - t0))
         heavy.locator(".lx-control-lr input.lx-typed").fill("0.003")
         heavy.locator(".lx-control-lr input.lx-typed").press("Enter")
         time.sleep(2.0)
-        pings = probe(heavy, "p => { clearInterval(p.timer); return p.pings.slice(); }")
+        pings, sent = probe(heavy, "p => { clearInterval(p.timer); "
+                                   "return [p.pings.slice(), p.S.pingsSent.slice()]; }")
+        # the five longest, each with the time it was sent (ms after the first ping), beside
+        # the times the buttons were pressed
+        worst = sorted(zip(pings, (t - t0 for t in sent)), reverse=True)[:5]
         figures["busy"] = {"pings": len(pings), "max_ms": max(pings),
                            "median_ms": statistics.median(pings), "load": load(),
+                           "worst": [[round(r), round(t)] for r, t in worst],
+                           "pressed": [[n, round(t)] for n, t in pressed],
                            "batches": probe(heavy, "p => p.S.frame.batch"),
                            "steps_per_epoch": probe(heavy, "p => p.S.frame.steps_per_epoch")}
         assert probe(heavy, "p => p.S.config.values.lr") == 0.003
@@ -508,6 +518,9 @@ def report(f: dict) -> None:
     print(_line("kernel busy: longest ping, heavy Fast-forward", f"{b['max_ms']:.0f} ms (median "
                 f"{b['median_ms']:.0f}, {b['pings']} pings)", f"{TARGETS['busy_ms']} ms",
                 b["max_ms"] <= TARGETS["busy_ms"], b["load"]))
+    print("    the five longest pings (ms, sent at ms): "
+          + ", ".join(f"{r} at {t}" for r, t in b["worst"]) + "; buttons pressed at "
+          + ", ".join(f"{n} {t}" for n, t in b["pressed"]))
     print(_line("kernel busy: longest message handled, its clock", f"{b['handler_ms']} ms "
                 f"(longest slice {b['slice_ms']} ms)", f"{TARGETS['busy_ms']} ms",
                 b["handler_ms"] <= TARGETS["busy_ms"], b["load"]))
