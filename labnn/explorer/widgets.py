@@ -10,13 +10,14 @@
 
 The kernel keeps the run (``playground.Session``) and its jobs (``jobs.Runner``: Play, Step,
 Fast-forward, Cancel, and the one rule for changes); the page (``explorer.js``) draws what the
-kernel sends (``frame``: every map as numbers, the weights, the curves) on canvases and decides
-nothing: hovering over a neuron or an edge, a display toggle, a colour, all happen in the page
-without asking the kernel. Training runs in slices (``jobs.BUDGET`` seconds each), one per frame:
-the page says when it has painted a frame (a "tick"), and the kernel keeps at most ``WINDOW``
-frames on their way (it trains the next while the page paints the last), so frames never queue,
-and a click, a change or a notebook cell is handled between two slices. The kernel is never
-busy for more than about a slice and a frame.
+kernel sends (``frame``: every map as colour levels, the weights, the curves) on canvases and
+decides nothing: hovering over a neuron or an edge, a display toggle, a colour, all happen in the
+page without asking the kernel. Training runs in slices (``jobs.BUDGET`` seconds each), one per
+frame: the page paints a job's frames in order, one per animation frame, and says when it has
+painted each (a "tick"); the kernel keeps at most ``WINDOW`` frames on their way (it trains the
+next while the page paints the last), so the page never waits for a frame and never falls
+behind, and a click, a change or a notebook cell is handled between two slices. The kernel is
+never busy for more than about a slice and a frame.
 
 Messages from the page: hello (send everything), set (a setting), press (a button), layer (an
 architecture button), display (a toggle), tick, ping (answered at once: how long the kernel
