@@ -500,6 +500,7 @@ function render({ model, el }) {
     if (layers._key === key) return;
     layers._key = key;
     layers.style.width = L.width + "px";
+    layers.classList.toggle("lx-tight", L.colW < 44);   // narrow columns: narrower buttons
     const widths = c.widths, n = widths.length;
     const head = h("div", {class: "lx-head"},
       h("button", {class: "lx-add-layer", text: "+", title: n >= c.max_layers ? `at most ${c.max_layers} hidden layers` : "add a hidden layer", disabled: n >= c.max_layers, onclick: () => send({type: "layer", rule: "add_layer"})}),
