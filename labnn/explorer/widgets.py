@@ -156,6 +156,8 @@ class Explorer(anywidget.AnyWidget):
         self.frames = 0
         self.handler_seconds: list[float] = []
         """How long each message from the page kept the kernel (the last 1000)."""
+        self.longest: tuple[float, str] = (0.0, "")
+        """The longest a message from the page kept the kernel: (seconds, its type)."""
         self.last: dict = {}
         self.last_buffers: dict = {}
         """The last message of each type sent to the page, and its buffers (what a test
@@ -177,7 +179,10 @@ class Explorer(anywidget.AnyWidget):
             self.message = f"error: {exc}"
             self._send_config()
             self._send_frame()
-        self.handler_seconds = [*self.handler_seconds[-999:], time.perf_counter() - t0]
+        seconds = time.perf_counter() - t0
+        self.handler_seconds = [*self.handler_seconds[-999:], seconds]
+        if seconds > self.longest[0]:
+            self.longest = (seconds, str(content.get("type")) if isinstance(content, dict) else "?")
 
     def _handle(self, msg: dict) -> None:
         kind = msg.get("type")
