@@ -122,26 +122,38 @@ def shot(explorer, name: str) -> None:
 
 
 # ---------------------------------------------------------------------- measurements
+SETTLE = 0.4
+"""Seconds the test waits after a key press or a mouse move without touching the page, longer
+than any answer measured: a Playwright locator searches JupyterLab's whole page, so polling it
+while an answer travels would slow the page that is being measured."""
+
+
+def first_paints(keys, paints) -> list[float]:
+    """For each event time in ``keys``: milliseconds to the first paint of a frame newer than
+    every frame painted before it (``paints``: the page's [frame number, time])."""
+    times = []
+    for k in keys:
+        before = max((s for s, t in paints if t <= k), default=-1)
+        after = next((t for s, t in paints if t > k and s > before), None)
+        assert after is not None, f"no new frame painted after the event at {k:.0f} ms"
+        times.append(after - k)
+    return times
+
+
 def slider_latency(page, explorer, control: str, presses: int) -> list[float]:
     """Milliseconds from each key press on the slider (the keydown event's time stamp) to the
-    next frame painted, in the page; the keys alternate so the slider walks back and forth."""
+    next frame painted, in the page; the keys alternate so the slider walks back and forth.
+    The page is read once, after the last answer."""
     handle = explorer.locator(f".lx-control-{control.replace('_', '-')} input[type=range]")
     handle.focus()
     page.evaluate("() => { window.__keys = []; document.addEventListener('keydown', "
                   "e => window.__keys.push(e.timeStamp), true); }")
-    times = []
     for i in range(presses):
-        seq = last_seq(explorer)
-        t_sent = page.evaluate("() => performance.now()")
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        t_key = wait_until(lambda t=t_sent: page.evaluate(
-            "t => window.__keys.find(k => k > t) || null", t), 5, "the key press")
-        painted = wait_until(lambda seq=seq, t=t_key: probe(
-            explorer, "(p, a) => { const q = p.paints.find(([s, t]) => s > a[0] && t > a[1]);"
-                      " return q ? q[1] : null; }", [seq, t]), 10, f"a frame after {control}")
-        times.append(painted - t_key)
-        time.sleep(0.12)
-    return times
+        time.sleep(SETTLE)
+    keys, paints = probe(explorer, "p => [window.__keys.slice(), p.paints.slice()]")
+    assert len(keys) == presses, f"{len(keys)} key presses seen of {presses}"
+    return first_paints(keys, paints)
 
 
 def node_centre(explorer, name: str) -> tuple[float, float]:
@@ -161,18 +173,19 @@ def edge_middle(explorer, source: str, target: str) -> tuple[float, float]:
 def hover_latency(page, explorer, targets) -> list[float]:
     """Milliseconds from each mouse move (the event's time stamp) to its card and picture
     painted; ``targets`` alternate between neurons and edges (a move away in between)."""
-    times = []
+    before = probe(explorer, "p => p.hovers.length")
     for name, (x, y) in targets:
         page.mouse.move(5, 5)
         time.sleep(0.05)
-        before = probe(explorer, "p => p.hovers.length")
         page.mouse.move(x, y)
-        entry = wait_until(lambda b=before, n=name: probe(
-            explorer, "(p, a) => p.hovers.slice(a[0]).find(e => e[0] === a[1] && e.length > 3)"
-                      " || null", [b, n]), 5, f"the card of {name}")
-        times.append(entry[3] - entry[1])
-        card = explorer.locator(".lx-card")
-        assert card.is_visible(), f"no card over {name}"
+        time.sleep(SETTLE)                      # the page is read after the last move
+        assert explorer.locator(".lx-card").is_visible(), f"no card over {name}"
+    entries = probe(explorer, "(p, b) => p.hovers.slice(b)", before)
+    times = []
+    for name, _ in targets:                     # each target's entry, in the order moved to
+        k = next(i for i, e in enumerate(entries) if e[0] == name and len(e) > 3)
+        times.append(entries[k][3] - entries[k][1])
+        entries = entries[k + 1:]
     return times
 
 
@@ -195,8 +208,10 @@ def idle_pings(explorer, count: int = 30) -> list[float]:
     """Round trips of a ping to the idle kernel (one every 50 ms): the time any answer takes
     at least (the page, JupyterLab's server, the kernel and back)."""
     probe(explorer, "p => { p.pings.length = 0; p.timer = setInterval(() => p.ping(), 50); }")
-    wait_until(lambda: probe(explorer, "p => p.pings.length") >= count, 20, "the pings")
-    return probe(explorer, "p => { clearInterval(p.timer); return p.pings.slice(); }")
+    time.sleep(count * 0.05 + SETTLE)           # nothing polls the page meanwhile
+    pings = probe(explorer, "p => { clearInterval(p.timer); return p.pings.slice(); }")
+    assert len(pings) >= count, f"{len(pings)} pings answered of {count}"
+    return pings
 
 
 LAYOUT = """(root) => {
@@ -412,20 +427,31 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         press(heavy, "fast_forward")
         wait_until(lambda: "training" in heavy.locator(".lx-progress").inner_text(), 10,
                    "the heavy run")
-        t0 = probe(heavy, "p => { p.pings.length = p.S.pingsSent.length = 0; "
-                          "p.timer = setInterval(() => p.ping(), 20); return performance.now(); }")
+        # While the pings run, the page is driven through handles to the explorer's own
+        # elements: a locator would search JupyterLab's whole page (".jp-NotebookPanel:visible"
+        # lays it out) at each call, and keep the page, not the kernel, from answering.
+        # (a layer button is looked up again before each click: a change of the layers
+        # rebuilds them)
+        root = heavy.element_handle()
+        names = ("remove_neuron_0", "add_neuron_0", "fast_forward")
+        t0 = root.evaluate("e => { const p = e.parentElement.__labnn; p.clicks = []; "
+                           "e.addEventListener('click', () => p.clicks.push(performance.now()),"
+                           " true); e.addEventListener('change', () => p.clicks.push("
+                           "performance.now()), true); p.pings.length = 0; "
+                           "p.S.pingsSent.length = 0; p.timer = setInterval(() => p.ping(), 20);"
+                           " return performance.now(); }")
         time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
-        pressed = []
-        for name in ("remove_neuron_0", "add_neuron_0", "fast_forward"):
-            pressed.append((name, probe(heavy, "p => performance.now()") - t0))
-            press(heavy, name)
+        for name in names:
+            root.query_selector(f".lx-{name.replace('_', '-')}").click()
             time.sleep(1.0)
-        pressed.append(("lr", probe(heavy, "p => performance.now()") - t0))
-        heavy.locator(".lx-control-lr input.lx-typed").fill("0.003")
-        heavy.locator(".lx-control-lr input.lx-typed").press("Enter")
+        typed = root.query_selector(".lx-control-lr input.lx-typed")
+        typed.fill("0.003")
+        typed.press("Enter")
         time.sleep(2.0)
-        pings, sent = probe(heavy, "p => { clearInterval(p.timer); "
-                                   "return [p.pings.slice(), p.S.pingsSent.slice()]; }")
+        pings, sent, clicks = root.evaluate(
+            "e => { const p = e.parentElement.__labnn; clearInterval(p.timer); "
+            "return [p.pings.slice(), p.S.pingsSent.slice(), p.clicks.slice()]; }")
+        pressed = list(zip([*names, "lr"], (t - t0 for t in clicks)))
         # the five longest, each with the time it was sent (ms after the first ping), beside
         # the times the buttons were pressed
         worst = sorted(zip(pings, (t - t0 for t in sent)), reverse=True)[:5]
