@@ -329,7 +329,7 @@ def test_ping_is_answered_and_handlers_are_timed(full):
     msg(full, type="ping", t=12.5)
     assert full.last["pong"] == {"type": "pong", "t": 12.5}
     assert len(full.handler_seconds) >= 2
-    seconds, kind = full.longest
+    seconds, kind = full.longest_message
     assert seconds == max(full.handler_seconds) and kind in ("hello", "ping")
 
 

@@ -156,7 +156,7 @@ class Explorer(anywidget.AnyWidget):
         self.frames = 0
         self.handler_seconds: list[float] = []
         """How long each message from the page kept the kernel (the last 1000)."""
-        self.longest: tuple[float, str] = (0.0, "")
+        self.longest_message: tuple[float, str] = (0.0, "")
         """The longest a message from the page kept the kernel: (seconds, its type)."""
         self.last: dict = {}
         self.last_buffers: dict = {}
@@ -181,8 +181,9 @@ class Explorer(anywidget.AnyWidget):
             self._send_frame()
         seconds = time.perf_counter() - t0
         self.handler_seconds = [*self.handler_seconds[-999:], seconds]
-        if seconds > self.longest[0]:
-            self.longest = (seconds, str(content.get("type")) if isinstance(content, dict) else "?")
+        if seconds > self.longest_message[0]:
+            kind = content.get("type") if isinstance(content, dict) else None
+            self.longest_message = (seconds, str(kind))
 
     def _handle(self, msg: dict) -> None:
         kind = msg.get("type")

@@ -55,7 +55,8 @@ MEASURE_CELLS = [
     "                         features=FEATURE_NAMES, layer_widths=(8,) * 5, optimizer='adam',\n"
     "                         lr=0.01)\nheavy",
     "print(heavy.session.config.summary(), heavy.session.epoch, heavy.runner.job)\n"
-    "print(f'longest handler {1e3 * heavy.longest[0]:.0f} ms ({heavy.longest[1]}), '\n"
+    "seconds, kind = heavy.longest_message\n"
+    "print(f'longest handler {1e3 * seconds:.0f} ms ({kind}), '\n"
     "      f'longest slice {1e3 * heavy.runner.longest:.0f} ms')",
 ]
 
