@@ -47,22 +47,21 @@ function makeLut(stops) {
   return out;
 }
 
-function arrays(meta, buffer) {
-  // pack()'s float32 arrays back, by name: {name: {data, shape}}
+function bytes(buffer) {
+  // a message's buffer (a DataView, a typed array or an ArrayBuffer) as a Uint8Array
   const view = buffer instanceof DataView ? buffer : new DataView(buffer.buffer || buffer);
-  const all = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+function arrays(meta, buffer) {
+  // pack()'s float32 arrays back, by name: {name: {data, shape}} (a copy: aligned for floats)
+  const all = new Float32Array(bytes(buffer).slice().buffer);
   const out = {};
   for (const [name, [offset, ...shape]] of Object.entries(meta.arrays || {})) {
     const size = shape.reduce((a, b) => a * b, 1);
     out[name] = {data: all.subarray(offset, offset + size), shape};
   }
   return out;
-}
-
-function bytes(buffer) {
-  // a buffer of bytes (the frame's colour levels) as a Uint8Array
-  const view = buffer instanceof DataView ? buffer : new DataView(buffer.buffer || buffer);
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
 function fmt(v) {
@@ -242,7 +241,7 @@ function render({ model, el }) {
     } else if (msg.type === "code") {
       code.textContent = msg.text; code.style.display = "block";
     } else if (msg.type === "download") {
-      const blob = new Blob([buffers[0].buffer ? new Uint8Array(buffers[0].buffer, buffers[0].byteOffset, buffers[0].byteLength) : buffers[0]], {type: msg.mime});
+      const blob = new Blob([bytes(buffers[0])], {type: msg.mime});
       const a = h("a", {href: URL.createObjectURL(blob), download: msg.name});
       a.click(); setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     }
@@ -604,7 +603,7 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- the output
   const pointLayers = new Map();
-  function pointsLayer(side, x0, y0, X, Y) {
+  function pointsLayer(side, X, Y) {
     // the data points over a picture of the plane: they change only with the scene, so they
     // are drawn once into a canvas of their own, which every frame copies
     const r = window.devicePixelRatio || 1, key = `${side}|${r}|${S.display.show_test}`;
@@ -640,7 +639,7 @@ function render({ model, el }) {
     const Y = (v) => y0 + side - (v - extent[2]) / (extent[3] - extent[2]) * side;
     if (pointsShown) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);                 // the layer has the canvas's pixels
-      ctx.drawImage(pointsLayer(side, x0, y0, X, Y), 0, 0);
+      ctx.drawImage(pointsLayer(side, X, Y), 0, 0);
       const r = window.devicePixelRatio || 1;
       ctx.setTransform(r, 0, 0, r, 0, 0);
     }
