@@ -297,16 +297,20 @@ def test_a_pinned_run_stays_beside_the_current_one(full):
     full.run()
     msg(full, type="press", button="pin")
     pinned_loss = list(full.session.history.loss)
+    _, pinned_output = full.session.predict_grid(F.RESOLUTION)
     msg(full, type="set", name="activation", value="relu")
     meta = full.last["frame"]
     a = arrays(full)
     assert meta["pinned"]["status"].startswith("epoch 100")
     assert "relu" not in meta["pinned"]["title"]
     np.testing.assert_allclose(a["pinned_loss"], pinned_loss, rtol=1e-6)
-    assert a["pinned_map"].shape == (F.RESOLUTION, F.RESOLUTION)
+    rows = meta["rows"]
+    assert rows["pinned"] == meta["levels"][0] - 1 == rows["discretized"] + 1
+    levels = F.unpack_levels(meta, full.last_buffers["frame"][1])
+    np.testing.assert_array_equal(levels[rows["pinned"]], np.floor(pinned_output * 255 + 0.5))
     assert "unpin" not in full.last["config"]["disabled"]
     msg(full, type="press", button="unpin")
-    assert "pinned" not in full.last["frame"] and "pinned_map" not in arrays(full)
+    assert "pinned" not in full.last["frame"] and "pinned" not in full.last["frame"]["rows"]
 
 
 # ====================================================================== never a traceback
@@ -318,7 +322,9 @@ def test_a_divergence_ends_the_job_with_a_message_not_a_traceback():
     e.play()
     e.run(max_slices=5)
     assert e.last["frame"]["error"].startswith("training diverged") and e.runner.job is None
-    assert np.isnan(arrays(e)["output"]).all()
+    meta = e.last["frame"]
+    levels = F.unpack_levels(meta, e.last_buffers["frame"][1])
+    assert (levels[meta["rows"]["output"]] == F.NAN_LEVEL).all()
     msg(e, type="press", button="play")
     assert e.runner.job is None
     msg(e, type="press", button="reset")

@@ -376,14 +376,12 @@ function render({ model, el }) {
 
   function drawThumb(canvas, name) {
     const ctx = setupCanvas(canvas, 40, 40);
-    const colors = S.scene ? S.scene.colors : {classes: ["red", "blue"], targets: ["#d62728", "#f2f2f2", "#1f4fd6"]};
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 40, 40);
     const t = S.thumbs[name];
     if (!t) { ctx.fillStyle = "#888"; ctx.font = "10px sans-serif"; ctx.fillText("yours", 6, 24); return; }
-    const tl = lut(colors.targets);
-    for (const [x, y, v] of t.points) {
-      if (t.task === "classification") ctx.fillStyle = colors.classes[v > 0.5 ? 1 : 0];
-      else { const i = Math.max(0, Math.min(255, Math.round((v + 1) / 2 * 255))); ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`; }
+    const tl = lut(t.colors);
+    for (const [x, y, i] of t.points) {                // i: the point's colour level
+      ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`;
       ctx.fillRect(2 + x * 36 - 1, 38 - y * 36 - 1, 2.4, 2.4);
     }
   }
@@ -439,14 +437,13 @@ function render({ model, el }) {
     }
     return scratch._img;
   }
-  function mapImage(index, stops, discretize) {
-    // a map from its colour levels (0..255, on the map's own scale, from the kernel); the
-    // output discretized from its values: above the threshold its top colour, else its bottom
-    const R = S.scene.resolution, levels = S.levels, out = S.data.output.data;
+  function mapImage(index, stops) {
+    // row ``index`` of the frame's maps, from its colour levels (0..255 on the map's own
+    // scale, from the kernel)
+    const R = S.scene.resolution, levels = S.levels;
     const table = lut(stops), img = scratchImage(R), px = img.data, base = index * R * R;
-    const cut = discretize && S.scene.threshold !== null ? S.scene.threshold : null;
     for (let r = 0; r < R; r++) for (let c = 0; c < R; c++) {
-      const k = cut === null ? levels[base + r * R + c] : (out[r * R + c] > cut ? 255 : 0);
+      const k = levels[base + r * R + c];
       const o = ((R - 1 - r) * R + c) * 4;            // row 0 is the bottom of the plane
       px[o] = table[k * 3]; px[o + 1] = table[k * 3 + 1]; px[o + 2] = table[k * 3 + 2]; px[o + 3] = 255;
     }
@@ -478,7 +475,7 @@ function render({ model, el }) {
         ctx.setLineDash([]); continue;
       }
       const i = mapIndex(n.name);
-      ctx.drawImage(mapImage(i, S.scene.colors.node, false), x0, y0, L.size, L.size);
+      ctx.drawImage(mapImage(i, S.scene.colors.node), x0, y0, L.size, L.size);
       ctx.strokeStyle = n.name === focus ? "#000" : "#999"; ctx.lineWidth = n.name === focus ? 2 : 1;
       ctx.strokeRect(x0, y0, L.size, L.size);
       if (n.column > 0) {                           // the bias square, as Playground's
@@ -613,15 +610,14 @@ function render({ model, el }) {
     c._scene = S.scene;
     const ctx = setupCanvas(c, side + 34, side + 22);
     ctx.clearRect(0, 0, side + 34, side + 22);
-    const p = S.points.data, n = p.length / 4, colors = S.scene.colors, classify = S.scene.task === "classification";
-    const tl = lut(colors.targets);
+    const p = S.points.data, n = p.length / 4, classify = S.scene.task === "classification";
+    const tl = lut(S.scene.colors.points);
     for (const test of [0, 1]) {
       if (test && !S.display.show_test) continue;
       for (let k = 0; k < n; k++) {
         if (p[k * 4 + 3] !== test) continue;
-        const v = p[k * 4 + 2];
-        if (classify) ctx.fillStyle = colors.classes[v > 0.5 ? 1 : 0];
-        else { const i = Math.max(0, Math.min(255, Math.round((v + 1) / 2 * 255))); ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`; }
+        const i = p[k * 4 + 2];                         // its colour's level, from the kernel
+        ctx.fillStyle = `rgb(${tl[i*3]},${tl[i*3+1]},${tl[i*3+2]})`;
         ctx.beginPath(); ctx.arc(X(p[k * 4]), Y(p[k * 4 + 1]), 3.2, 0, 2 * Math.PI); ctx.fill();
         ctx.lineWidth = test ? 1.2 : 0.8; ctx.strokeStyle = test ? "#000" : (classify ? "#fff" : "#555"); ctx.stroke();
       }
@@ -634,7 +630,7 @@ function render({ model, el }) {
     const {extent, ticks} = S.scene, x0 = 30, y0 = 2;
     ctx.clearRect(0, 0, side + 34, side + 22);
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(mapImage(index, stops, S.display.discretize && index === S.frame.levels[0] - 1), x0, y0, side, side);
+    ctx.drawImage(mapImage(index, stops), x0, y0, side, side);
     const X = (v) => x0 + (v - extent[0]) / (extent[1] - extent[0]) * side;
     const Y = (v) => y0 + side - (v - extent[2]) / (extent[3] - extent[2]) * side;
     if (pointsShown) {
@@ -757,7 +753,7 @@ function render({ model, el }) {
     }
     if (f.error) { setText(message, `Training stopped: ${f.error}. Press reset or change a setting to start again.`); setProp(message, "className", "lx-message lx-error"); }
     setText(title, S.scene.title); setProp(title, "title", S.scene.title);
-    const outIndex = S.frame.levels[0] - 1;
+    const outIndex = S.display.discretize ? f.rows.discretized : f.rows.output;
     const shown = (S.hover && S.hover.kind === "node" ? S.hover.name : null) || S.selected;
     if (kind === "full") {
       buildNetworkHtml();
@@ -786,17 +782,10 @@ function render({ model, el }) {
   }
 
   function drawPinned() {
-    // the pinned run's output, small, from its own map
-    const R = S.scene.resolution, d = S.data.pinned_map.data, [lo, hi] = S.frame.pinned.value_range;
-    const table = lut(S.scene.colors.boundary), img = scratchImage(R), px = img.data;
-    for (let r = 0; r < R; r++) for (let c = 0; c < R; c++) {
-      const v = d[r * R + c], k = Math.max(0, Math.min(255, Math.round((Number.isNaN(v) ? 0.5 : (v - lo) / (hi - lo)) * 255)));
-      const o = ((R - 1 - r) * R + c) * 4;
-      px[o] = table[k * 3]; px[o + 1] = table[k * 3 + 1]; px[o + 2] = table[k * 3 + 2]; px[o + 3] = 255;
-    }
-    scratch.getContext("2d").putImageData(img, 0, 0);
+    // the pinned run's output, small
+    const image = mapImage(S.frame.rows.pinned, S.scene.colors.boundary);
     const ctx = setupCanvas(pinCanvas, 120, 120);
-    ctx.imageSmoothingEnabled = true; ctx.drawImage(scratch, 0, 0, 120, 120);
+    ctx.imageSmoothingEnabled = true; ctx.drawImage(image, 0, 0, 120, 120);
     ctx.strokeStyle = "#888"; ctx.strokeRect(0.5, 0.5, 119, 119);
   }
 

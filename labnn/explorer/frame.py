@@ -4,11 +4,11 @@ front end, which draws them on canvases and decides nothing; the static figures 
 ``netview``, matplotlib) use the same names, scales and texts.
 
 - ``scene(session)``: what changes only when the run is reset: the nodes, the features, the
-  points, the extent of the plane and its tick labels, the colours;
-- ``frame(session, runner)``: what changes every frame: every node's map over the plane as
-  colour levels (the output's is the output picture; its values too, for the discretized
-  view), the colour scale of each map, the weights and biases, the loss curves and the
-  gradient view (thinned), the status line.
+  points (each with its colour on the points' scale), the extent of the plane and its tick
+  labels, the colours;
+- ``frame(session, runner)``: what changes every frame: every map as colour levels (each
+  node's, then the output discretized and a pinned run's output: ``meta["rows"]``), the weights
+  and biases, the loss curves and the gradient view (thinned), the status line.
 
 Arrays travel as one float32 buffer; ``pack`` writes it and an index of (offset, shape) per
 name, which the page reads back. The maps travel as a second buffer of colour levels, one byte
@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import activations as _act
 from ..lab import BOUNDARY_COLORS, CLASS_COLORS
-from ..metrics import THRESHOLD
+from ..metrics import THRESHOLD, classes
 from . import datasets as _ds
 from . import playground as pg
 from .features import FEATURES
@@ -115,6 +115,31 @@ def boundary_level(task: str) -> float | None:
     """Where the decision boundary is: the class threshold (0.5) for classification, none
     for regression."""
     return THRESHOLD if task == "classification" else None
+
+
+def discretized(values, task: str) -> np.ndarray:
+    """The output as the discretized view shows it (Playground's "discretize output"): the top
+    of the task's range where a value is above the range's middle (the class threshold 0.5 for
+    classification, 0 for regression), else the bottom; NaN stays NaN."""
+    lo, hi = value_range(task)
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(v), np.nan, np.where(v > (lo + hi) / 2, hi, lo))
+
+
+def point_scale(task: str) -> tuple[str, ...]:
+    """The colours a point's colour is taken from, evenly spaced from 0 to 1: the two classes'
+    for classification, POINT_COLORS (-1 to +1) for regression."""
+    return CLASS_COLORS if task == "classification" else POINT_COLORS
+
+
+def point_positions(task: str, targets) -> np.ndarray:
+    """Where each point's colour sits on ``point_scale(task)``, 0..1: its class (0 or 1) for
+    classification, its target from -1 (0) to +1 (1) for regression."""
+    t = np.asarray(targets, dtype=float).reshape(-1, 1)
+    if task == "classification":
+        return classes(t)[:, 0].astype(float)
+    return np.clip((t[:, 0] + 1.0) / 2.0, 0.0, 1.0)
 
 
 def node_names(features: tuple, widths: tuple) -> list[list[str]]:
@@ -227,8 +252,9 @@ def unpack(index: dict, data: bytes) -> dict:
 def scene(session: pg.Session) -> tuple[dict, bytes]:
     """What stays until the run is reset: the columns of nodes (names, and for a feature its
     formula), the task, the extent of the plane and its ticks, the colours, the labels of your
-    own classes; and the points: x1, x2, target (0/1 or -1..1) and 1 for a held-out (test)
-    point, one row each."""
+    own classes; and the points: x1, x2, the point's colour as a level 0..255 on
+    ``colors["points"]`` (``point_positions``), and 1 for a held-out (test) point, one row
+    each."""
     cfg = session.config
     extent, _ = session.grid(RESOLUTION)
     names = node_names(cfg.features, cfg.layer_widths)
@@ -246,18 +272,17 @@ def scene(session: pg.Session) -> tuple[dict, bytes]:
         "ticks": [[[float(p), text] for p, text in axis_ticks(session, axis, extent)]
                   for axis in (0, 1)],
         "value_range": list(value_range(session.task)),
-        "threshold": boundary_level(session.task),
         "labels": [str(v) for v in own.labels] if own is not None and own.labels else
         ["0", "1"] if session.task == "classification" else ["-1", "+1"],
         "colors": {"boundary": list(BOUNDARY_COLORS), "node": list(NODE_COLORS),
-                   "classes": list(CLASS_COLORS), "targets": list(POINT_COLORS),
+                   "points": list(point_scale(session.task)),
                    "edges": list(EDGE_COLORS), "train": TRAIN_COLOR, "test": TEST_COLOR,
                    "depth": depth_colors(len(cfg.layer_widths) + 1)},
         "held_out": bool(split.held_out),
         "loss": cfg.loss,
         "title": title(session),
     }
-    points = np.column_stack([session.X, session.y[:, 0], held_out])
+    points = np.column_stack([session.X, _point_levels(session.task, session.y), held_out])
     index, data = pack({"points": points})
     meta["arrays"] = index
     return meta, data
@@ -271,10 +296,11 @@ NAN_LEVEL = 128
 
 
 def levels(maps: np.ndarray, ranges: np.ndarray) -> np.ndarray:
-    """Each map (nodes, r, r) on its colour scale ``ranges`` (nodes, 2) as levels 0..255
-    (uint8): lo -> 0, hi -> 255, rounded half up, clipped; NaN -> NAN_LEVEL. A scale of no
-    width is taken as one wide, so that a constant map is its low colour."""
-    lo, hi = ranges[:, :1, None], ranges[:, 1:, None]
+    """Each map (maps, ...) on its colour scale ``ranges`` (maps, 2) as levels 0..255 (uint8):
+    lo -> 0, hi -> 255, rounded half up, clipped; NaN -> NAN_LEVEL. A scale of no width is
+    taken as one wide, so that a constant map is its low colour."""
+    shape = (len(ranges),) + (1,) * (np.ndim(maps) - 1)
+    lo, hi = ranges[:, 0].reshape(shape), ranges[:, 1].reshape(shape)
     span = np.where(hi - lo == 0, 1.0, hi - lo)
     with np.errstate(invalid="ignore", over="ignore"):
         t = np.floor((maps - lo) / span * (LEVELS - 1) + 0.5)
@@ -310,17 +336,21 @@ def curves(session: pg.Session) -> dict:
 
 def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) -> tuple[
         dict, bytes, bytes]:
-    """What the page draws now, as (meta, data, levels): the maps as colour levels (nodes,
-    r, r; the output is the last; ``meta["levels"]`` is their shape), their colour scales, the
-    output's values, the weights (each layer's W (fan_in, fan_out), row by row, one layer
-    after the other) and biases (every neuron's, column by column), the curves, and the texts;
-    with ``pinned`` (a run kept for comparison) its output map and curves as well."""
+    """What the page draws now, as (meta, data, levels): the maps as colour levels
+    (``meta["levels"]`` is their shape): every node's, column by column (the output is the
+    last of them), then the output discretized (``discretized``), then, with ``pinned`` (a
+    run kept for comparison), its output; ``meta["rows"]`` names the rows of the last three.
+    ``data``: the weights (each layer's W (fan_in, fan_out), row by row, one layer after the
+    other) and biases (every neuron's, column by column), the curves (and the pinned run's),
+    and the texts."""
     maps, ranges = _maps(session)
+    task_range = value_range(session.task)
+    rows = {"output": len(maps) - 1, "discretized": len(maps)}
+    extra, extra_ranges = [discretized(maps[-1], session.task)], [task_range]
     weights = [W.ravel() for W in session.network.weights]
     biases = [np.zeros(layer.W.shape[1]) if getattr(layer, "b", None) is None else layer.b
               for layer in session.network.layers if getattr(layer, "W", None) is not None]
-    arrays = {"output": maps[-1], "ranges": ranges,
-              "weights": np.concatenate(weights) if weights else np.empty(0),
+    arrays = {"weights": np.concatenate(weights) if weights else np.empty(0),
               "biases": np.concatenate(biases) if biases else np.empty(0),
               **curves(session)}
     meta = {"epoch": session.epoch, "batch": session.batch,
@@ -329,15 +359,20 @@ def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) ->
             "error": session.error, "log_epochs": session.epoch}
     if pinned is not None:
         pin_maps, _ = _maps(pinned)
+        rows["pinned"] = len(maps) + len(extra)
+        extra.append(pin_maps[-1])
+        extra_ranges.append(value_range(pinned.task))
         pin = curves(pinned)
-        arrays.update(pinned_map=pin_maps[-1], pinned_epochs=pin["epochs"],
-                      pinned_loss=pin["loss"], pinned_test_loss=pin["test_loss"])
+        arrays.update(pinned_epochs=pin["epochs"], pinned_loss=pin["loss"],
+                      pinned_test_loss=pin["test_loss"])
         meta["pinned"] = {"title": title(pinned), "status": status_line(pinned),
-                          "held_out": bool(pinned.split.held_out),
-                          "task": pinned.task, "value_range": list(value_range(pinned.task))}
+                          "held_out": bool(pinned.split.held_out)}
+    maps = np.concatenate([maps, np.stack(extra)])
+    ranges = np.concatenate([ranges, np.array(extra_ranges, dtype=np.float64)])
     index, data = pack(arrays)
     meta["arrays"] = index
     meta["levels"] = list(maps.shape)
+    meta["rows"] = rows
     return meta, data, levels(maps, ranges).tobytes()
 
 
@@ -346,19 +381,28 @@ def unpack_levels(meta: dict, data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8).reshape(meta["levels"])
 
 
+def _point_levels(task: str, targets) -> np.ndarray:
+    """``point_positions`` as colour levels 0..255."""
+    return levels(point_positions(task, targets)[None], np.array([[0.0, 1.0]]))[0]
+
+
 def thumbnails(count: int = 80) -> dict:
-    """Every built-in data set at a glance, for its button: up to ``count`` points (x1, x2,
-    target) of each, drawn with seed 0 and no noise, and its task."""
+    """Every built-in data set at a glance, for its button: its task, its points' colours
+    (``point_scale``) and up to ``count`` points (x1, x2, colour level 0..255), drawn with
+    seed 0 and no noise."""
     out = {}
     for name in _ds.DATASETS:
         X, y = _ds.generate(name, n=count, seed=0, noise=0.0)
-        out[name] = {"task": _ds.task_of(name),
-                     "points": np.round(np.column_stack([X, y[:, 0]]), 3).tolist()}
+        task = _ds.task_of(name)
+        out[name] = {"task": task, "colors": list(point_scale(task)),
+                     "points": np.column_stack([np.round(X, 3), _point_levels(task, y)])
+                     .tolist()}
     return out
 
 
 __all__ = ["DEPTH_COLORS", "EDGE_COLORS", "LEVELS", "MAX_CURVE_POINTS", "NAN_LEVEL",
            "NODE_COLORS", "POINT_COLORS", "RESOLUTION", "TEST_COLOR", "TRAIN_COLOR",
-           "axis_ticks", "boundary_level", "curves", "depth_colors", "frame", "levels",
-           "node_names", "node_ranges", "pack", "progress_line", "scene", "status_line",
-           "thumbnails", "tick_label", "title", "unpack", "unpack_levels", "value_range"]
+           "axis_ticks", "boundary_level", "curves", "depth_colors", "discretized", "frame",
+           "levels", "node_names", "node_ranges", "pack", "point_positions", "point_scale",
+           "progress_line", "scene", "status_line", "thumbnails", "tick_label", "title",
+           "unpack", "unpack_levels", "value_range"]

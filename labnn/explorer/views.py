@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import (
     FixedFormatter,
     FixedLocator,
@@ -29,7 +29,6 @@ from matplotlib.ticker import (
 )
 
 from ..lab import BOUNDARY_COLORS, CLASS_COLORS
-from ..metrics import classes
 from . import playground as pg
 from .frame import (
     POINT_COLORS,
@@ -39,6 +38,9 @@ from .frame import (
     _thin,
     axis_ticks,
     boundary_level,
+    discretized,
+    point_positions,
+    point_scale,
     tick_label,
     value_range,
 )
@@ -48,6 +50,10 @@ BOUNDARY_CMAP = LinearSegmentedColormap.from_list("labnn_rb", BOUNDARY_COLORS)
 
 POINT_CMAP = LinearSegmentedColormap.from_list("labnn_points", POINT_COLORS)
 """Regression targets (-1 red, +1 blue), strong enough to stand out on BOUNDARY_CMAP."""
+
+_POINT_CMAPS = {"classification": LinearSegmentedColormap.from_list(
+    "labnn_classes", point_scale("classification")), "regression": POINT_CMAP}
+"""Each task's points' colours (``frame.point_scale``): the classes' two, or POINT_CMAP."""
 
 GRADIENT_FLOOR = 1e-12
 """Gradients below this (or exactly 0) are drawn at it on the log axis."""
@@ -61,10 +67,9 @@ def _epoch_ticks() -> MaxNLocator:
 
 
 def point_colors(session: pg.Session, index) -> np.ndarray:
-    """RGBA per point: red or blue by label, or the target's colour on POINT_CMAP."""
-    if session.task == "regression":
-        return POINT_CMAP((session.y[index, 0] + 1.0) / 2.0)
-    return to_rgba_array(CLASS_COLORS)[classes(session.y[index])[:, 0].astype(int)]
+    """RGBA per point: red or blue by label, or the target's colour on POINT_CMAP
+    (``frame.point_positions`` on ``frame.point_scale``, as the explorer's page draws them)."""
+    return _POINT_CMAPS[session.task](point_positions(session.task, session.y[index, 0]))
 
 
 class BoundaryPanel:
@@ -89,7 +94,7 @@ class BoundaryPanel:
                discretize: bool = False) -> None:
         extent, p = session.predict_grid(self.resolution)
         lo, hi = value_range(session.task)
-        self.heatmap.set_data(np.where(p > (lo + hi) / 2, hi, lo) if discretize else p)
+        self.heatmap.set_data(discretized(p, session.task) if discretize else p)
         self.heatmap.set_clim(lo, hi)
         self._set_axes(session, extent)
         self._draw_contour(extent, p, boundary_level(session.task))

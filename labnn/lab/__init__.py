@@ -19,8 +19,9 @@ from .. import activations as _act
 from .._checks import check_bool, check_dtype, check_file, check_positive_int, check_size
 from ..network import Network
 
-CLASS_COLORS = ("red", "blue")
-"""The lab's colours: class 0 red, class 1 blue (the handout's ``show_result``)."""
+CLASS_COLORS = ("#ff0000", "#0000ff")
+"""The lab's colours: class 0 red, class 1 blue (the handout's ``show_result``), as hex, which
+matplotlib and the explorer's page both read."""
 
 BOUNDARY_COLORS = ("#ff9c9c", "#ffffff", "#9cb4ff")
 """A network's output from 0 (light red, class 0) through 0.5 (white) to 1 (light blue): the

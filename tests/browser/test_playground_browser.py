@@ -428,12 +428,24 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         press(heavy, "fast_forward")
         wait_until(lambda: "training" in heavy.locator(".lx-progress").inner_text(), 10,
                    "the heavy run")
-        # While the pings run, the page is driven through handles to the explorer's own
-        # elements: a locator would search JupyterLab's whole page (".jp-NotebookPanel:visible"
-        # lays it out) at each call, and keep the page, not the kernel, from answering.
-        # (a layer button is looked up again before each click: a change of the layers
-        # rebuilds them)
+        # While the pings run, the page is driven as a reader drives it: the mouse clicks at a
+        # button's place and the keyboard types. (Playwright's own click first checks that the
+        # element is visible, stable and hit, over several animation frames, and scrolls; a
+        # locator also searches JupyterLab's whole page: that work on the page's thread, not
+        # the kernel, was the longest wait of a ping.) A button's place is read from the
+        # explorer's own elements just before the click (a change of the layers rebuilds them),
+        # and the page checks that the point hits it.
         root = heavy.element_handle()
+        heavy.evaluate("e => e.scrollIntoView({block: 'center'})")
+
+        def click(selector: str) -> None:
+            x, y = root.evaluate(
+                "(e, sel) => { const b = e.querySelector(sel), r = b.getBoundingClientRect(), "
+                "x = r.x + r.width / 2, y = r.y + r.height / 2, hit = document.elementFromPoint("
+                "x, y); if (!hit || !b.contains(hit)) throw new Error(sel + ' is not under the "
+                "mouse at ' + x + ',' + y); return [x, y]; }", selector)
+            page.mouse.click(x, y)
+
         names = ("remove_neuron_0", "add_neuron_0", "fast_forward")
         t0 = root.evaluate("e => { const p = e.parentElement.__labnn; p.clicks = []; "
                            "e.addEventListener('click', () => p.clicks.push(performance.now()),"
@@ -443,16 +455,19 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                            " return performance.now(); }")
         time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
         for name in names:
-            root.query_selector(f".lx-{name.replace('_', '-')}").click()
+            click(f".lx-{name.replace('_', '-')}")
             time.sleep(1.0)
-        typed = root.query_selector(".lx-control-lr input.lx-typed")
-        typed.fill("0.003")
-        typed.press("Enter")
+        click(".lx-control-lr input.lx-typed")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("0.003")
+        page.keyboard.press("Enter")
         time.sleep(2.0)
         pings, sent, clicks = root.evaluate(
             "e => { const p = e.parentElement.__labnn; clearInterval(p.timer); "
             "return [p.pings.slice(), p.S.pingsSent.slice(), p.clicks.slice()]; }")
-        pressed = list(zip([*names, "lr"], (t - t0 for t in clicks)))
+        # the buttons' clicks, then the lr field's click and its change (the typed value sent)
+        assert len(clicks) == len(names) + 2, clicks
+        pressed = list(zip([*names, "lr"], (t - t0 for t in [*clicks[:len(names)], clicks[-1]])))
         # the five longest, each with the time it was sent (ms after the first ping), beside
         # the times the buttons were pressed
         worst = sorted(zip(pings, (t - t0 for t in sent)), reverse=True)[:5]
