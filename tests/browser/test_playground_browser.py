@@ -452,6 +452,9 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                            " true); e.addEventListener('change', () => p.clicks.push("
                            "performance.now()), true); p.pings.length = 0; "
                            "p.S.pingsSent.length = 0; p.timer = setInterval(() => p.ping(), 20);"
+                           " p.long = []; p.observer = new PerformanceObserver((l) => {"
+                           " for (const t of l.getEntries()) p.long.push([t.startTime, t.duration]);"
+                           " }); p.observer.observe({type: 'longtask'});"
                            " return performance.now(); }")
         time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
         for name in names:
@@ -462,9 +465,10 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         page.keyboard.type("0.003")
         page.keyboard.press("Enter")
         time.sleep(2.0)
-        pings, sent, clicks = root.evaluate(
+        pings, sent, clicks, long_tasks = root.evaluate(
             "e => { const p = e.parentElement.__labnn; clearInterval(p.timer); "
-            "return [p.pings.slice(), p.S.pingsSent.slice(), p.clicks.slice()]; }")
+            "p.observer.disconnect(); "
+            "return [p.pings.slice(), p.S.pingsSent.slice(), p.clicks.slice(), p.long]; }")
         # the buttons' clicks, then the lr field's click and its change (the typed value sent)
         assert len(clicks) == len(names) + 2, clicks
         pressed = list(zip([*names, "lr"], (t - t0 for t in [*clicks[:len(names)], clicks[-1]])))
@@ -475,6 +479,9 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                            "median_ms": statistics.median(pings), "load": load(),
                            "worst": [[round(r), round(t)] for r, t in worst],
                            "pressed": [[n, round(t)] for n, t in pressed],
+                           # the page's own tasks of 50 ms or more (start, ms): while one
+                           # runs, no answer from the kernel is read
+                           "page_tasks": [[round(t - t0), round(d)] for t, d in long_tasks],
                            "batches": probe(heavy, "p => p.S.frame.batch"),
                            "steps_per_epoch": probe(heavy, "p => p.S.frame.steps_per_epoch")}
         assert probe(heavy, "p => p.S.config.values.lr") == 0.003
@@ -564,6 +571,8 @@ def report(f: dict) -> None:
     print("    the five longest pings (ms, sent at ms): "
           + ", ".join(f"{r} at {t}" for r, t in b["worst"]) + "; buttons pressed at "
           + ", ".join(f"{n} {t}" for n, t in b["pressed"]))
+    print("    the page's tasks of 50 ms or more (ms, at ms): "
+          + (", ".join(f"{d} at {t}" for t, d in b["page_tasks"]) or "none"))
     print(_line("kernel busy: longest message handled, its clock", f"{b['handler_ms']} ms, "
                 f"{b['handler_type']} (longest slice {b['slice_ms']} ms)",
                 f"{TARGETS['busy_ms']} ms",
