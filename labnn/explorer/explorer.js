@@ -141,9 +141,9 @@ function render({ model, el }) {
   const outCanvas = h("canvas", {class: "lx-output"});
   const caption = h("div", {class: "lx-caption"});
   const pinCanvas = h("canvas", {class: "lx-pinned"});
-  const pinCaption = h("div", {class: "lx-caption"});
+  const pinCaption = h("div", {class: "lx-pintext"});
   const pinBox = h("div", {class: "lx-pinbox", style: "display:none"}, pinCanvas, pinCaption);
-  const outBox = h("div", {class: "lx-outbox"}, h("div", {}, outCanvas, caption), pinBox);
+  const outBox = h("div", {class: "lx-outbox"}, outCanvas, caption, pinBox);
   const legendBar = h("canvas", {class: "lx-colorbar"});
   const legendText = h("span", {class: "lx-legend-text"});
   const pointKey = h("canvas", {class: "lx-pointkey"});
@@ -766,10 +766,9 @@ function render({ model, el }) {
         setText(caption, S.scene.task === "classification" ? "the output: the probability of class " + S.scene.labels[1] : "the output");
       }
       if (f.pinned) {
-        if (pinBox.style.display !== "block") pinBox.style.display = "block";
+        if (pinBox.style.display !== "flex") pinBox.style.display = "flex";
         drawPinned();
-        setText(pinCaption, "pinned: " + f.pinned.status);
-        setProp(pinCaption, "title", f.pinned.title);
+        setText(pinCaption, `pinned run: ${f.pinned.title}. ${f.pinned.status}`);
       } else if (pinBox.style.display !== "none") pinBox.style.display = "none";
       drawCurves(gradCanvas, gradSeries(), true, "gradient RMS");
     } else {

@@ -378,6 +378,8 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                        "8 neurons")
         assert probe(explorer, "p => p.S.config.widths") == [8] * 6
         assert explorer.locator(".lx-add-layer").is_disabled()
+        press(explorer, "pin")                  # the pinned run's picture joins the layout
+        wait_until(lambda: explorer.locator("canvas.lx-pinned").is_visible(), 10, "the pin")
         figures["layout_1400"] = layout_problems(explorer)
         shot(explorer, "4_six_layers")
 
