@@ -65,6 +65,24 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
+def cpu_speeds(seconds: float = 0.15) -> list[float]:
+    """The speed of each CPU this process may run on, the fastest 1.0: the same Python loop run
+    on one CPU after the other. On a shared host one virtual CPU can run far slower than the
+    other; every figure above then reads slower, the idle ping first."""
+    cpus = sorted(os.sched_getaffinity(0))
+    counts = []
+    try:
+        for cpu in cpus:
+            os.sched_setaffinity(0, {cpu})
+            n, end = 0, time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                n += 1
+            counts.append(n)
+    finally:
+        os.sched_setaffinity(0, cpus)
+    return [round(c / max(counts), 2) for c in counts]
+
+
 def check_outputs(scope) -> None:
     """No traceback, no stderr, no widget error or text repr where a widget should be, in the
     page or in one cell (``scope``)."""
@@ -291,7 +309,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
     nbformat.write(nbformat.v4.new_notebook(
         metadata={"kernelspec": KERNELSPEC},
         cells=[nbformat.v4.new_code_cell(s) for s in MEASURE_CELLS]), str(measure))
-    figures = {"cpus": os.cpu_count()}
+    figures = {"cpus": os.cpu_count(), "cpu_speeds_start": cpu_speeds()}
     with lab_server(tmp_path / "lab", [NOTEBOOK, measure]) as server:
         page = browser_context.new_page()
         page.set_viewport_size({"width": 1400, "height": 1400})
@@ -455,7 +473,8 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                            "performance.now()), true); p.pings.length = 0; "
                            "p.S.pingsSent.length = 0; p.timer = setInterval(() => p.ping(), 20);"
                            " p.long = []; p.observer = new PerformanceObserver((l) => {"
-                           " for (const t of l.getEntries()) p.long.push([t.startTime, t.duration]);"
+                           " for (const t of l.getEntries())"
+                           " p.long.push([t.startTime, t.duration]);"
                            " }); p.observer.observe({type: 'longtask'});"
                            " return performance.now(); }")
         time.sleep(4.0)                         # Fast-forward runs; then the buttons, meanwhile
@@ -519,6 +538,7 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
         page.screenshot(path=str(BUILD / "playground_restored.png"))
         page.close()
     figures["whole_check_s"] = time.monotonic() - t_start
+    figures["cpu_speeds_end"] = cpu_speeds()
     (BUILD / "timings.json").write_text(json.dumps(figures, indent=1))
     report(figures)
     assert restored == 6, f"{restored} of the appendix's 6 explorers rendered again"
@@ -589,7 +609,9 @@ def report(f: dict) -> None:
     print(f"the appendix reopened in a new page: its explorers rendered again in "
           f"{f['restored_s']:.1f} s" if f["restored_s"] is not None else
           "the appendix reopened in a new page: NOT every explorer rendered again")
-    print(f"whole check {f['whole_check_s']:.1f} s on {f['cpus']} CPUs, load now {load():.2f}")
+    print(f"whole check {f['whole_check_s']:.1f} s on {f['cpus']} CPUs, load now {load():.2f}; "
+          f"each CPU's speed (the fastest 1.0), at the start: {f['cpu_speeds_start']}, "
+          f"at the end: {f['cpu_speeds_end']}")
 
 
 def test_check_fails_when_the_widget_extension_does_not_render(browser_context, tmp_path):
