@@ -6,6 +6,7 @@ PlaygroundConfig, Session.change, Explorer.set) is used exactly or refused with 
 naming the setting and its bounds."""
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -333,7 +334,9 @@ def test_a_divergence_ends_the_job_with_a_message_not_a_traceback():
 
 def test_ping_is_answered_and_handlers_are_timed(full):
     msg(full, type="ping", t=12.5)
-    assert full.last["pong"] == {"type": "pong", "t": 12.5}
+    pong = full.last["pong"]
+    assert pong["type"] == "pong" and pong["t"] == 12.5
+    assert abs(pong["kernel_ms"] / 1e3 - time.time()) < 60      # the kernel's wall clock
     assert len(full.handler_seconds) >= 2
     seconds, kind = full.longest_message
     assert seconds == max(full.handler_seconds) and kind in ("hello", "ping")

@@ -102,7 +102,7 @@ function render({ model, el }) {
              hover: null, selected: null, display: {show_test: true, discretize: false, log_loss: true},
              queue: [], latest: null,
              pending: new Map(), inflight: false, ticked: -1, dirty: false, layout: null,
-             pings: [], pingsSent: [], paints: [], arrivals: [], draws: [], changes: [], hovers: [],
+             pings: [], pingsSent: [], pingLegs: [], paints: [], arrivals: [], draws: [], changes: [], hovers: [],
              alive: true};
   const kind = model.get("kind");
   const send = (msg) => model.send(msg);
@@ -219,7 +219,14 @@ function render({ model, el }) {
 
   model.on("msg:custom", (msg, buffers) => {
     if (!S.alive) return;
-    if (msg.type === "pong") { S.pings.push(performance.now() - msg.t); S.pingsSent.push(msg.t); return; }
+    if (msg.type === "pong") {
+      // the round trip, when it was sent, and its legs by the kernel's clock: to the kernel's
+      // answer (with any wait behind a slice), and back to the page
+      const now = performance.now(), origin = performance.timeOrigin;
+      S.pings.push(now - msg.t); S.pingsSent.push(msg.t);
+      S.pingLegs.push([msg.kernel_ms - (origin + msg.t), origin + now - msg.kernel_ms]);
+      return;
+    }
     if (msg.type === "scene") {
       // a frame of the new run always follows: nothing is drawn until it comes
       S.scene = msg; S.points = arrays(msg, buffers[0]).points; S.layout = null; S.stale = true;

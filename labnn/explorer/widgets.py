@@ -188,7 +188,8 @@ class Explorer(anywidget.AnyWidget):
     def _handle(self, msg: dict) -> None:
         kind = msg.get("type")
         if kind == "ping":
-            self._post({"type": "pong", "t": msg.get("t")})
+            # the kernel's wall clock (ms since the epoch): the page splits the round trip
+            self._post({"type": "pong", "t": msg.get("t"), "kernel_ms": 1e3 * time.time()})
         elif kind == "tick":
             self.tick(msg.get("seq"))
         elif kind == "hello":
