@@ -141,6 +141,7 @@ def test_own_labels_are_named_and_own_ticks_are_round_numbers():
 def test_the_status_and_progress_lines():
     s = Session(dataset="circle", n=40, batch_size=4, test_ratio=0.25, epochs=3)
     assert F.status_line(s) == "epoch 0: untrained (press Play, Step or Fast-forward)"
+    assert F.status_line(s, hint=False) == "epoch 0: untrained"
     s.advance_steps(3)
     assert F.status_line(s).startswith("epoch 0 + 3/8 batches")
     r = Runner(s)

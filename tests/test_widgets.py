@@ -312,6 +312,9 @@ def test_a_pinned_run_stays_beside_the_current_one(full):
     assert "unpin" not in full.last["config"]["disabled"]
     msg(full, type="press", button="unpin")
     assert "pinned" not in full.last["frame"] and "pinned" not in full.last["frame"]["rows"]
+    msg(full, type="press", button="reset")
+    msg(full, type="press", button="pin")                # an untrained run: no button hint
+    assert full.last["frame"]["pinned"]["status"] == "epoch 0: untrained"
 
 
 # ====================================================================== never a traceback

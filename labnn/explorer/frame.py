@@ -73,15 +73,17 @@ def title(session: pg.Session) -> str:
     return text
 
 
-def status_line(session: pg.Session) -> str:
+def status_line(session: pg.Session, *, hint: bool = True) -> str:
     """One line: the epoch (and the batches of an epoch in progress), the training loss (and
     accuracy), then, when points are held out (a test ratio above 0), the test loss (and
     accuracy). With test ratio 0 the test points are the training points (the lab's
-    convention), so the line is the lab's: epoch, loss, accuracy."""
+    convention), so the line is the lab's: epoch, loss, accuracy. An untrained run's line says
+    which buttons train it, unless ``hint`` is False (a pinned run: nothing trains it)."""
     h = session.history
     part = (f" + {session.batch}/{session.steps_per_epoch} batches" if session.batch else "")
     if h.epochs == 0:
-        return f"epoch 0{part}: untrained (press Play, Step or Fast-forward)"
+        return f"epoch 0{part}: untrained" + (" (press Play, Step or Fast-forward)" if hint
+                                              else "")
     classify = session.task == "classification"
     text = f"epoch {h.epochs}{part}   loss {h.final_loss:.4g}"
     if classify:
@@ -365,7 +367,7 @@ def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) ->
         pin = curves(pinned)
         arrays.update(pinned_epochs=pin["epochs"], pinned_loss=pin["loss"],
                       pinned_test_loss=pin["test_loss"])
-        meta["pinned"] = {"title": title(pinned), "status": status_line(pinned),
+        meta["pinned"] = {"title": title(pinned), "status": status_line(pinned, hint=False),
                           "held_out": bool(pinned.split.held_out)}
     maps = np.concatenate([maps, np.stack(extra)])
     ranges = np.concatenate([ranges, np.array(extra_ranges, dtype=np.float64)])
