@@ -12,7 +12,11 @@ and the event's own time stamp), each figure printed beside the load average:
   most expensive settings the controls allow train (2000 spiral points, as
   ``explorer(n=2000)`` gives, at batch 1, six hidden layers of 8, every feature, Adam,
   Fast-forward of 5000 epochs) and buttons are pressed meanwhile (a neuron less and more, which
-  reset the run, Fast-forward again, a typed lr): the longest kernel-busy stretch;
+  reset the run, Fast-forward again, a typed lr, each by the mouse and the keyboard): the
+  longest kernel-busy stretch, as the round trip, its two legs by the kernel's clock (to the
+  kernel's answer, with any wait behind a slice; back to the page), and the kernel's own
+  longest message; beside them the page's long tasks, and each CPU's speed (a shared host can
+  slow one down);
 - Cancel stops a Fast-forward at once; a change during Play resets to epoch 0 and keeps playing;
 - the layout at 1400 px and at 1024 px with the file browser open (every control inside the
   cell, nothing scrolled sideways; Playground's three columns at 1400 px; at 1024 px the data
@@ -502,6 +506,10 @@ def test_playground_notebook_in_jupyterlab(browser_context, tmp_path):
                            "median_ms": statistics.median(pings), "load": load(),
                            "worst": [[round(r), round(t), [round(x) for x in leg]]
                                      for r, t, leg in worst],
+                           # the longest way to the kernel's answer (the way there, any wait
+                           # behind a slice or another message, the handler) and back
+                           "to_kernel_ms": max(a for a, _ in legs),
+                           "back_ms": max(z for _, z in legs),
                            "pressed": [[n, round(t)] for n, t in pressed],
                            # the page's own tasks of 50 ms or more (start, ms): while one
                            # runs, no answer from the kernel is read
@@ -599,6 +607,9 @@ def report(f: dict) -> None:
           + ", ".join(f"{n} {t}" for n, t in b["pressed"]))
     print("    the page's tasks of 50 ms or more (ms, at ms): "
           + (", ".join(f"{d} at {t}" for t, d in b["page_tasks"]) or "none"))
+    print(_line("kernel busy: a ping's way to its answer, longest",
+                f"{b['to_kernel_ms']:.0f} ms (back to the page: {b['back_ms']:.0f})",
+                f"{TARGETS['busy_ms']} ms", b["to_kernel_ms"] <= TARGETS["busy_ms"], b["load"]))
     print(_line("kernel busy: longest message handled, its clock", f"{b['handler_ms']} ms, "
                 f"{b['handler_type']} (longest slice {b['slice_ms']} ms)",
                 f"{TARGETS['busy_ms']} ms",
