@@ -346,9 +346,8 @@ def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) ->
     other) and biases (every neuron's, column by column), the curves (and the pinned run's),
     and the texts."""
     maps, ranges = _maps(session)
-    task_range = value_range(session.task)
     rows = {"output": len(maps) - 1, "discretized": len(maps)}
-    extra, extra_ranges = [discretized(maps[-1], session.task)], [task_range]
+    extra, extra_ranges = [discretized(maps[-1], session.task)], [value_range(session.task)]
     weights = [W.ravel() for W in session.network.weights]
     biases = [np.zeros(layer.W.shape[1]) if getattr(layer, "b", None) is None else layer.b
               for layer in session.network.layers if getattr(layer, "W", None) is not None]
@@ -379,7 +378,8 @@ def frame(session: pg.Session, runner=None, pinned: pg.Session | None = None) ->
 
 
 def unpack_levels(meta: dict, data: bytes) -> np.ndarray:
-    """``frame``'s levels back (uint8, nodes x r x r), as the page reads them."""
+    """``frame``'s levels back (uint8, maps x r x r: ``meta["rows"]`` names the last ones), as
+    the page reads them."""
     return np.frombuffer(data, dtype=np.uint8).reshape(meta["levels"])
 
 
